@@ -1,0 +1,53 @@
+package io.touchpoint.devstack.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.touchpoint.devstack.DevStackProcess;
+import io.touchpoint.devstack.Endpoints;
+
+/**
+ * Runs a service's integration tests against a real Kafka broker, PostgreSQL, Redis and SMTP server.
+ * Register it once per module with {@code @QuarkusTestResource(value = TouchpointTestResource.class,
+ * initArgs = @ResourceArg(name = "database", value = "profile"))}. The stack is fresh per test JVM.
+ * Tests reach the servers through the overrides it returns, under {@code touchpoint.devstack.*}.
+ */
+public class TouchpointTestResource implements QuarkusTestResourceLifecycleManager {
+
+    private String database = "test";
+    private DevStackProcess stack;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        database = initArgs.getOrDefault("database", database);
+    }
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            String base = System.getenv().getOrDefault("TOUCHPOINT_DEVSTACK_DIR", "target/devstack");
+            stack = DevStackProcess.startFresh(Path.of(base));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Endpoints endpoints = stack.endpoints();
+        Map<String, String> config = new HashMap<>(endpoints.quarkusConfig(Endpoints.databaseName(database)));
+        endpoints.asMap().forEach((key, value) -> config.put("touchpoint.devstack." + key, value));
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (stack != null) {
+            try {
+                stack.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
