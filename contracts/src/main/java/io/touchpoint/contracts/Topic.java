@@ -20,7 +20,9 @@ public enum Topic {
     /** What happened to a message: sent, delivered, bounced, opened, clicked; keyed by profile id. */
     DELIVERY_EVENTS("touchpoint.delivery-events.v1", 6),
     /** A person asked to be forgotten; every service deletes what it holds; keyed by profile id. */
-    ERASURES("touchpoint.erasures.v1", 3);
+    ERASURES("touchpoint.erasures.v1", 3),
+    /** Records a consumer could not process (malformed, or failing after retries), kept for inspection and replay. */
+    DEAD_LETTERS("touchpoint.dead-letters.v1", 3);
 
     private final String topicName;
     private final int partitions;

@@ -47,7 +47,7 @@ public record Endpoints(
      * The Quarkus configuration that points a service at these endpoints. Works as system
      * properties, as a test resource's overrides and (upper-cased, dots to underscores) as env.
      */
-    public Map<String, String> quarkusConfig(String database) {
+    public Map<String, String> quarkusConfig(String database, boolean mailer) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kafka.bootstrap.servers", kafkaBootstrapServers);
         config.put("quarkus.datasource.username", postgresUser);
@@ -55,9 +55,11 @@ public record Endpoints(
         config.put("quarkus.datasource.jdbc.url", jdbcUrl(database));
         config.put("quarkus.datasource.reactive.url", reactiveUrl(database));
         config.put("quarkus.redis.hosts", redisUrl);
-        config.put("quarkus.mailer.host", smtpHost);
-        config.put("quarkus.mailer.port", Integer.toString(smtpPort));
-        config.put("quarkus.mailer.mock", "false");
+        if (mailer) {
+            config.put("quarkus.mailer.host", smtpHost);
+            config.put("quarkus.mailer.port", Integer.toString(smtpPort));
+            config.put("quarkus.mailer.mock", "false");
+        }
         config.put("mp.jwt.verify.publickey.location", jwtPublicKey.toUri().toString());
         config.put("mp.jwt.verify.issuer", jwtIssuer);
         return config;

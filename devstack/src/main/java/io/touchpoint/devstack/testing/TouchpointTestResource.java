@@ -13,17 +13,20 @@ import io.touchpoint.devstack.Endpoints;
 /**
  * Runs a service's integration tests against a real Kafka broker, PostgreSQL, Redis and SMTP server.
  * Register it once per module with {@code @QuarkusTestResource(value = TouchpointTestResource.class,
- * initArgs = @ResourceArg(name = "database", value = "profile"))}. The stack is fresh per test JVM.
+ * initArgs = @ResourceArg(name = "database", value = "profile"))}; add {@code mailer=true} for a
+ * service that sends mail. The stack is fresh per test JVM.
  * Tests reach the servers through the overrides it returns, under {@code touchpoint.devstack.*}.
  */
 public class TouchpointTestResource implements QuarkusTestResourceLifecycleManager {
 
     private String database = "test";
+    private boolean mailer;
     private DevStackProcess stack;
 
     @Override
     public void init(Map<String, String> initArgs) {
         database = initArgs.getOrDefault("database", database);
+        mailer = Boolean.parseBoolean(initArgs.getOrDefault("mailer", "false"));
     }
 
     @Override
@@ -35,7 +38,7 @@ public class TouchpointTestResource implements QuarkusTestResourceLifecycleManag
             throw new UncheckedIOException(e);
         }
         Endpoints endpoints = stack.endpoints();
-        Map<String, String> config = new HashMap<>(endpoints.quarkusConfig(Endpoints.databaseName(database)));
+        Map<String, String> config = new HashMap<>(endpoints.quarkusConfig(Endpoints.databaseName(database), mailer));
         endpoints.asMap().forEach((key, value) -> config.put("touchpoint.devstack." + key, value));
         return config;
     }
