@@ -65,6 +65,16 @@ public record Endpoints(
         return config;
     }
 
+    /**
+     * {@code Endpoints ENDPOINTS_FILE DATABASE [mailer]}: prints a service's configuration as
+     * {@code key=value} lines; the launcher turns them into system properties.
+     */
+    public static void main(String[] args) throws IOException {
+        Endpoints endpoints = read(Path.of(args[0]));
+        boolean mailer = args.length > 2 && args[2].equals("mailer");
+        endpoints.quarkusConfig(databaseName(args[1]), mailer).forEach((k, v) -> System.out.println(k + "=" + v));
+    }
+
     public void write(Path file) throws IOException {
         Properties p = new Properties();
         p.putAll(asMap());
