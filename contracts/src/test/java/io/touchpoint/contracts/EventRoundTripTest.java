@@ -34,9 +34,10 @@ class EventRoundTripTest {
 
     static Stream<Object> events() {
         return Stream.of(
-                new Interaction("m-1", "src-web", "track", "u-1", "a-1", null, null, "Bet Placed", null,
+                new Interaction("m-1", "src-web", "track", "u-1", "a-1", null, null, "Bet Placed", null, null,
                         Map.of("stake", 12.5, "market", "football"), null,
-                        Map.of("ip", "203.0.113.9", "campaign", Map.of("source", "google")), T, T.plusSeconds(1)),
+                        Map.of("ip", "203.0.113.9", "campaign", Map.of("source", "google")), Map.of("All", true),
+                        T, T.minusSeconds(3), T.minusSeconds(2), T.plusSeconds(1)),
                 new ProfileChanged("p-1", 7, Set.of("traits.email", "consent.email"), Map.of("email", "a@b.example"),
                         Map.of("betCount", 3), List.of(new ConsentState("email", "newsletter",
                                 ConsentState.Status.GRANTED, T, "src-web")), List.of("p-0"), T),
@@ -98,9 +99,9 @@ class EventRoundTripTest {
 
     @Test
     void interactionsOfOneDeviceShareAKeyAcrossIdentify() {
-        var anonymous = new Interaction("m-1", "s", "page", null, "a-1", null, null, null, "Home", null, null, null, T, T);
-        var identified = new Interaction("m-2", "s", "identify", "u-1", "a-1", null, null, null, null, null, null, null, T, T);
-        var serverSide = new Interaction("m-3", "s", "track", "u-1", null, null, null, "Bet Placed", null, null, null, null, T, T);
+        var anonymous = interaction("page", null, "a-1");
+        var identified = interaction("identify", "u-1", "a-1");
+        var serverSide = interaction("track", "u-1", null);
         assertEquals(anonymous.partitionKey(), identified.partitionKey());
         assertEquals("u-1", serverSide.partitionKey());
     }
@@ -114,5 +115,10 @@ class EventRoundTripTest {
             assertTrue(topic.partitions() > 0);
             assertEquals(topic, Topic.byName(topic.topicName()).orElseThrow());
         }
+    }
+
+    private static Interaction interaction(String type, String userId, String anonymousId) {
+        return new Interaction("m", "s", type, userId, anonymousId, null, null, null, null, null, null, null, null, null,
+                T, null, null, T);
     }
 }

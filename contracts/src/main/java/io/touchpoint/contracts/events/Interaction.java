@@ -5,8 +5,13 @@ import java.util.Map;
 
 /**
  * One validated tracking call (Segment spec: identify, track, page, screen, group, alias) as the
- * gateway accepted it. {@code timestamp} is already corrected for client clock skew;
- * {@code receivedAt} is the gateway's clock. Keyed by {@link #partitionKey()}.
+ * gateway accepted it from source {@code sourceId}.
+ *
+ * <p>{@code timestamp} is when it happened, corrected for client clock skew
+ * ({@code receivedAt - (sentAt - originalTimestamp)} when the client sent both);
+ * {@code originalTimestamp} and {@code sentAt} are the client's own clock readings as sent;
+ * {@code receivedAt} is the gateway's clock. {@code (sourceId, messageId)} identifies the call:
+ * consumers process it once. Keyed by {@link #partitionKey()}.
  */
 public record Interaction(
         String messageId,
@@ -18,11 +23,22 @@ public record Interaction(
         String groupId,
         String event,
         String name,
+        String category,
         Map<String, Object> properties,
         Map<String, Object> traits,
         Map<String, Object> context,
+        Map<String, Object> integrations,
         Instant timestamp,
+        Instant originalTimestamp,
+        Instant sentAt,
         Instant receivedAt) {
+
+    public static final String IDENTIFY = "identify";
+    public static final String TRACK = "track";
+    public static final String PAGE = "page";
+    public static final String SCREEN = "screen";
+    public static final String GROUP = "group";
+    public static final String ALIAS = "alias";
 
     /**
      * A device's calls stay on one partition, in order, across the identify that names its user:
