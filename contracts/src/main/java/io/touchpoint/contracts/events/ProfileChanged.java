@@ -10,6 +10,8 @@ import java.util.Set;
  * state (not just the delta) lets segmentation evaluate without calling back into profile-service.
  * {@code version} grows with every change of the profile so consumers can drop stale or repeated
  * deliveries. {@code mergedProfileIds} names profiles merged into this one by the change.
+ * {@code trigger} is the interaction that caused the change, if one did, so consumers can keep
+ * their own windowed counts without reading the event stream a second time.
  */
 public record ProfileChanged(
         String profileId,
@@ -18,6 +20,13 @@ public record ProfileChanged(
         Map<String, Object> traits,
         Map<String, Object> computed,
         List<ConsentState> consents,
+        Map<String, Object> preferences,
         List<String> mergedProfileIds,
+        Trigger trigger,
         Instant occurredAt) {
+
+    /** The interaction behind a change: its source, id, type, event name, time and properties. */
+    public record Trigger(String sourceId, String messageId, String type, String event, Instant timestamp,
+            Map<String, Object> properties) {
+    }
 }
