@@ -1,0 +1,233 @@
+package io.touchpoint.gateway.tracking.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.touchpoint.contracts.Problem;
+import io.touchpoint.contracts.events.Interaction;
+
+/**
+ * Judges one message of a call against the Segment spec and turns it into the {@link Interaction}
+ * the rest of Touchpoint consumes. Every fault of the message is reported at once, each under the
+ * field it concerns ({@code batch[3].userId}), so a client can fix them in one go.
+ */
+public class MessageValidator {
+
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    /**
+     * What the request as a whole contributes to each of its messages.
+     *
+     * @param clientIp     the caller's address, for messages whose context has no ip
+     * @param sentAt       the batch's sentAt, which wins over a message's own
+     * @param context      the batch's context, under each message's own
+     * @param integrations the batch's integrations, under each message's own
+     */
+    public record Envelope(String sourceId, Instant receivedAt, String clientIp, Instant sentAt, ObjectNode context,
+            ObjectNode integrations) {
+    }
+
+    public sealed interface Outcome permits Accepted, Rejected {
+    }
+
+    public record Accepted(Interaction interaction) implements Outcome {
+    }
+
+    public record Rejected(List<Problem.Violation> violations) implements Outcome {
+    }
+
+    private final ObjectMapper mapper;
+
+    public MessageValidator(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /**
+     * @param index       the message's place in the batch, or -1 for a single call
+     * @param impliedType the route's type, or null when the message must name its own
+     */
+    public Outcome validate(TrackingRequest.Item item, int index, MessageType impliedType, Envelope envelope) {
+        String self = index < 0 ? "body" : "batch[" + index + "]";
+        JsonNode node = item.message();
+        if (!node.isObject()) {
+            return new Rejected(List.of(new Problem.Violation(self, "a message must be a JSON object")));
+        }
+        Fields fields = new Fields(node, index < 0 ? "" : self + ".");
+        String messageId = fields.id("messageId");
+        if (messageId != null && messageId.length() > TrackingLimits.MAX_MESSAGE_ID_LENGTH) {
+            fields.violation("messageId", "messageId is longer than " + TrackingLimits.MAX_MESSAGE_ID_LENGTH
+                    + " characters");
+        }
+        if (item.bytes() > TrackingLimits.MAX_MESSAGE_BYTES) {
+            return new Rejected(List.of(new Problem.Violation(self, "the message is " + item.bytes()
+                    + " bytes of JSON; the limit is " + TrackingLimits.MAX_MESSAGE_BYTES + suffix(messageId))));
+        }
+
+        MessageType type = impliedType != null ? impliedType : fields.type();
+        String userId = fields.id("userId");
+        String anonymousId = fields.id("anonymousId");
+        String previousId = fields.id("previousId");
+        String groupId = fields.id("groupId");
+        String event = fields.text("event");
+        String name = fields.text("name");
+        String category = fields.text("category");
+        if (type == MessageType.ALIAS) {
+            if (userId == null) {
+                fields.violation("userId", "userId is required for an alias call");
+            }
+            if (previousId == null) {
+                fields.violation("previousId", "previousId is required for an alias call");
+            }
+        } else if (userId == null && anonymousId == null) {
+            fields.violation("userId", "userId or anonymousId is required");
+        }
+        if (type == MessageType.TRACK && event == null) {
+            fields.violation("event", "event is required for a track call");
+        }
+        if (type == MessageType.GROUP && groupId == null) {
+            fields.violation("groupId", "groupId is required for a group call");
+        }
+        Instant timestamp = fields.instant("timestamp");
+        Instant originalTimestamp = fields.instant("originalTimestamp");
+        Instant messageSentAt = fields.instant("sentAt");
+        ObjectNode properties = fields.object("properties");
+        ObjectNode traits = fields.object("traits");
+        ObjectNode context = fields.object("context");
+        ObjectNode integrations = fields.object("integrations");
+
+        if (!fields.violations.isEmpty()) {
+            String suffix = suffix(messageId);
+            return new Rejected(fields.violations.stream()
+                    .map(v -> new Problem.Violation(v.field(), v.message() + suffix)).toList());
+        }
+
+        Instant sentAt = envelope.sentAt() != null ? envelope.sentAt() : messageSentAt;
+        Instant clientTimestamp = originalTimestamp != null ? originalTimestamp : timestamp;
+        Map<String, Object> mergedContext = merge(envelope.context(), context);
+        Object ip = mergedContext.get("ip");
+        if (envelope.clientIp() != null && (ip == null || ip.toString().isBlank())) {
+            mergedContext.put("ip", envelope.clientIp());
+        }
+        Map<String, Object> mergedIntegrations = merge(envelope.integrations(), integrations);
+        return new Accepted(new Interaction(
+                messageId != null ? messageId : UUID.randomUUID().toString(),
+                envelope.sourceId(), type.wire(), userId, anonymousId, previousId, groupId, event, name, category,
+                map(properties), map(traits), mergedContext, mergedIntegrations.isEmpty() ? null : mergedIntegrations,
+                ClockSkew.correct(envelope.receivedAt(), sentAt, clientTimestamp), clientTimestamp, sentAt,
+                envelope.receivedAt()));
+    }
+
+    private static String suffix(String messageId) {
+        return messageId == null ? "" : " (messageId " + messageId + ")";
+    }
+
+    private Map<String, Object> merge(ObjectNode under, ObjectNode over) {
+        Map<String, Object> merged = new LinkedHashMap<>();
+        if (under != null) {
+            merged.putAll(map(under));
+        }
+        if (over != null) {
+            merged.putAll(map(over));
+        }
+        return merged;
+    }
+
+    private Map<String, Object> map(ObjectNode node) {
+        return node == null ? null : mapper.convertValue(node, MAP);
+    }
+
+    /** Reads typed fields of one message, collecting a violation for each that has the wrong shape. */
+    private static final class Fields {
+
+        private final JsonNode node;
+        private final String prefix;
+        final List<Problem.Violation> violations = new ArrayList<>();
+
+        Fields(JsonNode node, String prefix) {
+            this.node = node;
+            this.prefix = prefix;
+        }
+
+        void violation(String field, String message) {
+            violations.add(new Problem.Violation(prefix + field, message));
+        }
+
+        MessageType type() {
+            JsonNode value = node.get("type");
+            if (value == null || value.isNull()) {
+                violation("type", "type is required: one of " + MessageType.NAMES);
+                return null;
+            }
+            if (!value.isTextual()) {
+                violation("type", "type must be a string: one of " + MessageType.NAMES);
+                return null;
+            }
+            var type = MessageType.fromWire(value.asText());
+            if (type.isEmpty()) {
+                violation("type", "type '" + value.asText() + "' is not one of " + MessageType.NAMES);
+                return null;
+            }
+            return type.get();
+        }
+
+        /** Ids may come as numbers (a database key passed straight through); blank counts as absent. */
+        String id(String field) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (value.isTextual() || value.isIntegralNumber()) {
+                String text = value.asText().strip();
+                return text.isEmpty() ? null : text;
+            }
+            violation(field, field + " must be a string");
+            return null;
+        }
+
+        String text(String field) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.isTextual()) {
+                violation(field, field + " must be a string");
+                return null;
+            }
+            return value.asText().isBlank() ? null : value.asText();
+        }
+
+        Instant instant(String field) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            Instant instant = value.isTextual() ? Timestamps.parse(value.asText()) : null;
+            if (instant == null) {
+                violation(field, field + " must be an ISO-8601 date-time");
+            }
+            return instant;
+        }
+
+        ObjectNode object(String field) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.isObject()) {
+                violation(field, field + " must be a JSON object");
+                return null;
+            }
+            return (ObjectNode) value;
+        }
+    }
+}
