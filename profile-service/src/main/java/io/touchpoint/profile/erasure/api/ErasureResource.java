@@ -3,7 +3,6 @@ package io.touchpoint.profile.erasure.api;
 import java.time.Instant;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -17,27 +16,39 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Roles;
-import io.touchpoint.profile.erasure.store.ErasureReceiptStore;
+import io.touchpoint.profile.erasure.domain.ErasureJob;
+import io.touchpoint.profile.erasure.domain.ErasureReceipt;
 
-@Path("/v1/erasure-receipts")
+@Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)
 @SecurityRequirement(name = "jwt")
 public class ErasureResource {
 
-    public record ErasureReceiptView(String erasureId, String profileId, Instant requestedAt, Instant completedAt) {
+    public record ErasureReceiptView(String erasureId, Instant requestedAt, Instant completedAt) {
     }
 
-    @Inject
-    ErasureReceiptStore receipts;
+    public record ErasureJobView(String erasureId, String status, Instant requestedAt, Instant completedAt,
+            String requestedBy) {
+    }
 
     @GET
-    @Path("{erasureId}")
+    @Path("erasures/{erasureId}")
+    @WithSession
+    @Operation(summary = "Progress of a GDPR erasure: accepted (deleted here), completed (every service told)")
+    public Uni<ErasureJobView> job(@PathParam("erasureId") String erasureId) {
+        return ErasureJob.<ErasureJob>findById(erasureId)
+                .onItem().ifNull().failWith(() -> new NotFoundException("No erasure " + erasureId + "."))
+                .map(j -> new ErasureJobView(j.id, j.status, j.requestedAt, j.completedAt, j.requestedBy));
+    }
+
+    @GET
+    @Path("erasure-receipts/{erasureId}")
     @WithSession
     @Operation(summary = "Proof that this service erased what it held for one GDPR erasure")
-    public Uni<ErasureReceiptView> get(@PathParam("erasureId") String erasureId) {
-        return receipts.findById(erasureId)
+    public Uni<ErasureReceiptView> receipt(@PathParam("erasureId") String erasureId) {
+        return ErasureReceipt.<ErasureReceipt>findById(erasureId)
                 .onItem().ifNull().failWith(() -> new NotFoundException("No erasure " + erasureId + " was received."))
-                .map(r -> new ErasureReceiptView(r.erasureId, r.profileId, r.requestedAt, r.completedAt));
+                .map(r -> new ErasureReceiptView(r.erasureId, r.requestedAt, r.completedAt));
     }
 }

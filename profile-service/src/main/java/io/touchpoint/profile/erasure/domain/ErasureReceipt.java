@@ -7,17 +7,16 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
 /** Proof that this service obeyed one GDPR erasure: what was asked, and when it was done here. */
 @Entity
 @Table(name = "erasure_receipt")
-public class ErasureReceipt {
+public class ErasureReceipt extends PanacheEntityBase {
 
     @Id
     @Column(name = "erasure_id")
     public String erasureId;
-
-    @Column(name = "profile_id", nullable = false)
-    public String profileId;
 
     @Column(name = "requested_at", nullable = false)
     public Instant requestedAt;

@@ -1,17 +1,14 @@
 package io.touchpoint.profile.erasure.messaging;
 
-import java.time.Clock;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.events.ProfileErasureRequested;
-import io.touchpoint.profile.erasure.store.ErasureReceiptStore;
+import io.touchpoint.profile.erasure.domain.ProfileEraser;
 
 /**
  * Obeys GDPR erasures. The receipt is written in the same transaction as the deletes, and the
@@ -23,17 +20,13 @@ public class ErasureConsumer {
     private static final Logger LOG = Logger.getLogger(ErasureConsumer.class);
 
     @Inject
-    ErasureReceiptStore receipts;
-
-    @Inject
-    Clock clock;
+    ProfileEraser eraser;
 
     @Incoming("erasures")
-    @WithTransaction
     public Uni<Void> onErasure(ProfileErasureRequested erasure) {
-        return receipts.recordOnce(erasure.erasureId(), erasure.profileId(), erasure.requestedAt(), clock.instant())
-                .invoke(recorded -> {
-                    if (!recorded) {
+        return eraser.obey(erasure)
+                .invoke(first -> {
+                    if (!first) {
                         LOG.debugf("erasure %s already obeyed", erasure.erasureId());
                     }
                 })

@@ -1,0 +1,234 @@
+package io.touchpoint.profile.ingestion.domain;
+
+import static io.touchpoint.profile.platform.store.Transactions.each;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.contracts.events.Interaction;
+import io.touchpoint.contracts.events.ProfileChanged;
+import io.touchpoint.profile.consent.store.ConsentStore;
+import io.touchpoint.profile.identity.domain.Identifier;
+import io.touchpoint.profile.identity.domain.IdentityResolver;
+import io.touchpoint.profile.identity.store.IdentityStore;
+import io.touchpoint.profile.master.domain.ProfileRules;
+import io.touchpoint.profile.master.domain.ProfileState;
+import io.touchpoint.profile.master.domain.ProfileWriter;
+import io.touchpoint.profile.master.store.ProfileStore;
+import io.touchpoint.profile.outbox.messaging.OutboxRelay;
+import io.touchpoint.profile.platform.store.Json;
+import io.touchpoint.profile.platform.store.Transactions;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * Applies one interaction to the master profile in one transaction: resolve the person, merge
+ * what the interaction proves to be one person, record the event (once per source and
+ * messageId), update traits, preferences, consent and computed attributes, and queue the
+ * profile-change event in the outbox.
+ */
+@ApplicationScoped
+public class InteractionApplier {
+
+    private static final Logger LOG = Logger.getLogger(InteractionApplier.class);
+    /** Traits that are channel preferences rather than facts about the person. */
+    private static final Map<String, String> PREFERENCE_TRAITS = Map.of("preferredChannels", "channelOrder",
+            "channelOrder", "channelOrder", "timezone", "timeZone", "timeZone", "timeZone", "locale", "locale",
+            "quietHours", "quietHours");
+
+    @Inject
+    Pool pool;
+    @Inject
+    Clock clock;
+    @Inject
+    ProfileRules rules;
+    @Inject
+    ProfileStore profiles;
+    @Inject
+    IdentityStore identities;
+    @Inject
+    ConsentStore consents;
+    @Inject
+    ProfileWriter writer;
+    @Inject
+    OutboxRelay relay;
+    @Inject
+    Json json;
+
+    public Uni<Void> apply(Interaction interaction) {
+        return Uni.createFrom().deferred(() -> pool.withTransaction(sql -> applyIn(sql, interaction, clock.instant())))
+                .onFailure(Transactions::retryable).retry().atMost(5)
+                .invoke(relay::kick)
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> applyIn(SqlClient sql, Interaction i, Instant now) {
+        String sourceId = i.sourceId() == null ? "unknown" : i.sourceId();
+        return profiles.eventRecorded(sql, sourceId, i.messageId()).chain(seen -> {
+            if (seen) {
+                LOG.debugf("message %s from %s already applied", i.messageId(), sourceId);
+                return Uni.createFrom().voidItem();
+            }
+            List<Identifier> ids = rules.identities().extract(i);
+            List<Identifier> lookups = new ArrayList<>(ids);
+            boolean alias = Interaction.ALIAS.equals(i.type()) && i.previousId() != null
+                    && !rules.identities().isBlocked(i.previousId());
+            if (alias) {
+                lookups.add(new Identifier(Identifier.USER_ID, i.previousId()));
+                lookups.add(new Identifier(Identifier.ANONYMOUS_ID, i.previousId()));
+            }
+            if (ids.isEmpty()) {
+                LOG.warnf("message %s from %s names nobody (blocked identifiers only); not applied", i.messageId(), sourceId);
+                return Uni.createFrom().voidItem();
+            }
+            return identities.owners(sql, lookups)
+                    .chain(owners -> profiles.lock(sql, List.copyOf(new LinkedHashSet<>(owners.values())))
+                            .chain(() -> identities.owners(sql, lookups))
+                            .invoke(again -> {
+                                if (!again.equals(owners)) {
+                                    throw new Transactions.ConcurrentChange("identifiers moved while locking");
+                                }
+                            }))
+                    .chain(owners -> ownedBy(sql, owners).chain(owned -> {
+                        IdentityResolver.Decision decision = alias ? aliasDecision(i, ids, owners)
+                                : rules.resolver().decide(ids, owners, owned);
+                        if (!decision.refusedMerges().isEmpty()) {
+                            LOG.infof("message %s: not merging %s (identifier limits)", i.messageId(), decision.refusedMerges());
+                        }
+                        return resolveTarget(sql, decision, now).chain(state -> applyTo(sql, state, decision, i, sourceId, now));
+                    }));
+        });
+    }
+
+    /** alias(previousId → userId): the previous identity's profile merges into the userId's. */
+    private IdentityResolver.Decision aliasDecision(Interaction i, List<Identifier> ids, Map<Identifier, String> owners) {
+        Identifier user = new Identifier(Identifier.USER_ID, i.userId());
+        Optional<String> previous = Optional.ofNullable(owners.get(new Identifier(Identifier.USER_ID, i.previousId())))
+                .or(() -> Optional.ofNullable(owners.get(new Identifier(Identifier.ANONYMOUS_ID, i.previousId()))));
+        List<Identifier> unowned = ids.stream().filter(id -> !owners.containsKey(id)).toList();
+        String target = owners.get(user);
+        if (target == null) {
+            // The userId is new: the previous identity's profile takes it (a rename, not a merge).
+            return previous.map(p -> IdentityResolver.alias(p, Optional.empty(), unowned))
+                    .orElseGet(() -> new IdentityResolver.Decision(Optional.empty(), List.of(), unowned, List.of()));
+        }
+        return IdentityResolver.alias(target, previous, unowned);
+    }
+
+    private Uni<Map<String, List<Identifier>>> ownedBy(SqlClient sql, Map<Identifier, String> owners) {
+        Map<String, List<Identifier>> owned = new HashMap<>();
+        return each(List.copyOf(new LinkedHashSet<>(owners.values())), owner -> identities.identifiersOf(sql, owner)
+                .invoke(list -> owned.put(owner, list.stream().map(s -> new Identifier(s.type(), s.value())).toList())))
+                .replaceWith(owned);
+    }
+
+    private Uni<ProfileState> resolveTarget(SqlClient sql, IdentityResolver.Decision decision, Instant now) {
+        if (decision.createsProfile()) {
+            ProfileState created = ProfileState.created(UUID.randomUUID().toString(), now);
+            // Inserted first: identifiers and events reference it.
+            return profiles.insert(sql, created, now).replaceWith(created);
+        }
+        return profiles.load(sql, decision.target().orElseThrow(), false).map(Optional::orElseThrow);
+    }
+
+    private Uni<Void> applyTo(SqlClient sql, ProfileState state, IdentityResolver.Decision decision, Interaction i,
+            String sourceId, Instant now) {
+        String target = state.id();
+        return each(decision.merge(), loser -> profiles.load(sql, loser, false).chain(loaded -> {
+            ProfileState loserState = loaded.orElseThrow();
+            rules.computed().mergeInto(state, loserState);
+            state.markChanged("merged");
+            return identities.merge(sql, loser, target, i.type().equals(Interaction.ALIAS) ? "alias" : "shared identifier",
+                    sourceId, i.messageId(), now)
+                    .chain(() -> consents.merge(sql, loser, target))
+                    .chain(() -> profiles.moveActivity(sql, loser, target))
+                    .chain(() -> profiles.delete(sql, loser));
+        }))
+                .chain(() -> each(decision.attach(), id -> identities.attach(sql, target, id, sourceId, i.timestamp())
+                        .invoke(attached -> {
+                            if (!attached) {
+                                throw new Transactions.ConcurrentChange("identifier claimed concurrently: " + id.type());
+                            }
+                            state.markChanged("identifiers." + id.type());
+                        })))
+                .chain(() -> profiles.recordEvent(sql, target, sourceId, i.messageId(), i.type(), eventName(i), i.timestamp(),
+                        i.receivedAt() == null ? now : i.receivedAt(), json.write(i)))
+                .chain(recorded -> {
+                    if (!recorded) {
+                        throw new Transactions.ConcurrentChange("message applied concurrently");
+                    }
+                    applyTraits(state, i, sourceId);
+                    rules.computed().apply(state, i);
+                    String counted = eventName(i);
+                    BigDecimal value = rules.computed().isPurchase(counted) || rules.computed().isRefund(counted)
+                            ? rules.computed().value(i) : BigDecimal.ZERO;
+                    Uni<Void> daily = counted == null ? Uni.createFrom().voidItem()
+                            : profiles.countDaily(sql, target, counted, i.timestamp(), value);
+                    return daily.chain(() -> each(rules.consent().read(i), c -> consents.apply(sql, target, c, now)
+                            .invoke(changed -> {
+                                if (changed) {
+                                    state.markChanged("consent." + c.channel() + "." + c.topic());
+                                }
+                            })));
+                })
+                .chain(() -> writer.write(sql, state, false, decision.merge(), trigger(i, sourceId), now))
+                .replaceWithVoid();
+    }
+
+    /** The name an interaction is counted under in the daily table and evaluated by in windows. */
+    static String eventName(Interaction i) {
+        return switch (i.type()) {
+            case Interaction.TRACK -> i.event();
+            case Interaction.PAGE -> "Page Viewed";
+            case Interaction.SCREEN -> "Screen Viewed";
+            default -> null;
+        };
+    }
+
+    private void applyTraits(ProfileState state, Interaction i, String sourceId) {
+        Instant at = i.timestamp();
+        if (i.traits() != null && (Interaction.IDENTIFY.equals(i.type()) || Interaction.ALIAS.equals(i.type()))) {
+            i.traits().forEach((name, value) -> {
+                String preference = PREFERENCE_TRAITS.get(name);
+                if (preference != null) {
+                    state.setPreference(preference, value, at, sourceId);
+                } else {
+                    state.setTrait(name, value, at, sourceId);
+                }
+            });
+        }
+        if (Interaction.GROUP.equals(i.type()) && i.groupId() != null) {
+            state.setTrait("groupId", i.groupId(), at, sourceId);
+        }
+        // Device settings fill in preferences the person has not stated.
+        if (i.context() != null) {
+            Set<String> stated = state.preferences().keySet();
+            if (i.context().get("timezone") instanceof String tz && !stated.contains("timeZone")) {
+                state.setPreference("timeZone", tz, at, sourceId);
+            }
+            if (i.context().get("locale") instanceof String locale && !stated.contains("locale")) {
+                state.setPreference("locale", locale, at, sourceId);
+            }
+        }
+    }
+
+    private static ProfileChanged.Trigger trigger(Interaction i, String sourceId) {
+        return new ProfileChanged.Trigger(sourceId, i.messageId(), i.type(), i.type().equals(Interaction.TRACK) ? i.event()
+                : i.name(), i.timestamp(), i.properties());
+    }
+}

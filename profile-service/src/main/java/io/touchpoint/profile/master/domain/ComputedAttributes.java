@@ -1,0 +1,189 @@
+package io.touchpoint.profile.master.domain;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.touchpoint.contracts.events.Interaction;
+import io.touchpoint.profile.config.ProfileConfig;
+
+/**
+ * Computed attributes that follow from single events. Every update is a sum, a minimum or a
+ * maximum, so applying events in any order gives the same result; applying one twice is prevented
+ * upstream by the (source, messageId) record. Windowed values (trailing 12 months) come from the
+ * daily table at read time instead, because they change with the clock, not with events.
+ */
+public final class ComputedAttributes {
+
+    public static final String EVENT_COUNT = "eventCount";
+    public static final String ORDER_COUNT = "orderCount";
+    public static final String LIFETIME_VALUE = "lifetimeValue";
+    public static final String RETURN_COUNT = "returnCount";
+    public static final String RETURNED_VALUE = "returnedValue";
+    public static final String FIRST_PURCHASE_AT = "firstPurchaseAt";
+    public static final String LAST_PURCHASE_AT = "lastPurchaseAt";
+    public static final String REGISTERED_AT = "registeredAt";
+    public static final String BONUS_POINTS = "bonusPoints";
+    public static final String BONUS_EARNED = "bonusPointsEarned";
+    public static final String BONUS_REDEEMED = "bonusPointsRedeemed";
+    public static final String TRAILING_12M_VALUE = "trailing12MonthValue";
+    public static final String TENURE_DAYS = "tenureDays";
+
+    private final ProfileConfig.Events events;
+    private final ProfileConfig.Bonus bonus;
+
+    public ComputedAttributes(ProfileConfig config) {
+        this.events = config.events();
+        this.bonus = config.bonus();
+    }
+
+    /** The monetary value of an event: the first revenue property present, else zero. */
+    public BigDecimal value(Interaction interaction) {
+        Map<String, Object> props = interaction.properties();
+        if (props == null) {
+            return BigDecimal.ZERO;
+        }
+        for (String name : events.revenueProperties()) {
+            Object raw = props.get(name);
+            if (raw instanceof Number n) {
+                return new BigDecimal(n.toString());
+            }
+            if (raw instanceof String s) {
+                try {
+                    return new BigDecimal(s.trim());
+                } catch (NumberFormatException ignored) {
+                    // not a number: try the next property
+                }
+            }
+        }
+        return BigDecimal.ZERO;
+    }
+
+    public boolean isPurchase(String event) {
+        return event != null && events.purchase().contains(event);
+    }
+
+    public boolean isRefund(String event) {
+        return event != null && events.refund().contains(event);
+    }
+
+    public void apply(ProfileState state, Interaction interaction) {
+        Instant at = interaction.timestamp();
+        state.seen(at);
+        add(state, EVENT_COUNT, BigDecimal.ONE);
+        String event = interaction.event();
+        if (!Interaction.TRACK.equals(interaction.type()) || event == null) {
+            return;
+        }
+        BigDecimal value = value(interaction);
+        if (isPurchase(event)) {
+            add(state, ORDER_COUNT, BigDecimal.ONE);
+            add(state, LIFETIME_VALUE, value);
+            min(state, FIRST_PURCHASE_AT, at);
+            max(state, LAST_PURCHASE_AT, at);
+            Object group = interaction.properties() == null ? null : interaction.properties().get(bonus.priceGroupProperty());
+            // Interactions without a price group are full price: only discounts opt out of points.
+            if (group == null || bonus.fullPriceGroups().contains(String.valueOf(group))) {
+                BigDecimal points = value.multiply(BigDecimal.valueOf(bonus.pointsPerUnit())).setScale(0, RoundingMode.FLOOR);
+                add(state, BONUS_EARNED, points);
+                add(state, BONUS_POINTS, points);
+            }
+        } else if (isRefund(event)) {
+            add(state, RETURN_COUNT, BigDecimal.ONE);
+            add(state, RETURNED_VALUE, value);
+            add(state, LIFETIME_VALUE, value.negate());
+        } else if (event.equals(bonus.redemptionEvent())) {
+            Object raw = interaction.properties() == null ? null : interaction.properties().get(bonus.pointsProperty());
+            if (raw instanceof Number n) {
+                BigDecimal points = new BigDecimal(n.toString());
+                add(state, BONUS_REDEEMED, points);
+                add(state, BONUS_POINTS, points.negate());
+            }
+        }
+        if (events.registration().contains(event)) {
+            min(state, REGISTERED_AT, at);
+        }
+    }
+
+    /** Values that depend on the clock, computed for a read or a snapshot at {@code now}. */
+    public void refreshTimeDependent(ProfileState state, BigDecimal trailing12MonthValue, Instant now) {
+        state.putComputed(TRAILING_12M_VALUE, number(trailing12MonthValue));
+        Object registered = state.computed().get(REGISTERED_AT);
+        if (registered instanceof String s) {
+            long days = Duration.between(Instant.parse(s), now).toDays();
+            state.putComputed(TENURE_DAYS, Math.max(0, days));
+        }
+    }
+
+    /**
+     * A merge: counts and values add up, first-times take the earlier, last-times the later.
+     * The loser's events were counted on the loser only, so nothing is counted twice.
+     */
+    public void mergeInto(ProfileState survivor, ProfileState loser) {
+        for (String sum : List.of(EVENT_COUNT, ORDER_COUNT, LIFETIME_VALUE, RETURN_COUNT, RETURNED_VALUE, BONUS_POINTS,
+                BONUS_EARNED, BONUS_REDEEMED)) {
+            if (loser.computed().get(sum) instanceof Number n) {
+                add(survivor, sum, new BigDecimal(n.toString()));
+            }
+        }
+        for (String first : List.of(FIRST_PURCHASE_AT, REGISTERED_AT)) {
+            if (loser.computed().get(first) instanceof String s) {
+                min(survivor, first, Instant.parse(s));
+            }
+        }
+        if (loser.computed().get(LAST_PURCHASE_AT) instanceof String s) {
+            max(survivor, LAST_PURCHASE_AT, Instant.parse(s));
+        }
+        if (loser.firstSeen() != null) {
+            survivor.seen(loser.firstSeen());
+        }
+        if (loser.lastSeen() != null) {
+            survivor.seen(loser.lastSeen());
+        }
+        loser.traitMeta().forEach((name, meta) -> {
+            if (name.startsWith("preferences.")) {
+                String pref = name.substring("preferences.".length());
+                survivor.setPreference(pref, loser.preferences().get(pref), meta.at(), meta.source());
+            } else {
+                survivor.setTrait(name, loser.traits().get(name), meta.at(), meta.source());
+            }
+        });
+    }
+
+    /** The purchase and refund event names, for the trailing-window query. */
+    public List<String> purchaseEvents() {
+        return List.copyOf(events.purchase());
+    }
+
+    public List<String> refundEvents() {
+        return List.copyOf(events.refund());
+    }
+
+    private static void add(ProfileState state, String name, BigDecimal delta) {
+        Object current = state.computed().get(name);
+        BigDecimal base = current instanceof Number n ? new BigDecimal(n.toString()) : BigDecimal.ZERO;
+        state.putComputed(name, number(base.add(delta)));
+    }
+
+    /** Whole amounts stay integers in JSON; others become doubles (the JSON number Jackson reads back). */
+    static Object number(BigDecimal value) {
+        return value.stripTrailingZeros().scale() <= 0 ? (Object) value.longValue() : (Object) value.doubleValue();
+    }
+
+    private static void min(ProfileState state, String name, Instant at) {
+        Object current = state.computed().get(name);
+        if (!(current instanceof String s) || at.isBefore(Instant.parse(s))) {
+            state.putComputed(name, at.toString());
+        }
+    }
+
+    private static void max(ProfileState state, String name, Instant at) {
+        Object current = state.computed().get(name);
+        if (!(current instanceof String s) || at.isAfter(Instant.parse(s))) {
+            state.putComputed(name, at.toString());
+        }
+    }
+}
