@@ -77,7 +77,7 @@ class ServiceFoundationTest {
                 .header("Authorization", tokens().bearer("admin"))
                 .get("/v1/erasure-receipts/{id}", erasureId)
                 .then().statusCode(200)
-                .body("profileId", equalTo(profileId))
+                .body("erasureId", equalTo(erasureId))
                 .body("requestedAt", equalTo(requestedAt.toString())));
 
         // A later event on the same partition proves the redelivery was consumed, not just pending.

@@ -199,6 +199,7 @@ class ProfileIngestionTest {
 
         JsonPath p = awaitProfile("userId", user, x -> x.getInt("computed.eventCount") == 6);
         assertEquals(3, p.getInt("computed.orderCount"));
+        assertEquals(200.5, p.getDouble("computed.revenue"), 1e-9);
         assertEquals(180.5, p.getDouble("computed.lifetimeValue"), 1e-9);
         assertEquals(80.5, p.getDouble("computed.trailing12MonthValue"), 1e-9);
         assertEquals(1, p.getInt("computed.returnCount"));

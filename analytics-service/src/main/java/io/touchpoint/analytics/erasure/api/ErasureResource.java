@@ -25,7 +25,7 @@ import io.touchpoint.analytics.erasure.store.ErasureReceiptStore;
 @SecurityRequirement(name = "jwt")
 public class ErasureResource {
 
-    public record ErasureReceiptView(String erasureId, String profileId, Instant requestedAt, Instant completedAt) {
+    public record ErasureReceiptView(String erasureId, Instant requestedAt, Instant completedAt) {
     }
 
     @Inject
@@ -38,6 +38,6 @@ public class ErasureResource {
     public Uni<ErasureReceiptView> get(@PathParam("erasureId") String erasureId) {
         return receipts.findById(erasureId)
                 .onItem().ifNull().failWith(() -> new NotFoundException("No erasure " + erasureId + " was received."))
-                .map(r -> new ErasureReceiptView(r.erasureId, r.profileId, r.requestedAt, r.completedAt));
+                .map(r -> new ErasureReceiptView(r.erasureId, r.requestedAt, r.completedAt));
     }
 }

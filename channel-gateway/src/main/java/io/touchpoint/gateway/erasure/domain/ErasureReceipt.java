@@ -16,9 +16,6 @@ public class ErasureReceipt {
     @Column(name = "erasure_id")
     public String erasureId;
 
-    @Column(name = "profile_id", nullable = false)
-    public String profileId;
-
     @Column(name = "requested_at", nullable = false)
     public Instant requestedAt;
 

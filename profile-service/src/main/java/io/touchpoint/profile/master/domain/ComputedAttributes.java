@@ -20,6 +20,8 @@ public final class ComputedAttributes {
 
     public static final String EVENT_COUNT = "eventCount";
     public static final String ORDER_COUNT = "orderCount";
+    /** Gross purchase value; lifetime value is net of returns. */
+    public static final String REVENUE = "revenue";
     public static final String LIFETIME_VALUE = "lifetimeValue";
     public static final String RETURN_COUNT = "returnCount";
     public static final String RETURNED_VALUE = "returnedValue";
@@ -81,6 +83,7 @@ public final class ComputedAttributes {
         BigDecimal value = value(interaction);
         if (isPurchase(event)) {
             add(state, ORDER_COUNT, BigDecimal.ONE);
+            add(state, REVENUE, value);
             add(state, LIFETIME_VALUE, value);
             min(state, FIRST_PURCHASE_AT, at);
             max(state, LAST_PURCHASE_AT, at);
@@ -123,7 +126,7 @@ public final class ComputedAttributes {
      * The loser's events were counted on the loser only, so nothing is counted twice.
      */
     public void mergeInto(ProfileState survivor, ProfileState loser) {
-        for (String sum : List.of(EVENT_COUNT, ORDER_COUNT, LIFETIME_VALUE, RETURN_COUNT, RETURNED_VALUE, BONUS_POINTS,
+        for (String sum : List.of(EVENT_COUNT, ORDER_COUNT, REVENUE, LIFETIME_VALUE, RETURN_COUNT, RETURNED_VALUE, BONUS_POINTS,
                 BONUS_EARNED, BONUS_REDEEMED)) {
             if (loser.computed().get(sum) instanceof Number n) {
                 add(survivor, sum, new BigDecimal(n.toString()));

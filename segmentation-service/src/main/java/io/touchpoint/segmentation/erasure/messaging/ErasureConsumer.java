@@ -14,7 +14,8 @@ import io.touchpoint.contracts.events.ProfileErasureRequested;
 import io.touchpoint.segmentation.erasure.store.ErasureReceiptStore;
 
 /**
- * Obeys GDPR erasures. The receipt is written in the same transaction as the deletes, and the
+ * Obeys GDPR erasures. This service holds no personal data yet, so obeying is recording the
+ * receipt; deletes join this transaction as the service gains data. The receipt is written in the same transaction as the deletes, and the
  * offset is committed only after that transaction, so a crash redelivers and the redelivery is a no-op.
  */
 @ApplicationScoped
@@ -31,7 +32,7 @@ public class ErasureConsumer {
     @Incoming("erasures")
     @WithTransaction
     public Uni<Void> onErasure(ProfileErasureRequested erasure) {
-        return receipts.recordOnce(erasure.erasureId(), erasure.profileId(), erasure.requestedAt(), clock.instant())
+        return receipts.recordOnce(erasure.erasureId(), erasure.requestedAt(), clock.instant())
                 .invoke(recorded -> {
                     if (!recorded) {
                         LOG.debugf("erasure %s already obeyed", erasure.erasureId());

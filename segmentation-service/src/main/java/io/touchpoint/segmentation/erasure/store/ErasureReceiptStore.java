@@ -16,13 +16,12 @@ public class ErasureReceiptStore implements PanacheRepositoryBase<ErasureReceipt
      *
      * @return true when this call recorded it
      */
-    public Uni<Boolean> recordOnce(String erasureId, String profileId, Instant requestedAt, Instant completedAt) {
+    public Uni<Boolean> recordOnce(String erasureId, Instant requestedAt, Instant completedAt) {
         return getSession().chain(session -> session.createNativeQuery("""
-                INSERT INTO erasure_receipt (erasure_id, profile_id, requested_at, completed_at)
-                VALUES (:erasureId, :profileId, :requestedAt, :completedAt)
+                INSERT INTO erasure_receipt (erasure_id, requested_at, completed_at)
+                VALUES (:erasureId, :requestedAt, :completedAt)
                 ON CONFLICT (erasure_id) DO NOTHING""")
                 .setParameter("erasureId", erasureId)
-                .setParameter("profileId", profileId)
                 .setParameter("requestedAt", requestedAt)
                 .setParameter("completedAt", completedAt)
                 .executeUpdate())

@@ -54,6 +54,10 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
+        // The JSON body reader reports syntax errors wrapped in a plain 400; say what is wrong and where.
+        if (e.getCause() instanceof JsonProcessingException json && e.getResponse().getStatus() == 400) {
+            return unreadableJson(json, uri);
+        }
         Response.StatusType status = e.getResponse().getStatusInfo();
         return problem(Problem.of(status.getStatusCode(), status.getReasonPhrase(), e.getMessage()), uri);
     }
