@@ -1,145 +1,17 @@
 package io.touchpoint.gateway;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.UUID;
-
-import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.touchpoint.contracts.EventTypes;
-import io.touchpoint.contracts.Topic;
-import io.touchpoint.contracts.events.ProfileErasureRequested;
-import io.touchpoint.devstack.testing.TestEvents;
-import io.touchpoint.devstack.testing.TestTokens;
+import io.touchpoint.devstack.testing.ServiceFoundationContract;
 import io.touchpoint.devstack.testing.TouchpointTestResource;
 
-/** The service on the real stack: Kafka in, PostgreSQL through, JWT in front, problem+json out. */
+/**
+ * The shared service contract on the real stack. Its test resource applies to every test class of
+ * this module: one devstack and one application for the whole module.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = TouchpointTestResource.class, initArgs = {
         @ResourceArg(name = "database", value = "gateway"), @ResourceArg(name = "mailer", value = "true") })
-class ServiceFoundationTest {
-
-    private static TestEvents events;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-    @ConfigProperty(name = "touchpoint.devstack.jwt.private-key")
-    String privateKey;
-    @ConfigProperty(name = "touchpoint.devstack.jwt.issuer")
-    String issuer;
-    @Inject
-    AgroalDataSource jdbc;
-
-    @AfterAll
-    static void closeProducer() {
-        if (events != null) {
-            events.close();
-        }
-    }
-
-    private TestEvents events() {
-        if (events == null) {
-            events = new TestEvents(bootstrap);
-        }
-        return events;
-    }
-
-    private TestTokens tokens() {
-        return new TestTokens(privateKey, issuer);
-    }
-
-    @Test
-    void anErasureEventFromTheBrokerIsRecordedOnceEvenWhenRedelivered() throws Exception {
-        String erasureId = UUID.randomUUID().toString();
-        String profileId = "p-" + UUID.randomUUID();
-        Instant requestedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        var erasure = new ProfileErasureRequested(erasureId, profileId, List.of(), requestedAt);
-        String eventId = events().publish(Topic.ERASURES, profileId, EventTypes.PROFILE_ERASURE_REQUESTED, erasure);
-        events().publish(Topic.ERASURES, profileId, EventTypes.PROFILE_ERASURE_REQUESTED, erasure, eventId);
-
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given()
-                .header("Authorization", tokens().bearer("admin"))
-                .get("/v1/erasure-receipts/{id}", erasureId)
-                .then().statusCode(200)
-                .body("erasureId", equalTo(erasureId))
-                .body("requestedAt", equalTo(requestedAt.toString())));
-
-        // A later event on the same partition proves the redelivery was consumed, not just pending.
-        String laterId = UUID.randomUUID().toString();
-        events().publish(Topic.ERASURES, profileId, EventTypes.PROFILE_ERASURE_REQUESTED,
-                new ProfileErasureRequested(laterId, profileId, List.of(), requestedAt));
-        await().atMost(Duration.ofSeconds(60)).until(() -> rows("SELECT count(*) FROM erasure_receipt WHERE erasure_id = '"
-                + laterId + "'") == 1);
-        assertEquals(1, rows("SELECT count(*) FROM erasure_receipt WHERE erasure_id = '" + erasureId + "'"));
-    }
-
-    @Test
-    void managementApisRequireABearerToken() {
-        given().get("/v1/erasure-receipts/x")
-                .then().statusCode(401)
-                .contentType("application/problem+json")
-                .header("WWW-Authenticate", "Bearer")
-                .body("status", equalTo(401))
-                .body("title", equalTo("Unauthorized"))
-                .body("instance", equalTo("/v1/erasure-receipts/x"));
-        given().header("Authorization", "Bearer not.a.jwt").get("/v1/erasure-receipts/x")
-                .then().statusCode(401).contentType("application/problem+json").body("status", equalTo(401));
-        given().header("Authorization", tokens().expiredBearer("admin")).get("/v1/erasure-receipts/x")
-                .then().statusCode(401).contentType("application/problem+json");
-    }
-
-    @Test
-    void managementApisRefuseTheWrongRole() {
-        given().header("Authorization", tokens().bearer("analyst")).get("/v1/erasure-receipts/x")
-                .then().statusCode(403)
-                .contentType("application/problem+json")
-                .body("status", equalTo(403))
-                .body("title", equalTo("Forbidden"));
-    }
-
-    @Test
-    void unknownThingsAreProblemsToo() {
-        given().header("Authorization", tokens().bearer("admin")).get("/v1/erasure-receipts/{id}", "nope")
-                .then().statusCode(404).contentType("application/problem+json")
-                .body("detail", equalTo("No erasure nope was received."));
-    }
-
-    @Test
-    void readinessCoversKafkaPostgresAndRedis() {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready")
-                .then().statusCode(200)
-                .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("SmallRye Reactive Messaging - readiness check",
-                        "Reactive PostgreSQL connections health check", "Redis connection health check")));
-    }
-
-    @Test
-    void metricsAndOpenApiArePublic() {
-        given().get("/q/metrics").then().statusCode(200);
-        given().get("/q/openapi").then().statusCode(200);
-    }
-
-    private long rows(String sql) throws Exception {
-        try (var c = jdbc.getConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
+class ServiceFoundationTest extends ServiceFoundationContract {
 }
