@@ -84,6 +84,9 @@ public final class DevStackServer {
         Path jwtDir = dir.resolve("jwt");
         JwtKeys.ensureKeyPair(jwtDir);
 
+        // Redis first: its binary is extracted and executed here, and a process forked meanwhile by
+        // another thread would inherit the open file and make the exec fail (ETXTBSY).
+        RedisNode redis = external(env, "REDIS_HOSTS") ? null : track(RedisNode.start(dir, children));
         // PostgreSQL's initdb and Kafka's start are the slow parts; run them side by side.
         CompletableFuture<PostgresNode> postgres = external(env, "POSTGRES_URL")
                 ? CompletableFuture.completedFuture(null)
@@ -91,7 +94,6 @@ public final class DevStackServer {
         CompletableFuture<KafkaNode> kafka = external(env, "KAFKA_BOOTSTRAP_SERVERS")
                 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> unchecked(() -> track(KafkaNode.start(dir))));
-        RedisNode redis = external(env, "REDIS_HOSTS") ? null : track(RedisNode.start(dir, children));
         MailNode mail = external(env, "SMTP_HOST") ? null : track(MailNode.start());
 
         String pgHost;

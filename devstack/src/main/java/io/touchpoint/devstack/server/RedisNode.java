@@ -31,15 +31,34 @@ final class RedisNode implements AutoCloseable {
         Path binary = extractBinary(dir);
         int port = Ports.free();
         Path log = dir.resolve("redis.log");
-        Process process = new ProcessBuilder(List.of(binary.toString(), "--port", Integer.toString(port),
+        ProcessBuilder builder = new ProcessBuilder(List.of(binary.toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
                 "--protected-mode", "no"))
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile());
+        Process process = startRetryingBusyText(builder);
         children.record(process.pid());
         awaitPong(process, port, Duration.ofSeconds(30));
         return new RedisNode(process, port);
+    }
+
+    /**
+     * A child forked by any thread while the binary was open for writing keeps that file handle
+     * until it execs, and exec of a file open for writing fails with "Text file busy". The window
+     * is short, so a few attempts suffice.
+     */
+    private static Process startRetryingBusyText(ProcessBuilder builder) throws IOException, InterruptedException {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return builder.start();
+            } catch (IOException e) {
+                if (attempt >= 20 || e.getMessage() == null || !e.getMessage().contains("error=26")) {
+                    throw e;
+                }
+                Thread.onSpinWait();
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L * attempt);
+            }
+        }
     }
 
     private static Path extractBinary(Path dir) throws IOException {
