@@ -55,7 +55,6 @@ final class RedisNode implements AutoCloseable {
                 if (attempt >= 20 || e.getMessage() == null || !e.getMessage().contains("error=26")) {
                     throw e;
                 }
-                Thread.onSpinWait();
                 java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L * attempt);
             }
         }
