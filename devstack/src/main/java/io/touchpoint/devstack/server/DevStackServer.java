@@ -48,7 +48,15 @@ public final class DevStackServer {
         }
         DevStackServer server = new DevStackServer();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "devstack-shutdown"));
-        Endpoints endpoints = server.start(dir, System.getenv());
+        Endpoints endpoints;
+        try {
+            endpoints = server.start(dir, System.getenv());
+        } catch (Exception | Error e) {
+            // Kafka's non-daemon threads would keep a half-started JVM alive; the parent must see us exit.
+            e.printStackTrace();
+            System.exit(1);
+            return;
+        }
         Path file = dir.resolve("endpoints.properties");
         endpoints.write(file);
         System.out.println(READY + " " + file);
