@@ -46,6 +46,16 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
+    public Response invalidRequest(InvalidRequestException e, UriInfo uri) {
+        return problem(Problem.of(400, "Bad Request", e.getMessage()).withErrors(e.violations()), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(ConflictException e, UriInfo uri) {
+        return problem(Problem.of(409, "Conflict", e.getMessage()), uri);
+    }
+
+    @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
         String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                 + e.getLocation().getColumnNr();

@@ -1,0 +1,298 @@
+package io.touchpoint.segmentation.membership.domain;
+
+import static io.touchpoint.segmentation.platform.store.Transactions.each;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.contracts.EventTypes;
+import io.touchpoint.contracts.Topic;
+import io.touchpoint.contracts.events.ProfileChanged;
+import io.touchpoint.contracts.events.SegmentMembershipChanged;
+import io.touchpoint.segmentation.membership.store.MembershipCache;
+import io.touchpoint.segmentation.membership.store.MembershipStore;
+import io.touchpoint.segmentation.outbox.messaging.OutboxRelay;
+import io.touchpoint.segmentation.outbox.store.OutboxStore;
+import io.touchpoint.segmentation.platform.store.Transactions;
+import io.touchpoint.segmentation.profile.store.ProfileSnapshotStore;
+import io.touchpoint.segmentation.profile.store.ProfileSnapshotStore.Snapshot;
+import io.touchpoint.segmentation.segment.domain.ConditionParser;
+import io.touchpoint.segmentation.segment.domain.Segment;
+import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
+import io.touchpoint.segmentation.segment.domain.SegmentGraph;
+import io.touchpoint.segmentation.segment.store.SegmentStore;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * Keeps memberships true to the rules. Each profile change is applied in one transaction: snapshot,
+ * interaction, merges, evaluation and the outbox events of every transition commit together, and a
+ * transition is an insert or delete that only one transaction can win, so each one is announced
+ * exactly once however often the change is delivered.
+ */
+@ApplicationScoped
+public class MembershipUpdater {
+
+    private static final Logger LOG = Logger.getLogger(MembershipUpdater.class);
+    private static final int PAGE = 200;
+
+    @Inject
+    Pool pool;
+    @Inject
+    SegmentStore segments;
+    @Inject
+    ProfileSnapshotStore profiles;
+    @Inject
+    MembershipStore memberships;
+    @Inject
+    OutboxStore outbox;
+    @Inject
+    OutboxRelay relay;
+    @Inject
+    MembershipCache cache;
+    @Inject
+    java.time.Clock clock;
+
+    /** The interaction's event name for event conditions, or null when it is not an event (identify, group, ...). */
+    static String eventName(ProfileChanged.Trigger t) {
+        if (t == null || t.type() == null) {
+            return null;
+        }
+        return switch (t.type()) {
+            case "track" -> t.event();
+            case "page" -> "Page Viewed";
+            case "screen" -> "Screen Viewed";
+            default -> null;
+        };
+    }
+
+    public Uni<Void> apply(ProfileChanged change) {
+        Set<String> touched = new HashSet<>();
+        return Uni.createFrom().deferred(() -> {
+            touched.clear();
+            Instant now = clock.instant();
+            return pool.withTransaction(sql -> applyIn(sql, change, now, touched));
+        })
+                .onFailure(Transactions::retryable).retry().atMost(5)
+                .call(() -> afterCommit(touched));
+    }
+
+    private Uni<Void> applyIn(SqlClient sql, ProfileChanged change, Instant now, Set<String> touched) {
+        String id = change.profileId();
+        List<String> merged = change.mergedProfileIds() == null ? List.of()
+                : change.mergedProfileIds().stream().filter(m -> !m.equals(id)).distinct().toList();
+        var snapshot = new Snapshot(id, change.version(), nonNull(change.traits()), nonNull(change.computed()),
+                change.consents() == null ? List.of() : change.consents());
+        return profiles.isMergedAway(sql, id).chain(gone -> {
+            if (gone) {
+                LOG.debugf("profile %s was merged away; its late change %d is ignored", id, change.version());
+                return Uni.createFrom().voidItem();
+            }
+            return applyLive(sql, change, merged, snapshot, now, touched);
+        });
+    }
+
+    private Uni<Void> applyLive(SqlClient sql, ProfileChanged change, List<String> merged, Snapshot snapshot, Instant now,
+            Set<String> touched) {
+        String id = change.profileId();
+        return segments.all(sql).chain(all -> {
+            Map<String, Segment> byId = new HashMap<>();
+            all.forEach(s -> byId.put(s.id(), s));
+            Uni<Void> merges = merged.isEmpty() ? Uni.createFrom().voidItem()
+                    : each(merged, m -> exitAll(sql, m, byId, now, touched))
+                            .chain(() -> profiles.moveEvents(sql, merged, id))
+                            .chain(() -> profiles.delete(sql, merged))
+                            .chain(() -> profiles.markMerged(sql, merged, id, now));
+            return merges
+                    .chain(() -> profiles.saveIfNewer(sql, snapshot, now))
+                    .chain(stored -> recordTrigger(sql, change).map(recorded -> stored || recorded || !merged.isEmpty()))
+                    .chain(changed -> {
+                        if (!changed) {
+                            LOG.debugf("profile %s version %d is stale or repeated", id, change.version());
+                            return Uni.createFrom().voidItem();
+                        }
+                        List<Segment> ordered = SegmentGraph.dependencyOrder(all.stream().filter(Segment::active).toList());
+                        return evaluate(sql, id, ordered, now, touched).replaceWithVoid();
+                    });
+        });
+    }
+
+    private Uni<Boolean> recordTrigger(SqlClient sql, ProfileChanged change) {
+        ProfileChanged.Trigger t = change.trigger();
+        String event = eventName(t);
+        if (event == null || t.sourceId() == null || t.messageId() == null) {
+            return Uni.createFrom().item(false);
+        }
+        Instant at = t.timestamp() != null ? t.timestamp() : change.occurredAt();
+        return profiles.recordEvent(sql, change.profileId(), t.sourceId(), t.messageId(), event, at, t.properties());
+    }
+
+    /**
+     * Re-evaluates the given active segments, in dependency order, for one profile and records every
+     * transition. Segments not given keep their memberships (they are read, not decided).
+     *
+     * @return the number of transitions
+     */
+    Uni<Integer> evaluate(SqlClient sql, String profileId, List<Segment> ordered, Instant now, Set<String> touched) {
+        if (ordered.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return facts(sql, profileId, now).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            var facts = found.get();
+            Set<String> inside = facts.memberships();
+            AtomicInteger transitions = new AtomicInteger();
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Segment segment : ordered) {
+                chain = chain.chain(() -> {
+                    // Later segments in the order read the memberships decided just before them.
+                    boolean matches = SegmentEvaluator.matches(segment.parsed(), facts, now);
+                    boolean was = inside.contains(segment.id());
+                    if (matches == was) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    if (matches) {
+                        inside.add(segment.id());
+                    } else {
+                        inside.remove(segment.id());
+                    }
+                    return transition(sql, segment, profileId, matches, now, touched)
+                            .invoke(made -> {
+                                if (made) {
+                                    transitions.incrementAndGet();
+                                }
+                            }).replaceWithVoid();
+                });
+            }
+            return chain.map(v -> transitions.get());
+        });
+    }
+
+    /**
+     * Everything the evaluator needs about one profile, with a mutable membership set so a pass can
+     * update it as it goes; empty when the profile is unknown here.
+     */
+    public Uni<java.util.Optional<SegmentEvaluator.Facts>> facts(SqlClient sql, String profileId, Instant now) {
+        return profiles.find(sql, profileId).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(java.util.Optional.<SegmentEvaluator.Facts>empty());
+            }
+            Snapshot s = found.get();
+            Instant since = now.minus(Duration.ofDays(ConditionParser.MAX_WINDOW_DAYS + 1));
+            return profiles.events(sql, profileId, since).chain(events -> memberships.ofProfile(sql, profileId)
+                    .map(current -> java.util.Optional.of(new SegmentEvaluator.Facts(profileId, s.traits(), s.computed(),
+                            s.consents(),
+                            events.stream().map(e -> new SegmentEvaluator.LoggedEvent(e.event(), e.occurredAt(), e.properties()))
+                                    .toList(),
+                            new LinkedHashSet<>(current.keySet())))));
+        });
+    }
+
+    /** Records one transition and its event; false when another transaction made it first. */
+    Uni<Boolean> transition(SqlClient sql, Segment segment, String profileId, boolean enter, Instant now,
+            Set<String> touched) {
+        Uni<Boolean> made = enter ? memberships.enter(sql, segment.id(), profileId, segment.version(), now)
+                : memberships.exit(sql, segment.id(), profileId, now);
+        return made.call(m -> {
+            if (!m) {
+                return Uni.createFrom().voidItem();
+            }
+            touched.add(profileId);
+            var event = new SegmentMembershipChanged(profileId, segment.id(), segment.version(), enter, now);
+            return outbox.append(sql, UUID.randomUUID().toString(), Topic.SEGMENT_MEMBERSHIPS, profileId,
+                    EventTypes.SEGMENT_MEMBERSHIP_CHANGED, event, now);
+        });
+    }
+
+    /** Takes a profile out of every segment (it was merged away). */
+    private Uni<Void> exitAll(SqlClient sql, String profileId, Map<String, Segment> byId, Instant now, Set<String> touched) {
+        return memberships.ofProfile(sql, profileId).chain(current -> each(new ArrayList<>(current.keySet()), segmentId -> {
+            Segment segment = byId.get(segmentId);
+            long version = segment == null ? 0 : segment.version();
+            Segment stub = segment != null ? segment
+                    : new Segment(segmentId, null, null, List.of(), Segment.State.ARCHIVED, null, null, Set.of(), version, null, null);
+            return transition(sql, stub, profileId, false, now, touched);
+        }));
+    }
+
+    /**
+     * Takes every member out of a segment (archived or deleted), inside the caller's transaction.
+     * Dependents read the membership, so they are re-evaluated by the caller's bulk pass afterwards.
+     */
+    public Uni<Set<String>> emptySegment(SqlClient sql, Segment segment, Instant now) {
+        Set<String> touched = new HashSet<>();
+        return drainMembers(sql, segment, now, touched).replaceWith(touched);
+    }
+
+    private Uni<Void> drainMembers(SqlClient sql, Segment segment, Instant now, Set<String> touched) {
+        return memberships.memberIds(sql, segment.id(), 1000).chain(ids -> ids.isEmpty() ? Uni.createFrom().voidItem()
+                : each(ids, p -> transition(sql, segment, p, false, now, touched))
+                        .chain(() -> drainMembers(sql, segment, now, touched)));
+    }
+
+    /**
+     * A bulk pass: evaluates the given segments and everything that reads them over every known
+     * profile, a page of profiles per transaction.
+     */
+    public Uni<Integer> recompute(Set<String> segmentIds) {
+        return page(segmentIds, null, 0);
+    }
+
+    private Uni<Integer> page(Set<String> segmentIds, String after, int sofar) {
+        Set<String> touched = new HashSet<>();
+        AtomicInteger transitions = new AtomicInteger();
+        return Uni.createFrom().deferred(() -> {
+            touched.clear();
+            transitions.set(0);
+            Instant now = clock.instant();
+            return pool.withTransaction(sql -> segments.all(sql).chain(all -> {
+                Map<String, Set<String>> deps = new HashMap<>();
+                all.forEach(s -> deps.put(s.id(), s.dependsOn()));
+                Set<String> targets = new SegmentGraph(deps).withDependents(segmentIds);
+                List<Segment> ordered = SegmentGraph.dependencyOrder(
+                        all.stream().filter(s -> s.active() && targets.contains(s.id())).toList());
+                return profiles.idPage(sql, after, PAGE).chain(ids -> profiles.loadForUpdate(sql, ids)
+                        .chain(() -> each(ids, p -> evaluate(sql, p, ordered, now, touched).invoke(transitions::addAndGet)))
+                        .replaceWith(ids));
+            }));
+        })
+                .onFailure(Transactions::retryable).retry().atMost(5)
+                .call(() -> afterCommit(touched))
+                .chain(ids -> ids.size() < PAGE ? Uni.createFrom().item(sofar + transitions.get())
+                        : page(segmentIds, ids.get(ids.size() - 1), sofar + transitions.get()));
+    }
+
+    public Uni<List<String>> profileIds(SqlClient sql, String after, int limit) {
+        return profiles.idPage(sql, after, limit);
+    }
+
+    /** After commit: announce, and drop cached memberships that no longer hold. */
+    public Uni<Void> afterCommit(Set<String> touched) {
+        if (touched.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        relay.kick();
+        return cache.invalidate(Set.copyOf(touched));
+    }
+
+    private static Map<String, Object> nonNull(Map<String, Object> m) {
+        return m == null ? Map.of() : m;
+    }
+}

@@ -1,0 +1,184 @@
+package io.touchpoint.segmentation.segment.api;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.contracts.Roles;
+import io.touchpoint.segmentation.membership.store.MembershipStore;
+import io.touchpoint.segmentation.platform.api.InvalidRequestException;
+import io.touchpoint.segmentation.segment.domain.Segment;
+import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
+import io.touchpoint.segmentation.segment.domain.SegmentService;
+import io.touchpoint.segmentation.segment.store.SegmentStore;
+import io.vertx.mutiny.sqlclient.Pool;
+
+@Path("/v1/segments")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@SecurityRequirement(name = "jwt")
+@RegisterForReflection(targets = { SegmentService.Preview.class, SegmentService.Explanation.class,
+        SegmentEvaluator.Trace.class })
+public class SegmentResource {
+
+    @RegisterForReflection
+    public record SegmentRequest(String name, String description, List<String> tags, String state, Object condition) {
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SegmentView(String id, String name, String description, List<String> tags, String state,
+            Object condition, long version, Instant createdAt, Instant updatedAt, Long size) {
+
+        static SegmentView of(Segment s, Long size) {
+            return new SegmentView(s.id(), s.name(), s.description(), s.tags(), s.state().jsonName(), s.condition(),
+                    s.version(), s.createdAt(), s.updatedAt(), size);
+        }
+    }
+
+    @RegisterForReflection
+    public record SegmentPage(List<SegmentView> items, String next) {
+    }
+
+    @RegisterForReflection
+    public record MemberView(String profileId, Instant enteredAt) {
+    }
+
+    @RegisterForReflection
+    public record MemberPage(List<MemberView> items, String next) {
+    }
+
+    @RegisterForReflection
+    public record PreviewRequest(Object condition, Integer sampleSize) {
+    }
+
+    @Inject
+    SegmentService service;
+    @Inject
+    SegmentStore segments;
+    @Inject
+    MembershipStore memberships;
+    @Inject
+    Pool pool;
+
+    @POST
+    @RolesAllowed({ Roles.ADMIN, Roles.MARKETER })
+    @Operation(summary = "Create a segment; an active one is computed over all known profiles right after")
+    public Uni<Response> create(SegmentRequest request) {
+        return service.create(definition(request)).map(s -> Response.created(URI.create("/v1/segments/" + s.id()))
+                .entity(SegmentView.of(s, null)).build());
+    }
+
+    @GET
+    @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })
+    @Operation(summary = "List segments in id order; pass next as after for the following page")
+    public Uni<SegmentPage> list(@QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
+        int size = checkLimit(limit);
+        return pool.withConnection(sql -> segments.page(sql, size, after)).map(page -> new SegmentPage(
+                page.stream().map(s -> SegmentView.of(s, null)).toList(),
+                page.size() == size ? page.get(page.size() - 1).id() : null));
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })
+    @Operation(summary = "A segment with its current size")
+    public Uni<SegmentView> get(@PathParam("id") String id) {
+        return pool.withConnection(sql -> segments.find(sql, id, false).chain(found -> {
+            Segment s = found.orElseThrow(() -> new NotFoundException("No segment " + id + " exists."));
+            return memberships.size(sql, id).map(size -> SegmentView.of(s, size));
+        }));
+    }
+
+    @PUT
+    @Path("{id}")
+    @RolesAllowed({ Roles.ADMIN, Roles.MARKETER })
+    @Operation(summary = "Replace a segment's definition; the version grows and membership is recomputed")
+    public Uni<SegmentView> update(@PathParam("id") String id, SegmentRequest request) {
+        return service.update(id, definition(request)).map(s -> SegmentView.of(s, null));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @RolesAllowed({ Roles.ADMIN, Roles.MARKETER })
+    @Operation(summary = "Delete a segment no active segment uses; its members exit")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return service.delete(id).replaceWith(Response.noContent().build());
+    }
+
+    @GET
+    @Path("{id}/members")
+    @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })
+    @Operation(summary = "Current members in profile id order; pass next as after for the following page")
+    public Uni<MemberPage> members(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("100") int limit,
+            @QueryParam("after") String after) {
+        int size = checkLimit(limit);
+        return pool.withConnection(sql -> segments.find(sql, id, false).chain(found -> {
+            if (found.isEmpty()) {
+                throw new NotFoundException("No segment " + id + " exists.");
+            }
+            return memberships.members(sql, id, size, after);
+        })).map(page -> new MemberPage(page.stream().map(m -> new MemberView(m.profileId(), m.enteredAt())).toList(),
+                page.size() == size ? page.get(page.size() - 1).profileId() : null));
+    }
+
+    @POST
+    @Path("preview")
+    @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })
+    @Operation(summary = "Size and a sample of the known profiles an unsaved condition would hold now")
+    public Uni<SegmentService.Preview> preview(PreviewRequest request) {
+        if (request == null) {
+            throw InvalidRequestException.field("", "a JSON body is required");
+        }
+        int sample = request.sampleSize() == null ? 10 : request.sampleSize();
+        if (sample < 0 || sample > 100) {
+            throw InvalidRequestException.field("sampleSize", "must be from 0 to 100");
+        }
+        return service.preview(request.condition(), sample);
+    }
+
+    @GET
+    @Path("{id}/explain/{profileId}")
+    @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })
+    @Operation(summary = "Which conditions hold for a profile now, with the values seen")
+    public Uni<SegmentService.Explanation> explain(@PathParam("id") String id, @PathParam("profileId") String profileId) {
+        return service.explain(id, profileId);
+    }
+
+    private static int checkLimit(int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw InvalidRequestException.field("limit", "must be from 1 to 1000");
+        }
+        return limit;
+    }
+
+    private static SegmentService.Definition definition(SegmentRequest r) {
+        if (r == null) {
+            throw InvalidRequestException.field("", "a JSON body is required");
+        }
+        return new SegmentService.Definition(r.name(), r.description(), r.tags(), r.state(), r.condition());
+    }
+}

@@ -1,0 +1,81 @@
+package io.touchpoint.segmentation.segment.domain;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A parsed segment rule. The API keeps the JSON the marketer wrote; this typed tree exists so the
+ * evaluator never meets a malformed node: {@link ConditionParser} is the only way to build one.
+ */
+public sealed interface Condition {
+
+    /**
+     * Whether the answer can change with time alone (a window or date operator), so the segment needs
+     * re-evaluating as the clock moves, not only when the profile changes.
+     */
+    static boolean timeDependent(Condition c) {
+        if (c instanceof All a) {
+            return a.conditions().stream().anyMatch(Condition::timeDependent);
+        }
+        if (c instanceof Any a) {
+            return a.conditions().stream().anyMatch(Condition::timeDependent);
+        }
+        if (c instanceof Not n) {
+            return timeDependent(n.condition());
+        }
+        if (c instanceof Event e) {
+            return e.withinLastDays() != null || e.notPerformedForDays() != null || e.to() != null;
+        }
+        if (c instanceof Attribute a) {
+            return switch (a.operator()) {
+                case WITHIN_LAST_DAYS, MORE_THAN_DAYS_AGO, IN_NEXT_DAYS, ANNIVERSARY_WITHIN_DAYS -> true;
+                default -> false;
+            };
+        }
+        return false;
+    }
+
+    record All(List<Condition> conditions) implements Condition {
+    }
+
+    record Any(List<Condition> conditions) implements Condition {
+    }
+
+    record Not(Condition condition) implements Condition {
+    }
+
+    /** A trait ({@code computed == false}) or computed attribute compared with an operator. */
+    record Attribute(boolean computed, String name, Operator operator, Object value) implements Condition {
+    }
+
+    /**
+     * An event performed {@code count} times (default at least once) in a window; or, with
+     * {@code notPerformedForDays}, not performed in the last that many days.
+     */
+    record Event(String event, Map<String, Object> where, CountOperator countOperator, long count,
+            Integer withinLastDays, Instant from, Instant to, Integer notPerformedForDays) implements Condition {
+    }
+
+    record Consent(String channel, String topic) implements Condition {
+    }
+
+    record InSegment(String segmentId) implements Condition {
+    }
+
+    record RandomBucket(String salt, double percent) implements Condition {
+    }
+
+    enum Operator {
+        EQUALS, NOT_EQUALS, IN, CONTAINS, STARTS_WITH, EXISTS, GT, GTE, LT, LTE, BETWEEN, WITHIN_LAST_DAYS,
+        MORE_THAN_DAYS_AGO, IN_NEXT_DAYS, ANNIVERSARY_WITHIN_DAYS;
+
+        public String jsonName() {
+            return name().toLowerCase();
+        }
+    }
+
+    enum CountOperator {
+        AT_LEAST, AT_MOST, EXACTLY
+    }
+}

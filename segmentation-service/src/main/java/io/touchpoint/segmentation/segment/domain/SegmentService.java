@@ -1,0 +1,240 @@
+package io.touchpoint.segmentation.segment.domain;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.NotFoundException;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.contracts.Problem;
+import io.touchpoint.segmentation.membership.domain.MembershipUpdater;
+import io.touchpoint.segmentation.platform.api.ConflictException;
+import io.touchpoint.segmentation.platform.api.InvalidRequestException;
+import io.touchpoint.segmentation.platform.store.Transactions;
+import io.touchpoint.segmentation.segment.store.SegmentStore;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * Saving segment definitions. Every save checks the whole dependency graph under one lock, empties
+ * a segment that stops being active, and after commit starts a bulk pass so membership catches up
+ * with the new definition.
+ */
+@ApplicationScoped
+public class SegmentService {
+
+    private static final Logger LOG = Logger.getLogger(SegmentService.class);
+
+    /** A definition as the API receives it; checked by {@link #validate}. */
+    public record Definition(String name, String description, List<String> tags, String state, Object condition) {
+    }
+
+    @Inject
+    Pool pool;
+    @Inject
+    SegmentStore segments;
+    @Inject
+    MembershipUpdater updater;
+    @Inject
+    Clock clock;
+
+    public Uni<Segment> create(Definition d) {
+        String id = UUID.randomUUID().toString();
+        Set<String> touched = new HashSet<>();
+        return pool.withTransaction(sql -> segments.lockDefinitions(sql).chain(() -> segments.all(sql)).chain(all -> {
+            Instant now = clock.instant();
+            Segment s = checked(id, d, all, 1, now, now);
+            return segments.insert(sql, s).replaceWith(s);
+        })).call(s -> afterSave(s, touched));
+    }
+
+    public Uni<Segment> update(String id, Definition d) {
+        Set<String> touched = new HashSet<>();
+        return Uni.createFrom().deferred(() -> {
+            touched.clear();
+            return pool.withTransaction(sql -> segments.lockDefinitions(sql).chain(() -> segments.all(sql)).chain(all -> {
+                Segment old = all.stream().filter(s -> s.id().equals(id)).findFirst()
+                        .orElseThrow(() -> notFound(id));
+                Instant now = clock.instant();
+                Segment s = checked(id, d, all, old.version() + 1, old.createdAt(), now);
+                if (old.active() && !s.active()) {
+                    refuseIfUsed(s, all, "archive");
+                }
+                return segments.update(sql, s)
+                        .chain(() -> old.active() && !s.active() ? updater.emptySegment(sql, s, now)
+                                : Uni.createFrom().item(Set.<String>of()))
+                        .invoke(touched::addAll)
+                        .replaceWith(s);
+            }));
+        }).onFailure(Transactions::retryable).retry().atMost(3).call(s -> afterSave(s, touched));
+    }
+
+    public Uni<Void> delete(String id) {
+        Set<String> touched = new HashSet<>();
+        return pool.withTransaction(sql -> segments.lockDefinitions(sql).chain(() -> segments.all(sql)).chain(all -> {
+            Segment old = all.stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow(() -> notFound(id));
+            refuseIfUsed(old, all, "delete");
+            return updater.emptySegment(sql, old, clock.instant()).invoke(touched::addAll)
+                    .chain(() -> segments.delete(sql, id));
+        })).call(() -> updater.afterCommit(touched));
+    }
+
+    /** How many known profiles an unsaved condition would hold now, and a few of them. */
+    public record Preview(long size, long evaluated, List<String> sample) {
+    }
+
+    public Uni<Preview> preview(Object condition, int sampleSize) {
+        var parse = ConditionParser.parse(condition, "condition");
+        Instant now = clock.instant();
+        return pool.withConnection(sql -> segments.all(sql).chain(all -> {
+            List<Problem.Violation> violations = new ArrayList<>(parse.violations());
+            Set<String> known = new HashSet<>();
+            all.forEach(s -> known.add(s.id()));
+            parse.referencePaths().forEach((ref, path) -> {
+                if (!known.contains(ref)) {
+                    violations.add(new Problem.Violation(path, "names no existing segment: " + ref));
+                }
+            });
+            if (!violations.isEmpty()) {
+                throw new InvalidRequestException("The condition is not valid.", violations);
+            }
+            return previewPage(sql, parse.condition(), now, sampleSize, null, new Preview(0, 0, List.of()));
+        }));
+    }
+
+    private Uni<Preview> previewPage(SqlClient sql, Condition condition, Instant now, int sampleSize, String after,
+            Preview sofar) {
+        return updater.profileIds(sql, after, 500).chain(ids -> {
+            List<String> sample = new ArrayList<>(sofar.sample());
+            long[] size = { sofar.size() };
+            Uni<Void> chain = Transactions.each(ids, id -> updater.facts(sql, id, now).invoke(f -> f.ifPresent(facts -> {
+                if (SegmentEvaluator.matches(condition, facts, now)) {
+                    size[0]++;
+                    if (sample.size() < sampleSize) {
+                        sample.add(id);
+                    }
+                }
+            })));
+            return chain.chain(() -> {
+                Preview next = new Preview(size[0], sofar.evaluated() + ids.size(), sample);
+                return ids.size() < 500 ? Uni.createFrom().item(next)
+                        : previewPage(sql, condition, now, sampleSize, ids.get(ids.size() - 1), next);
+            });
+        });
+    }
+
+    /** Why a profile is or is not in a segment now, condition by condition. */
+    public record Explanation(String segmentId, long segmentVersion, String profileId, boolean matches, boolean member,
+            Instant evaluatedAt, SegmentEvaluator.Trace trace) {
+    }
+
+    public Uni<Explanation> explain(String segmentId, String profileId) {
+        Instant now = clock.instant();
+        return pool.withConnection(sql -> segments.find(sql, segmentId, false).chain(found -> {
+            Segment s = found.orElseThrow(() -> notFound(segmentId));
+            return updater.facts(sql, profileId, now).map(f -> {
+                var facts = f.orElseThrow(() -> new NotFoundException("No profile " + profileId + " is known here."));
+                var trace = SegmentEvaluator.explain(s.parsed(), facts, now);
+                return new Explanation(segmentId, s.version(), profileId, trace.held(), facts.memberships().contains(segmentId),
+                        now, trace);
+            });
+        }));
+    }
+
+    /**
+     * Brings membership in line with the saved definition. It runs after the response: a bulk pass
+     * over every profile may take long, and the stream keeps individual profiles right meanwhile.
+     */
+    private Uni<Void> afterSave(Segment s, Set<String> touched) {
+        return updater.afterCommit(touched).invoke(() -> updater.recompute(Set.of(s.id())).subscribe().with(
+                n -> LOG.debugf("bulk pass for segment %s made %d transitions", s.id(), n),
+                e -> LOG.errorf(e, "bulk pass for segment %s failed; it resumes with the next save", s.id())));
+    }
+
+    private static void refuseIfUsed(Segment s, List<Segment> all, String what) {
+        List<String> users = all.stream().filter(o -> o.active() && !o.id().equals(s.id()) && o.dependsOn().contains(s.id()))
+                .map(o -> o.name() + " (" + o.id() + ")").toList();
+        if (!users.isEmpty()) {
+            throw new ConflictException("Cannot " + what + " segment " + s.id() + ": active segments use it: "
+                    + String.join(", ", users) + ".");
+        }
+    }
+
+    private static NotFoundException notFound(String id) {
+        return new NotFoundException("No segment " + id + " exists.");
+    }
+
+    /** The definition as a segment, or a 400 naming every problem including unknown references and cycles. */
+    static Segment checked(String id, Definition d, List<Segment> all, long version, Instant createdAt, Instant now) {
+        var result = validate(d);
+        List<Problem.Violation> violations = new ArrayList<>(result.violations());
+        Map<String, Set<String>> graph = new HashMap<>();
+        Set<String> known = new HashSet<>();
+        for (Segment s : all) {
+            known.add(s.id());
+            graph.put(s.id(), s.dependsOn());
+        }
+        result.parse().referencePaths().forEach((ref, path) -> {
+            if (!known.contains(ref) && !ref.equals(id)) {
+                violations.add(new Problem.Violation(path, "names no existing segment: " + ref));
+            }
+        });
+        if (violations.isEmpty()) {
+            graph.put(id, result.parse().referencedSegments());
+            new SegmentGraph(graph).cycleThrough(id).ifPresent(cycle -> violations.add(new Problem.Violation("condition",
+                    "segment references form a cycle: " + String.join(" -> ", cycle))));
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidRequestException("The segment definition is not valid.", violations);
+        }
+        return new Segment(id, d.name().strip(), d.description(), d.tags() == null ? List.of() : List.copyOf(d.tags()),
+                result.state(), d.condition(), result.parse().condition(), Set.copyOf(result.parse().referencedSegments()),
+                version, createdAt, now);
+    }
+
+    /** What is wrong with a definition on its own, without looking at other segments. */
+    public record Validation(ConditionParser.Result parse, Segment.State state, List<Problem.Violation> violations) {
+    }
+
+    public static Validation validate(Definition d) {
+        List<Problem.Violation> violations = new ArrayList<>();
+        if (d == null) {
+            throw new InvalidRequestException("The segment definition is not valid.",
+                    List.of(new Problem.Violation("", "a JSON body is required")));
+        }
+        if (d.name() == null || d.name().isBlank()) {
+            violations.add(new Problem.Violation("name", "is required"));
+        } else if (d.name().length() > 200) {
+            violations.add(new Problem.Violation("name", "must be at most 200 characters"));
+        }
+        if (d.tags() != null) {
+            for (int i = 0; i < d.tags().size(); i++) {
+                if (d.tags().get(i) == null || d.tags().get(i).isBlank()) {
+                    violations.add(new Problem.Violation("tags[" + i + "]", "must be a non-empty string"));
+                }
+            }
+        }
+        Segment.State state = Segment.State.DRAFT;
+        if (d.state() != null) {
+            try {
+                state = Segment.State.valueOf(d.state().toUpperCase());
+            } catch (IllegalArgumentException e) {
+                violations.add(new Problem.Violation("state", "must be one of draft, active, archived"));
+            }
+        }
+        var parse = ConditionParser.parse(d.condition(), "condition");
+        violations.addAll(parse.violations());
+        return new Validation(parse, state, violations);
+    }
+}

@@ -1,0 +1,95 @@
+package io.touchpoint.segmentation.membership.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.mutiny.Uni;
+
+class MembershipCacheTest {
+
+    private static final Map<String, Instant> TRUTH = Map.of("s-1", Instant.parse("2026-01-01T00:00:00Z"));
+
+    static final class FailingRedis implements MembershipCache.HashStore {
+        @Override
+        public Uni<Map<String, String>> get(String key) {
+            return Uni.createFrom().failure(new IllegalStateException("redis is down"));
+        }
+
+        @Override
+        public Uni<Void> put(String key, Map<String, String> fields, long ttlSeconds) {
+            return Uni.createFrom().failure(new IllegalStateException("redis is down"));
+        }
+
+        @Override
+        public Uni<Void> delete(String... keys) {
+            return Uni.createFrom().failure(new IllegalStateException("redis is down"));
+        }
+    }
+
+    static final class MapRedis implements MembershipCache.HashStore {
+        final Map<String, Map<String, String>> data = new HashMap<>();
+
+        @Override
+        public Uni<Map<String, String>> get(String key) {
+            return Uni.createFrom().item(data.getOrDefault(key, Map.of()));
+        }
+
+        @Override
+        public Uni<Void> put(String key, Map<String, String> fields, long ttlSeconds) {
+            data.put(key, Map.copyOf(fields));
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public Uni<Void> delete(String... keys) {
+            for (String k : keys) {
+                data.remove(k);
+            }
+            return Uni.createFrom().voidItem();
+        }
+    }
+
+    @Test
+    void aFailingRedisFallsBackToPostgres() {
+        var cache = new MembershipCache(new FailingRedis());
+        AtomicInteger reads = new AtomicInteger();
+        var result = cache.read("p-1", () -> {
+            reads.incrementAndGet();
+            return Uni.createFrom().item(TRUTH);
+        }).await().indefinitely();
+        assertEquals(TRUTH, result);
+        assertEquals(1, reads.get());
+        cache.invalidate(Set.of("p-1")).await().indefinitely();
+    }
+
+    @Test
+    void readsAreServedFromRedisUntilInvalidated() {
+        var redis = new MapRedis();
+        var cache = new MembershipCache(redis);
+        AtomicInteger reads = new AtomicInteger();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(TRUTH, cache.read("p-1", () -> {
+                reads.incrementAndGet();
+                return Uni.createFrom().item(TRUTH);
+            }).await().indefinitely());
+        }
+        assertEquals(1, reads.get());
+        assertEquals(Map.of(), cache.read("p-2", () -> Uni.createFrom().item(Map.<String, Instant>of())).await().indefinitely());
+        assertEquals(Map.of(), cache.read("p-2", () -> {
+            throw new AssertionError("an empty membership is cached too");
+        }).await().indefinitely());
+        cache.invalidate(Set.of("p-1")).await().indefinitely();
+        cache.read("p-1", () -> {
+            reads.incrementAndGet();
+            return Uni.createFrom().item(TRUTH);
+        }).await().indefinitely();
+        assertEquals(2, reads.get());
+    }
+}
