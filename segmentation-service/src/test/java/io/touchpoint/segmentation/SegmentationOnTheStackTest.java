@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ import io.touchpoint.contracts.events.ProfileErasureRequested;
 import io.touchpoint.contracts.events.SegmentMembershipChanged;
 import io.touchpoint.devstack.testing.TestEvents;
 import io.touchpoint.devstack.testing.TestTokens;
-import io.touchpoint.segmentation.membership.messaging.TimedReevaluation;
+import io.touchpoint.segmentation.membership.messaging.FlipTimer;
 import io.touchpoint.segmentation.platform.time.TestClock;
 import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
 
@@ -61,7 +62,7 @@ class SegmentationOnTheStackTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
     @Inject
-    TimedReevaluation timed;
+    FlipTimer timer;
     @ConfigProperty(name = "touchpoint.devstack.jwt.private-key")
     String privateKey;
     @ConfigProperty(name = "touchpoint.devstack.jwt.issuer")
@@ -445,11 +446,51 @@ class SegmentationOnTheStackTest {
                 track("m-" + UUID.randomUUID(), "Logged In", Instant.now().minus(Duration.ofDays(4)), Map.of())));
         awaitTransitions(profile, segment, true);
         try {
+            // Nothing but the clock moves: the flip timer alone takes the profile out.
             TestClock.advance(Duration.ofDays(2));
-            timed.sweep().await().atMost(WAIT);
             awaitTransitions(profile, segment, true, false);
         } finally {
             TestClock.reset();
+        }
+    }
+
+    @Test
+    void aThirtyDayWindowIsLeftExactlyAtItsBoundary() throws Exception {
+        String segment = createSegment(active("bet in 30 days", "{\"event\":\"Bet Placed\",\"withinLastDays\":30}"));
+        String profile = "p-" + UUID.randomUUID();
+        Instant bet = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS);
+        Instant boundary = bet.plus(Duration.ofDays(30));
+        publish(withTrigger(change(profile, 1, Map.of()), track("m-" + UUID.randomUUID(), "Bet Placed", bet, Map.of())));
+        awaitTransitions(profile, segment, true);
+        await().atMost(WAIT).until(() -> boundary.equals(dueAt(profile, segment)));
+        try {
+            TestClock.freezeAt(boundary.minusMillis(1));
+            timer.flipDue().await().atMost(WAIT);
+            given().header("Authorization", admin()).get("/v1/segments/{id}/explain/{p}", segment, profile)
+                    .then().statusCode(200).body("matches", equalTo(true)).body("member", equalTo(true));
+            assertEquals(List.of(true), transitions(profile, segment));
+
+            TestClock.freezeAt(boundary);
+            awaitTransitions(profile, segment, true, false);
+            var exit = received.stream().filter(e -> e.profileId().equals(profile) && !e.entered()).findFirst().orElseThrow();
+            assertEquals(boundary, exit.at());
+            // Further ticks at the same instant find nothing left to flip.
+            timer.flipDue().await().atMost(WAIT);
+            assertEquals(null, dueAt(profile, segment));
+            assertEquals(List.of(true, false), transitions(profile, segment));
+        } finally {
+            TestClock.reset();
+        }
+    }
+
+    private Instant dueAt(String profileId, String segmentId) throws Exception {
+        try (var c = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+                var s = c.prepareStatement("SELECT due_at FROM membership_due WHERE profile_id = ? AND segment_id = ?")) {
+            s.setString(1, profileId);
+            s.setString(2, segmentId);
+            try (var rs = s.executeQuery()) {
+                return rs.next() ? rs.getObject(1, java.time.OffsetDateTime.class).toInstant() : null;
+            }
         }
     }
 
