@@ -468,7 +468,8 @@ class SegmentationOnTheStackTest {
             TestClock.freezeAt(boundary.minusMillis(1));
             timer.flipDue().await().atMost(WAIT);
             given().header("Authorization", admin()).get("/v1/segments/{id}/explain/{p}", segment, profile)
-                    .then().statusCode(200).body("matches", equalTo(true)).body("member", equalTo(true));
+                    .then().statusCode(200).body("matches", equalTo(true)).body("member", equalTo(true))
+                    .body("nextChangeAt", equalTo(boundary.toString()));
             assertEquals(List.of(true), transitions(profile, segment));
 
             TestClock.freezeAt(boundary);

@@ -187,9 +187,12 @@ public class SegmentService {
         });
     }
 
-    /** Why a profile is or is not in a segment now, condition by condition. */
+    /**
+     * Why a profile is or is not in a segment now, condition by condition, and when the answer next
+     * may change with time alone (null when only a profile change can change it).
+     */
     public record Explanation(String segmentId, long segmentVersion, String profileId, boolean matches, boolean member,
-            Instant evaluatedAt, SegmentEvaluator.Trace trace) {
+            Instant evaluatedAt, Instant nextChangeAt, SegmentEvaluator.Trace trace) {
     }
 
     public Uni<Explanation> explain(String segmentId, String profileId) {
@@ -200,7 +203,7 @@ public class SegmentService {
                 var facts = f.orElseThrow(() -> new NotFoundException("No profile " + profileId + " is known here."));
                 var trace = SegmentEvaluator.explain(s.parsed(), facts, now);
                 return new Explanation(segmentId, s.version(), profileId, trace.held(), facts.memberships().contains(segmentId),
-                        now, trace);
+                        now, SegmentEvaluator.nextChange(s.parsed(), facts, now), trace);
             });
         }));
     }
