@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,8 +43,9 @@ import io.touchpoint.contracts.events.ProfileErasureRequested;
 import io.touchpoint.contracts.events.SegmentMembershipChanged;
 import io.touchpoint.devstack.testing.TestEvents;
 import io.touchpoint.devstack.testing.TestTokens;
-import io.touchpoint.segmentation.membership.messaging.TimedReevaluation;
+import io.touchpoint.segmentation.membership.messaging.FlipTimer;
 import io.touchpoint.segmentation.platform.time.TestClock;
+import io.touchpoint.segmentation.preset.domain.Presets;
 import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
 
 /**
@@ -61,7 +63,7 @@ class SegmentationOnTheStackTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
     @Inject
-    TimedReevaluation timed;
+    FlipTimer timer;
     @ConfigProperty(name = "touchpoint.devstack.jwt.private-key")
     String privateKey;
     @ConfigProperty(name = "touchpoint.devstack.jwt.issuer")
@@ -445,9 +447,215 @@ class SegmentationOnTheStackTest {
                 track("m-" + UUID.randomUUID(), "Logged In", Instant.now().minus(Duration.ofDays(4)), Map.of())));
         awaitTransitions(profile, segment, true);
         try {
+            // Nothing but the clock moves: the flip timer alone takes the profile out.
             TestClock.advance(Duration.ofDays(2));
-            timed.sweep().await().atMost(WAIT);
             awaitTransitions(profile, segment, true, false);
+        } finally {
+            TestClock.reset();
+        }
+    }
+
+    @Test
+    void aThirtyDayWindowIsLeftExactlyAtItsBoundary() throws Exception {
+        String segment = createSegment(active("bet in 30 days", "{\"event\":\"Bet Placed\",\"withinLastDays\":30}"));
+        String profile = "p-" + UUID.randomUUID();
+        Instant bet = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS);
+        Instant boundary = bet.plus(Duration.ofDays(30));
+        publish(withTrigger(change(profile, 1, Map.of()), track("m-" + UUID.randomUUID(), "Bet Placed", bet, Map.of())));
+        awaitTransitions(profile, segment, true);
+        await().atMost(WAIT).until(() -> boundary.equals(dueAt(profile, segment)));
+        try {
+            TestClock.freezeAt(boundary.minusMillis(1));
+            timer.flipDue().await().atMost(WAIT);
+            given().header("Authorization", admin()).get("/v1/segments/{id}/explain/{p}", segment, profile)
+                    .then().statusCode(200).body("matches", equalTo(true)).body("member", equalTo(true))
+                    .body("nextChangeAt", equalTo(boundary.toString()));
+            assertEquals(List.of(true), transitions(profile, segment));
+
+            TestClock.freezeAt(boundary);
+            awaitTransitions(profile, segment, true, false);
+            var exit = received.stream().filter(e -> e.profileId().equals(profile) && !e.entered()).findFirst().orElseThrow();
+            assertEquals(boundary, exit.at());
+            // Further ticks at the same instant find nothing left to flip.
+            timer.flipDue().await().atMost(WAIT);
+            assertEquals(null, dueAt(profile, segment));
+            assertEquals(List.of(true, false), transitions(profile, segment));
+        } finally {
+            TestClock.reset();
+        }
+    }
+
+    private Instant dueAt(String profileId, String segmentId) throws Exception {
+        try (var c = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+                var s = c.prepareStatement("SELECT due_at FROM membership_due WHERE profile_id = ? AND segment_id = ?")) {
+            s.setString(1, profileId);
+            s.setString(2, segmentId);
+            try (var rs = s.executeQuery()) {
+                return rs.next() ? rs.getObject(1, java.time.OffsetDateTime.class).toInstant() : null;
+            }
+        }
+    }
+
+    // ---- presets
+
+    @Test
+    void presetsInstallIdempotentlyAndRefuseBadSettings() {
+        var first = given().header("Authorization", tokens().bearer("marketer")).contentType(ContentType.JSON)
+                .body("{\"lifetimeValues\":[10,20,30,40,50,60]}").post("/v1/presets/margin-groups")
+                .then().statusCode(200).body("preset", equalTo("margin-groups")).body("segments.size()", equalTo(14))
+                .body("settings.trailing12MonthValues[0]", equalTo(50)).extract().jsonPath();
+        List<Integer> versions = first.getList("segments.version");
+        given().header("Authorization", admin()).contentType(ContentType.JSON)
+                .body("{\"lifetimeValues\":[10,20,30,40,50,60]}").post("/v1/presets/margin-groups")
+                .then().statusCode(200).body("segments.version", equalTo(versions))
+                .body("segments.id", equalTo(first.getList("segments.id")));
+        given().header("Authorization", admin()).get("/v1/segments/{id}", "margin-lifetime-2").then().statusCode(200)
+                .body("state", equalTo("active")).body("condition.all[0].value", equalTo(10));
+        given().header("Authorization", admin()).contentType(ContentType.JSON)
+                .body("{\"activeMinBets\":0,\"betEvent\":\"\"}").post("/v1/presets/lifecycle")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", equalTo(List.of("activeMinBets", "betEvent")));
+        given().header("Authorization", admin()).contentType(ContentType.JSON).body("{}").post("/v1/presets/nps")
+                .then().statusCode(404).contentType("application/problem+json");
+        given().header("Authorization", tokens().bearer("analyst")).contentType(ContentType.JSON).body("{}")
+                .post("/v1/presets/rfm").then().statusCode(403);
+    }
+
+    private static final List<String> STAGES = Presets.STAGES.stream().map(k -> Presets.id("lifecycle", k)).toList();
+
+    /** A lifecycle-relevant change at simulated time {@code at}: registration date and the interaction behind it. */
+    private void lifecycleChange(String profile, long version, Instant registeredAt, String event, Instant at) {
+        Map<String, Object> computed = registeredAt == null ? Map.of() : Map.of("registeredAt", registeredAt.toString());
+        var trigger = event == null ? null : track("m-" + UUID.randomUUID(), event, at, Map.of());
+        publish(new ProfileChanged(profile, version, Set.of("computed"), Map.of("lifecycleTest", true), computed, List.of(),
+                Map.of(), List.of(), trigger, at));
+    }
+
+    private void awaitStage(String profile, String stage) {
+        await().atMost(WAIT).untilAsserted(() -> {
+            List<String> held = given().header("Authorization", admin()).get("/v1/profiles/{id}/segments", profile)
+                    .then().statusCode(200).extract().jsonPath().<String>getList("segments.segmentId")
+                    .stream().filter(STAGES::contains).toList();
+            assertEquals(List.of(Presets.id("lifecycle", stage)), held, profile);
+        });
+    }
+
+    /** The profile's stays in stages, oldest first: each must end exactly when the next begins, and the last is open. */
+    private List<String> stageHistory(String profile) throws Exception {
+        List<String> stays = new ArrayList<>();
+        try (var c = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword); var st = c.prepareStatement("""
+                SELECT segment_id, entered_at, exited_at FROM membership_history
+                WHERE profile_id = ? AND segment_id = ANY(?) ORDER BY entered_at, id""")) {
+            st.setString(1, profile);
+            st.setArray(2, c.createArrayOf("text", STAGES.toArray()));
+            try (var rs = st.executeQuery()) {
+                java.time.OffsetDateTime previousExit = null;
+                boolean open = false;
+                while (rs.next()) {
+                    assertTrue(!open, "a stage was entered while another was still held");
+                    var entered = rs.getObject(2, java.time.OffsetDateTime.class);
+                    var exited = rs.getObject(3, java.time.OffsetDateTime.class);
+                    if (previousExit != null) {
+                        assertEquals(previousExit.toInstant(), entered.toInstant(), "a gap or overlap between stages");
+                    }
+                    stays.add(rs.getString(1).substring("lifecycle-".length()));
+                    previousExit = exited;
+                    open = exited == null;
+                }
+                assertTrue(open, "the last stage is held now");
+            }
+        }
+        return stays;
+    }
+
+    @Test
+    void theLifecyclePresetMovesCustomersThroughEveryStageOverSimulatedMonths() throws Exception {
+        given().header("Authorization", admin()).contentType(ContentType.JSON).body("{}").post("/v1/presets/lifecycle")
+                .then().statusCode(200).body("segments.size()", equalTo(16)).body("settings.newCustomerDays", equalTo(60));
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        java.util.function.IntFunction<Instant> day = d -> t0.plus(Duration.ofDays(d));
+        String walker = "p-walker-" + UUID.randomUUID();
+        String neverBets = "p-never-" + UUID.randomUUID();
+        String lapsesNew = "p-lapses-" + UUID.randomUUID();
+        String lapsesActive = "p-active-" + UUID.randomUUID();
+        try {
+            TestClock.freezeAt(day.apply(0));
+            lifecycleChange(walker, 1, null, null, day.apply(0));
+            awaitStage(walker, "suspect");
+
+            TestClock.freezeAt(day.apply(1));
+            lifecycleChange(walker, 2, null, "Page Viewed", day.apply(1));
+            awaitStage(walker, "prospect");
+
+            TestClock.freezeAt(day.apply(2));
+            for (String p : List.of(walker, neverBets, lapsesNew, lapsesActive)) {
+                lifecycleChange(p, 3, day.apply(2), "Registration Completed", day.apply(2));
+                awaitStage(p, "new-customer");
+            }
+
+            TestClock.freezeAt(day.apply(10));
+            lifecycleChange(lapsesNew, 4, day.apply(2), "Bet Placed", day.apply(10));
+            TestClock.freezeAt(day.apply(40));
+            lifecycleChange(walker, 4, day.apply(2), "Bet Placed", day.apply(40));
+            for (int i = 0; i < 4; i++) {
+                lifecycleChange(lapsesActive, 4 + i, day.apply(2), "Bet Placed", day.apply(40).plusSeconds(i));
+            }
+            awaitStage(walker, "new-customer");
+            // Every bet is in before the clock moves on; otherwise a stage would be decided on part of them.
+            await().atMost(WAIT).until(() -> rows("SELECT count(*) FROM profile_event WHERE profile_id = ?", lapsesActive) == 5
+                    && rows("SELECT count(*) FROM profile_event WHERE profile_id = ?", walker) == 3
+                    && rows("SELECT count(*) FROM profile_event WHERE profile_id = ?", lapsesNew) == 2);
+
+            // Sixty days after registering, with no profile change: the flip timer moves each on.
+            TestClock.freezeAt(day.apply(62).plusSeconds(1));
+            awaitStage(walker, "active-random");
+            awaitStage(lapsesActive, "active-active");
+            awaitStage(lapsesNew, "becoming-passive-from-new");
+            awaitStage(neverBets, "passive-from-new");
+
+            // Bets a few seconds apart; the clock stands after them (a bet stamped later would not count yet).
+            TestClock.freezeAt(day.apply(63).plusSeconds(10));
+            for (int i = 0; i < 3; i++) {
+                lifecycleChange(walker, 5 + i, day.apply(2), "Bet Placed", day.apply(63).plusSeconds(i));
+            }
+            awaitStage(walker, "active-active");
+            TestClock.freezeAt(day.apply(68).plusSeconds(10));
+            for (int i = 0; i < 8; i++) {
+                lifecycleChange(walker, 8 + i, day.apply(2), "Bet Placed", day.apply(68).plusSeconds(i));
+            }
+            awaitStage(walker, "active-top");
+
+            TestClock.freezeAt(day.apply(98).plusSeconds(8));
+            awaitStage(walker, "becoming-passive-from-top");
+            awaitStage(lapsesActive, "becoming-passive-from-active");
+
+            TestClock.freezeAt(day.apply(251).plusSeconds(8));
+            awaitStage(walker, "passive-from-active");
+            awaitStage(lapsesActive, "passive-from-active");
+            awaitStage(lapsesNew, "passive-from-new");
+
+            TestClock.freezeAt(day.apply(260));
+            lifecycleChange(walker, 16, day.apply(2), "Bet Placed", day.apply(260));
+            awaitStage(walker, "active-random");
+            TestClock.freezeAt(day.apply(290));
+            awaitStage(walker, "becoming-passive-from-random");
+            TestClock.freezeAt(day.apply(443));
+            awaitStage(walker, "passive-from-random");
+
+            assertEquals(List.of("suspect", "prospect", "new-customer", "active-random", "active-active", "active-top",
+                    "becoming-passive-from-top", "passive-from-active", "active-random", "becoming-passive-from-random",
+                    "passive-from-random"), stageHistory(walker));
+            assertEquals(List.of("new-customer", "becoming-passive-from-new", "passive-from-new"), stageHistory(lapsesNew));
+            assertEquals(List.of("new-customer", "passive-from-new"), stageHistory(neverBets));
+            assertEquals(List.of("new-customer", "active-active", "becoming-passive-from-active", "passive-from-active"),
+                    stageHistory(lapsesActive));
+            // The by-stage groups follow the stages.
+            given().header("Authorization", admin()).get("/v1/profiles/{id}/segments", walker).then().statusCode(200)
+                    .body("segments.segmentId", hasItem("lifecycle-passive"))
+                    .body("segments.segmentId", not(hasItem("lifecycle-active-customer")));
+            given().header("Authorization", admin()).get("/v1/segments/{id}/explain/{p}", "lifecycle-passive-from-random", walker)
+                    .then().statusCode(200).body("matches", equalTo(true))
+                    .body("trace.children[1].seen", equalTo("lifecycle-active-random"));
         } finally {
             TestClock.reset();
         }

@@ -39,6 +39,7 @@ public class ErasureConsumer {
             "DELETE FROM profile_event WHERE profile_id = ANY($1)",
             "DELETE FROM membership WHERE profile_id = ANY($1)",
             "DELETE FROM membership_history WHERE profile_id = ANY($1)",
+            "DELETE FROM membership_due WHERE profile_id = ANY($1)",
             "DELETE FROM merged_profile WHERE profile_id = ANY($1) OR merged_into = ANY($1)",
             "DELETE FROM outbox WHERE record_key = ANY($1)");
 

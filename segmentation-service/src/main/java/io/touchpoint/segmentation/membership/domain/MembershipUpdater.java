@@ -24,6 +24,7 @@ import io.touchpoint.contracts.EventTypes;
 import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.ProfileChanged;
 import io.touchpoint.contracts.events.SegmentMembershipChanged;
+import io.touchpoint.segmentation.membership.store.DueStore;
 import io.touchpoint.segmentation.membership.store.MembershipCache;
 import io.touchpoint.segmentation.membership.store.MembershipStore;
 import io.touchpoint.segmentation.outbox.messaging.OutboxRelay;
@@ -31,6 +32,7 @@ import io.touchpoint.segmentation.outbox.store.OutboxStore;
 import io.touchpoint.segmentation.platform.store.Transactions;
 import io.touchpoint.segmentation.profile.store.ProfileSnapshotStore;
 import io.touchpoint.segmentation.profile.store.ProfileSnapshotStore.Snapshot;
+import io.touchpoint.segmentation.segment.domain.Condition;
 import io.touchpoint.segmentation.segment.domain.ConditionParser;
 import io.touchpoint.segmentation.segment.domain.Segment;
 import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
@@ -65,6 +67,8 @@ public class MembershipUpdater {
     OutboxRelay relay;
     @Inject
     MembershipCache cache;
+    @Inject
+    DueStore due;
     @Inject
     java.time.Clock clock;
 
@@ -172,6 +176,7 @@ public class MembershipUpdater {
                         inside.add(segment.id());
                     } else {
                         inside.remove(segment.id());
+                        facts.lastLeft().put(segment.id(), now);
                     }
                     return transition(sql, segment, profileId, matches, now, touched)
                             .invoke(made -> {
@@ -181,8 +186,71 @@ public class MembershipUpdater {
                             }).replaceWithVoid();
                 });
             }
-            return chain.map(v -> transitions.get());
+            return chain.chain(() -> setTimers(sql, profileId, ordered, facts, now)).map(v -> transitions.get());
         });
+    }
+
+    /**
+     * Sets, in the evaluation's transaction, when each time-dependent answer must be looked at again,
+     * so a window edge flips the membership at that instant instead of at the next profile change.
+     */
+    private Uni<Void> setTimers(SqlClient sql, String profileId, List<Segment> evaluated, SegmentEvaluator.Facts facts,
+            Instant now) {
+        List<String> timed = new ArrayList<>();
+        Map<String, Instant> next = new HashMap<>();
+        for (Segment segment : evaluated) {
+            if (!Condition.timeDependent(segment.parsed())) {
+                continue;
+            }
+            timed.add(segment.id());
+            Instant at = SegmentEvaluator.nextChange(segment.parsed(), facts, now);
+            if (at != null) {
+                next.put(segment.id(), at);
+            }
+        }
+        return timed.isEmpty() ? Uni.createFrom().voidItem() : due.replace(sql, profileId, timed, next);
+    }
+
+    /**
+     * The flip timer's work for one profile whose timer is due: every active segment is evaluated
+     * (a flip cascades to the segments reading it) in one transaction, through the same transitions
+     * and outbox as the stream. The snapshot lock orders it with the stream and other replicas, and
+     * the atomic transitions make a second replica's run a no-op.
+     *
+     * @return the number of transitions
+     */
+    public Uni<Integer> flipDue(String profileId) {
+        Set<String> touched = new HashSet<>();
+        AtomicInteger transitions = new AtomicInteger();
+        return Uni.createFrom().deferred(() -> {
+            touched.clear();
+            transitions.set(0);
+            Instant now = clock.instant();
+            return pool.withTransaction(sql -> profiles.loadForUpdate(sql, List.of(profileId)).chain(found -> {
+                if (found.isEmpty()) {
+                    return due.clearAll(sql, profileId);
+                }
+                return due.clearDue(sql, profileId, now).chain(() -> segments.all(sql)).chain(all -> {
+                    List<Segment> ordered = SegmentGraph.dependencyOrder(all.stream().filter(Segment::active).toList());
+                    return evaluate(sql, profileId, ordered, now, touched).invoke(transitions::set).replaceWithVoid();
+                });
+            }));
+        })
+                .onFailure(Transactions::retryable).retry().atMost(5)
+                .call(() -> afterCommit(touched))
+                .map(v -> transitions.get());
+    }
+
+    /** After an evaluation failed: its timers wait {@code pause} before the next try. */
+    public Uni<Void> postponeDue(String profileId, java.time.Duration pause) {
+        Instant now = clock.instant();
+        return pool.withTransaction(sql -> due.postpone(sql, profileId, now, now.plus(pause)));
+    }
+
+    /** Profiles whose timers are due now. */
+    public Uni<List<String>> dueProfiles(int limit) {
+        Instant now = clock.instant();
+        return pool.withConnection(sql -> due.dueProfiles(sql, now, limit));
     }
 
     /**
@@ -197,11 +265,13 @@ public class MembershipUpdater {
             Snapshot s = found.get();
             Instant since = now.minus(Duration.ofDays(ConditionParser.MAX_WINDOW_DAYS + 1));
             return profiles.events(sql, profileId, since).chain(events -> memberships.ofProfile(sql, profileId)
-                    .map(current -> java.util.Optional.of(new SegmentEvaluator.Facts(profileId, s.traits(), s.computed(),
-                            s.consents(),
-                            events.stream().map(e -> new SegmentEvaluator.LoggedEvent(e.event(), e.occurredAt(), e.properties()))
-                                    .toList(),
-                            new LinkedHashSet<>(current.keySet())))));
+                    .chain(current -> memberships.lastExits(sql, profileId)
+                            .map(left -> java.util.Optional.of(new SegmentEvaluator.Facts(profileId, s.traits(), s.computed(),
+                                    s.consents(),
+                                    events.stream()
+                                            .map(e -> new SegmentEvaluator.LoggedEvent(e.event(), e.occurredAt(), e.properties()))
+                                            .toList(),
+                                    new LinkedHashSet<>(current.keySet()), new HashMap<>(left))))));
         });
     }
 

@@ -35,6 +35,19 @@ public class MembershipStore {
                 });
     }
 
+    /** Per segment the profile has left, when it last left it. */
+    public Uni<Map<String, Instant>> lastExits(SqlClient sql, String profileId) {
+        return sql.preparedQuery("""
+                SELECT segment_id, max(exited_at) FROM membership_history
+                WHERE profile_id = $1 AND exited_at IS NOT NULL GROUP BY segment_id""")
+                .execute(Tuple.of(profileId))
+                .map(rows -> {
+                    Map<String, Instant> out = new java.util.HashMap<>();
+                    rows.forEach(r -> out.put(r.getString(0), instant(r.getOffsetDateTime(1))));
+                    return out;
+                });
+    }
+
     /**
      * Enters the profile unless it is inside already.
      *

@@ -25,7 +25,8 @@ public sealed interface Condition {
             return timeDependent(n.condition());
         }
         if (c instanceof Event e) {
-            return e.withinLastDays() != null || e.notPerformedForDays() != null || e.to() != null;
+            // A between window has fixed ends: the events inside it are the same at any later time.
+            return e.withinLastDays() != null || e.notPerformedForDays() != null;
         }
         if (c instanceof Attribute a) {
             return switch (a.operator()) {
@@ -64,6 +65,14 @@ public sealed interface Condition {
     }
 
     record RandomBucket(String salt, double percent) implements Condition {
+    }
+
+    /**
+     * Of {@code segments}, the one the profile was in most recently (a current membership is the
+     * most recent) is one of {@code in}. This is how a stage remembers where a profile came from
+     * without a second copy of the history: membership_history is the record.
+     */
+    record CameFrom(List<String> segments, List<String> in) implements Condition {
     }
 
     enum Operator {

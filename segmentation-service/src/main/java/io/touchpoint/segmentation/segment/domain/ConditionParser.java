@@ -27,7 +27,7 @@ public final class ConditionParser {
             "trailing12MonthValue", "tenureDays", "bonusPoints", "registeredAt", "lastPurchaseAt", "firstPurchaseAt",
             "returnCount");
     private static final List<String> KINDS = List.of("all", "any", "not", "trait", "computed", "event", "consent",
-            "inSegment", "randomBucket");
+            "inSegment", "randomBucket", "cameFrom");
     private static final String OPERATORS = Arrays.stream(Operator.values()).map(Operator::jsonName)
             .collect(Collectors.joining(", "));
 
@@ -89,6 +89,7 @@ public final class ConditionParser {
                 referenced.putIfAbsent(s, path + ".inSegment");
                 yield new Condition.InSegment(s);
             }
+            case "cameFrom" -> cameFrom(map.get("cameFrom"), path + ".cameFrom");
             default -> randomBucket(map.get("randomBucket"), path + ".randomBucket");
         };
     }
@@ -254,6 +255,35 @@ public final class ConditionParser {
             ok = failed(path + ".topic", "must be a topic name or \"*\"");
         }
         return ok ? new Condition.Consent((String) map.get("channel"), topic == null ? "*" : (String) topic) : null;
+    }
+
+    private Condition cameFrom(Object json, String path) {
+        if (!(json instanceof Map<?, ?> map)) {
+            return fail(path, "must be an object with segments and in");
+        }
+        List<String> segments = ids(map.get("segments"), path + ".segments");
+        List<String> in = ids(map.get("in"), path + ".in");
+        if (segments == null || in == null) {
+            return null;
+        }
+        for (int i = 0; i < in.size(); i++) {
+            if (!segments.contains(in.get(i))) {
+                return fail(path + ".in[" + i + "]", "must be one of the segments listed in segments");
+            }
+        }
+        for (int i = 0; i < segments.size(); i++) {
+            referenced.putIfAbsent(segments.get(i), path + ".segments[" + i + "]");
+        }
+        return new Condition.CameFrom(segments, in);
+    }
+
+    private List<String> ids(Object json, String path) {
+        if (!(json instanceof List<?> list) || list.isEmpty()
+                || !list.stream().allMatch(v -> v instanceof String s && !s.isBlank())) {
+            violations.add(new Problem.Violation(path, "must be a non-empty array of segment ids"));
+            return null;
+        }
+        return list.stream().map(String.class::cast).distinct().toList();
     }
 
     private Condition randomBucket(Object json, String path) {

@@ -10,6 +10,7 @@ import java.time.MonthDay;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,9 +25,17 @@ import io.touchpoint.segmentation.segment.domain.Condition.Operator;
  */
 public final class SegmentEvaluator {
 
-    /** What is known about a profile: its latest snapshot, its event log and its current memberships. */
+    /**
+     * What is known about a profile: its latest snapshot, its event log, its current memberships and,
+     * per segment it has left, when it last left it.
+     */
     public record Facts(String profileId, Map<String, Object> traits, Map<String, Object> computed,
-            List<ConsentState> consents, List<LoggedEvent> events, Set<String> memberships) {
+            List<ConsentState> consents, List<LoggedEvent> events, Set<String> memberships, Map<String, Instant> lastLeft) {
+
+        public Facts(String profileId, Map<String, Object> traits, Map<String, Object> computed,
+                List<ConsentState> consents, List<LoggedEvent> events, Set<String> memberships) {
+            this(profileId, traits, computed, consents, events, memberships, new HashMap<>());
+        }
     }
 
     public record LoggedEvent(String event, Instant occurredAt, Map<String, Object> properties) {
@@ -59,6 +68,10 @@ public final class SegmentEvaluator {
         }
         if (condition instanceof Condition.RandomBucket r) {
             return bucket(r.salt(), facts.profileId()) < r.percent() * 100;
+        }
+        if (condition instanceof Condition.CameFrom c) {
+            String from = cameFrom(c, facts);
+            return from != null && c.in().contains(from);
         }
         throw new IllegalArgumentException("unknown condition " + condition);
     }
@@ -103,8 +116,29 @@ public final class SegmentEvaluator {
         if (condition instanceof Condition.InSegment s) {
             return new Trace("inSegment " + s.segmentId(), held, held, List.of());
         }
+        if (condition instanceof Condition.CameFrom c) {
+            return new Trace("cameFrom " + String.join(", ", c.in()) + " of " + String.join(", ", c.segments()), held,
+                    cameFrom(c, facts), List.of());
+        }
         Condition.RandomBucket r = (Condition.RandomBucket) condition;
         return new Trace("randomBucket " + r.salt() + " " + r.percent() + "%", held, bucket(r.salt(), facts.profileId()), List.of());
+    }
+
+    /** The listed segment the profile was in most recently: a current one, else the one left last; null if none. */
+    static String cameFrom(Condition.CameFrom c, Facts facts) {
+        String best = null;
+        Instant bestAt = null;
+        for (String id : c.segments()) {
+            if (facts.memberships().contains(id)) {
+                return id;
+            }
+            Instant left = facts.lastLeft() == null ? null : facts.lastLeft().get(id);
+            if (left != null && (bestAt == null || left.isAfter(bestAt))) {
+                best = id;
+                bestAt = left;
+            }
+        }
+        return best;
     }
 
     static boolean attribute(Condition.Attribute a, Map<String, Object> values, Instant now) {
@@ -177,12 +211,19 @@ public final class SegmentEvaluator {
             Instant since = now.minus(Duration.ofDays(e.notPerformedForDays()));
             return events.stream().noneMatch(l -> sameEvent(e, l) && l.occurredAt().isAfter(since));
         }
-        Instant from = e.withinLastDays() != null ? now.minus(Duration.ofDays(e.withinLastDays())) : e.from();
-        Instant to = e.withinLastDays() != null ? now : e.to();
-        long n = events.stream().filter(l -> sameEvent(e, l))
-                .filter(l -> from == null || !l.occurredAt().isBefore(from))
-                .filter(l -> to == null || !l.occurredAt().isAfter(to))
-                .count();
+        long n;
+        if (e.withinLastDays() != null) {
+            // The last N days are (now - N days, now]: an event leaves the window exactly N days after
+            // it happened, which is the instant the flip timer is set for.
+            Instant after = now.minus(Duration.ofDays(e.withinLastDays()));
+            n = events.stream().filter(l -> sameEvent(e, l))
+                    .filter(l -> l.occurredAt().isAfter(after) && !l.occurredAt().isAfter(now)).count();
+        } else {
+            n = events.stream().filter(l -> sameEvent(e, l))
+                    .filter(l -> e.from() == null || !l.occurredAt().isBefore(e.from()))
+                    .filter(l -> e.to() == null || !l.occurredAt().isAfter(e.to()))
+                    .count();
+        }
         return switch (e.countOperator()) {
             case AT_LEAST -> n >= e.count();
             case AT_MOST -> n <= e.count();
@@ -223,4 +264,116 @@ public final class SegmentEvaluator {
         }
     }
 
+
+    /**
+     * The first instant after {@code now} at which the condition's answer could change while the
+     * profile itself does not change, or null when only a profile change can change it. Conservative:
+     * every leaf's next change counts, even when the group around it would hide it, so a due
+     * re-evaluation may find nothing to do (and then asks again), but no flip is ever late. Membership
+     * of other segments is covered by their own timers. Rounded up to the microsecond PostgreSQL keeps,
+     * so a timer never fires just before the flip it was set for.
+     */
+    public static Instant nextChange(Condition condition, Facts facts, Instant now) {
+        Instant next = null;
+        if (condition instanceof Condition.All all) {
+            for (Condition c : all.conditions()) {
+                next = earliest(next, nextChange(c, facts, now));
+            }
+        } else if (condition instanceof Condition.Any any) {
+            for (Condition c : any.conditions()) {
+                next = earliest(next, nextChange(c, facts, now));
+            }
+        } else if (condition instanceof Condition.Not not) {
+            next = nextChange(not.condition(), facts, now);
+        } else if (condition instanceof Condition.Event e) {
+            next = eventChange(e, facts.events(), now);
+        } else if (condition instanceof Condition.Attribute a) {
+            Map<String, Object> values = a.computed() ? facts.computed() : facts.traits();
+            next = attributeChange(a, values == null ? null : Values.instant(values.get(a.name())), now);
+        }
+        return next == null ? null : ceilMicros(next);
+    }
+
+    private static Instant eventChange(Condition.Event e, List<LoggedEvent> events, Instant now) {
+        Integer days = e.withinLastDays() != null ? e.withinLastDays() : e.notPerformedForDays();
+        if (days == null) {
+            return null;
+        }
+        Duration window = Duration.ofDays(days);
+        if (e.notPerformedForDays() != null) {
+            // Only the latest one keeps the absence from holding.
+            Instant latest = null;
+            for (LoggedEvent l : events) {
+                if (sameEvent(e, l) && (latest == null || l.occurredAt().isAfter(latest))) {
+                    latest = l.occurredAt();
+                }
+            }
+            return latest == null ? null : after(now, latest.plus(window));
+        }
+        Instant next = null;
+        for (LoggedEvent l : events) {
+            if (!sameEvent(e, l)) {
+                continue;
+            }
+            Instant t = l.occurredAt();
+            // A future-dated event (a client clock ahead) enters the window when its time comes.
+            if (t.isAfter(now)) {
+                next = earliest(next, t);
+            }
+            Instant out = t.plus(window);
+            if (out.isAfter(now)) {
+                next = earliest(next, out);
+            }
+        }
+        return next;
+    }
+
+    private static Instant attributeChange(Condition.Attribute a, Instant t, Instant now) {
+        if (t == null) {
+            return null;
+        }
+        Object v = a.value();
+        return switch (a.operator()) {
+            // now - N <= t <= now: true from t, false just after t + N
+            case WITHIN_LAST_DAYS -> after(now, t, t.plus(days(v)).plusNanos(1));
+            // t < now - N: true just after t + N
+            case MORE_THAN_DAYS_AGO -> after(now, t.plus(days(v)).plusNanos(1));
+            // now <= t <= now + N: true from t - N, false just after t
+            case IN_NEXT_DAYS -> after(now, t.minus(days(v)), t.plusNanos(1));
+            case ANNIVERSARY_WITHIN_DAYS -> anniversaryChange(t, now, ((Number) v).intValue());
+            default -> null;
+        };
+    }
+
+    /** The answer changes at a UTC midnight: the day the window reaches the anniversary, or the day after it. */
+    static Instant anniversaryChange(Instant date, Instant now, int days) {
+        LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
+        MonthDay md = MonthDay.from(date.atZone(ZoneOffset.UTC));
+        LocalDate next = md.atYear(today.getYear());
+        if (next.isBefore(today)) {
+            next = md.atYear(today.getYear() + 1);
+        }
+        LocalDate flip = ChronoUnit.DAYS.between(today, next) <= days ? next.plusDays(1) : next.minusDays(days);
+        return flip.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    /** The earliest of the candidates strictly after {@code now}. */
+    private static Instant after(Instant now, Instant... candidates) {
+        Instant next = null;
+        for (Instant c : candidates) {
+            if (c.isAfter(now)) {
+                next = earliest(next, c);
+            }
+        }
+        return next;
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
+    }
+
+    static Instant ceilMicros(Instant t) {
+        Instant down = t.truncatedTo(ChronoUnit.MICROS);
+        return down.equals(t) ? t : down.plus(1, ChronoUnit.MICROS);
+    }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +16,8 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.NotFoundException;
 
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Problem;
@@ -48,6 +51,56 @@ public class SegmentService {
     MembershipUpdater updater;
     @Inject
     Clock clock;
+    @Inject
+    ObjectMapper mapper;
+
+    /** A definition with the id it must have: presets are found again by id when installed twice. */
+    public record Fixed(String id, Definition definition) {
+    }
+
+    /**
+     * Creates or replaces segments with given ids in one transaction, in the order given (a segment
+     * may read the ones before it). A segment whose stored definition is already the same is left
+     * alone, so installing twice changes nothing and emits nothing. Changed segments are computed
+     * over all profiles after commit.
+     */
+    public Uni<List<Segment>> install(List<Fixed> fixed) {
+        Set<String> changed = new LinkedHashSet<>();
+        return Uni.createFrom().deferred(() -> {
+            changed.clear();
+            return pool.withTransaction(sql -> segments.lockDefinitions(sql).chain(() -> segments.all(sql)).chain(all -> {
+                List<Segment> working = new ArrayList<>(all);
+                Instant now = clock.instant();
+                List<Segment> out = new ArrayList<>();
+                Uni<Void> writes = Uni.createFrom().voidItem();
+                for (Fixed f : fixed) {
+                    Segment old = working.stream().filter(s -> s.id().equals(f.id())).findFirst().orElse(null);
+                    if (old != null && sameDefinition(old, f.definition())) {
+                        out.add(old);
+                        continue;
+                    }
+                    Segment s = checked(f.id(), f.definition(), working, old == null ? 1 : old.version() + 1,
+                            old == null ? now : old.createdAt(), now);
+                    working.removeIf(w -> w.id().equals(f.id()));
+                    working.add(s);
+                    out.add(s);
+                    changed.add(s.id());
+                    writes = writes.chain(() -> old == null ? segments.insert(sql, s) : segments.update(sql, s));
+                }
+                return writes.replaceWith(out);
+            }));
+        }).onFailure(Transactions::retryable).retry().atMost(3).call(out -> changed.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.createFrom().voidItem().invoke(() -> updater.recompute(Set.copyOf(changed)).subscribe().with(
+                        n -> LOG.debugf("bulk pass for installed segments %s made %d transitions", changed, n),
+                        e -> LOG.errorf(e, "bulk pass for installed segments %s failed; installing again resumes it", changed))));
+    }
+
+    private boolean sameDefinition(Segment old, Definition d) {
+        return old.name().equals(d.name()) && java.util.Objects.equals(old.description(), d.description())
+                && old.tags().equals(d.tags() == null ? List.of() : d.tags())
+                && old.state().jsonName().equals(d.state())
+                && mapper.valueToTree(old.condition()).equals(mapper.valueToTree(d.condition()));
+    }
 
     public Uni<Segment> create(Definition d) {
         String id = UUID.randomUUID().toString();
@@ -134,9 +187,12 @@ public class SegmentService {
         });
     }
 
-    /** Why a profile is or is not in a segment now, condition by condition. */
+    /**
+     * Why a profile is or is not in a segment now, condition by condition, and when the answer next
+     * may change with time alone (null when only a profile change can change it).
+     */
     public record Explanation(String segmentId, long segmentVersion, String profileId, boolean matches, boolean member,
-            Instant evaluatedAt, SegmentEvaluator.Trace trace) {
+            Instant evaluatedAt, Instant nextChangeAt, SegmentEvaluator.Trace trace) {
     }
 
     public Uni<Explanation> explain(String segmentId, String profileId) {
@@ -147,7 +203,7 @@ public class SegmentService {
                 var facts = f.orElseThrow(() -> new NotFoundException("No profile " + profileId + " is known here."));
                 var trace = SegmentEvaluator.explain(s.parsed(), facts, now);
                 return new Explanation(segmentId, s.version(), profileId, trace.held(), facts.memberships().contains(segmentId),
-                        now, trace);
+                        now, SegmentEvaluator.nextChange(s.parsed(), facts, now), trace);
             });
         }));
     }

@@ -16,13 +16,20 @@ import jakarta.inject.Singleton;
 public class TestClock extends Clock {
 
     private static volatile Duration offset = Duration.ZERO;
+    private static volatile Instant frozen;
 
     public static void advance(Duration by) {
         offset = offset.plus(by);
     }
 
+    /** Stops the clock at {@code at}: a boundary can only be asserted to the millisecond on a clock that stands still. */
+    public static void freezeAt(Instant at) {
+        frozen = at;
+    }
+
     public static void reset() {
         offset = Duration.ZERO;
+        frozen = null;
     }
 
     /** Kept apart from the clock itself, which would otherwise be a second {@code Clock} bean. */
@@ -46,6 +53,7 @@ public class TestClock extends Clock {
 
     @Override
     public Instant instant() {
-        return Instant.now().plus(offset);
+        Instant at = frozen;
+        return at != null ? at : Instant.now().plus(offset);
     }
 }
