@@ -26,6 +26,7 @@ import io.touchpoint.contracts.events.ProfileChanged;
 import io.touchpoint.contracts.events.SegmentMembershipChanged;
 import io.touchpoint.segmentation.membership.store.MembershipCache;
 import io.touchpoint.segmentation.membership.store.MembershipStore;
+import io.touchpoint.segmentation.membership.store.SegmentSizes;
 import io.touchpoint.segmentation.outbox.messaging.OutboxRelay;
 import io.touchpoint.segmentation.outbox.store.OutboxStore;
 import io.touchpoint.segmentation.platform.store.Transactions;
@@ -66,6 +67,8 @@ public class MembershipUpdater {
     @Inject
     MembershipCache cache;
     @Inject
+    SegmentSizes sizes;
+    @Inject
     java.time.Clock clock;
 
     /** The interaction's event name for event conditions, or null when it is not an event (identify, group, ...). */
@@ -82,7 +85,7 @@ public class MembershipUpdater {
     }
 
     public Uni<Void> apply(ProfileChanged change) {
-        Set<String> touched = new HashSet<>();
+        Transitions touched = new Transitions();
         return Uni.createFrom().deferred(() -> {
             touched.clear();
             Instant now = clock.instant();
@@ -92,7 +95,7 @@ public class MembershipUpdater {
                 .call(() -> afterCommit(touched));
     }
 
-    private Uni<Void> applyIn(SqlClient sql, ProfileChanged change, Instant now, Set<String> touched) {
+    private Uni<Void> applyIn(SqlClient sql, ProfileChanged change, Instant now, Transitions touched) {
         String id = change.profileId();
         List<String> merged = change.mergedProfileIds() == null ? List.of()
                 : change.mergedProfileIds().stream().filter(m -> !m.equals(id)).distinct().toList();
@@ -108,7 +111,7 @@ public class MembershipUpdater {
     }
 
     private Uni<Void> applyLive(SqlClient sql, ProfileChanged change, List<String> merged, Snapshot snapshot, Instant now,
-            Set<String> touched) {
+            Transitions touched) {
         String id = change.profileId();
         return segments.all(sql).chain(all -> {
             Map<String, Segment> byId = new HashMap<>();
@@ -148,7 +151,7 @@ public class MembershipUpdater {
      *
      * @return the number of transitions
      */
-    Uni<Integer> evaluate(SqlClient sql, String profileId, List<Segment> ordered, Instant now, Set<String> touched) {
+    Uni<Integer> evaluate(SqlClient sql, String profileId, List<Segment> ordered, Instant now, Transitions touched) {
         if (ordered.isEmpty()) {
             return Uni.createFrom().item(0);
         }
@@ -207,14 +210,14 @@ public class MembershipUpdater {
 
     /** Records one transition and its event; false when another transaction made it first. */
     Uni<Boolean> transition(SqlClient sql, Segment segment, String profileId, boolean enter, Instant now,
-            Set<String> touched) {
+            Transitions touched) {
         Uni<Boolean> made = enter ? memberships.enter(sql, segment.id(), profileId, segment.version(), now)
                 : memberships.exit(sql, segment.id(), profileId, now);
         return made.call(m -> {
             if (!m) {
                 return Uni.createFrom().voidItem();
             }
-            touched.add(profileId);
+            touched.record(segment.id(), profileId, enter);
             var event = new SegmentMembershipChanged(profileId, segment.id(), segment.version(), enter, now);
             return outbox.append(sql, UUID.randomUUID().toString(), Topic.SEGMENT_MEMBERSHIPS, profileId,
                     EventTypes.SEGMENT_MEMBERSHIP_CHANGED, event, now);
@@ -222,7 +225,7 @@ public class MembershipUpdater {
     }
 
     /** Takes a profile out of every segment (it was merged away). */
-    private Uni<Void> exitAll(SqlClient sql, String profileId, Map<String, Segment> byId, Instant now, Set<String> touched) {
+    private Uni<Void> exitAll(SqlClient sql, String profileId, Map<String, Segment> byId, Instant now, Transitions touched) {
         return memberships.ofProfile(sql, profileId).chain(current -> each(new ArrayList<>(current.keySet()), segmentId -> {
             Segment segment = byId.get(segmentId);
             long version = segment == null ? 0 : segment.version();
@@ -236,12 +239,12 @@ public class MembershipUpdater {
      * Takes every member out of a segment (archived or deleted), inside the caller's transaction.
      * Dependents read the membership, so they are re-evaluated by the caller's bulk pass afterwards.
      */
-    public Uni<Set<String>> emptySegment(SqlClient sql, Segment segment, Instant now) {
-        Set<String> touched = new HashSet<>();
+    public Uni<Transitions> emptySegment(SqlClient sql, Segment segment, Instant now) {
+        Transitions touched = new Transitions();
         return drainMembers(sql, segment, now, touched).replaceWith(touched);
     }
 
-    private Uni<Void> drainMembers(SqlClient sql, Segment segment, Instant now, Set<String> touched) {
+    private Uni<Void> drainMembers(SqlClient sql, Segment segment, Instant now, Transitions touched) {
         return memberships.memberIds(sql, segment.id(), 1000).chain(ids -> ids.isEmpty() ? Uni.createFrom().voidItem()
                 : each(ids, p -> transition(sql, segment, p, false, now, touched))
                         .chain(() -> drainMembers(sql, segment, now, touched)));
@@ -256,7 +259,7 @@ public class MembershipUpdater {
     }
 
     private Uni<Integer> page(Set<String> segmentIds, String after, int sofar) {
-        Set<String> touched = new HashSet<>();
+        Transitions touched = new Transitions();
         AtomicInteger transitions = new AtomicInteger();
         return Uni.createFrom().deferred(() -> {
             touched.clear();
@@ -284,12 +287,12 @@ public class MembershipUpdater {
     }
 
     /** After commit: announce, and drop cached memberships that no longer hold. */
-    public Uni<Void> afterCommit(Set<String> touched) {
+    public Uni<Void> afterCommit(Transitions touched) {
         if (touched.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         relay.kick();
-        return cache.invalidate(Set.copyOf(touched));
+        return cache.invalidate(Set.copyOf(touched.profiles())).call(() -> sizes.add(touched.sizeDeltas()));
     }
 
     private static Map<String, Object> nonNull(Map<String, Object> m) {
