@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 public class MembershipUpdater {
 
     private static final Logger LOG = Logger.getLogger(MembershipUpdater.class);
-    private static final int PAGE = 200;
 
     @Inject
     Pool pool;
@@ -68,6 +66,8 @@ public class MembershipUpdater {
     MembershipCache cache;
     @Inject
     SegmentSizes sizes;
+    @Inject
+    BulkPass bulk;
     @Inject
     java.time.Clock clock;
 
@@ -252,34 +252,10 @@ public class MembershipUpdater {
 
     /**
      * A bulk pass: evaluates the given segments and everything that reads them over every known
-     * profile, a page of profiles per transaction.
+     * profile, a page of profiles per transaction (see {@link BulkPass}).
      */
     public Uni<Integer> recompute(Set<String> segmentIds) {
-        return page(segmentIds, null, 0);
-    }
-
-    private Uni<Integer> page(Set<String> segmentIds, String after, int sofar) {
-        Transitions touched = new Transitions();
-        AtomicInteger transitions = new AtomicInteger();
-        return Uni.createFrom().deferred(() -> {
-            touched.clear();
-            transitions.set(0);
-            Instant now = clock.instant();
-            return pool.withTransaction(sql -> segments.all(sql).chain(all -> {
-                Map<String, Set<String>> deps = new HashMap<>();
-                all.forEach(s -> deps.put(s.id(), s.dependsOn()));
-                Set<String> targets = new SegmentGraph(deps).withDependents(segmentIds);
-                List<Segment> ordered = SegmentGraph.dependencyOrder(
-                        all.stream().filter(s -> s.active() && targets.contains(s.id())).toList());
-                return profiles.idPage(sql, after, PAGE).chain(ids -> profiles.loadForUpdate(sql, ids)
-                        .chain(() -> each(ids, p -> evaluate(sql, p, ordered, now, touched).invoke(transitions::addAndGet)))
-                        .replaceWith(ids));
-            }));
-        })
-                .onFailure(Transactions::retryable).retry().atMost(5)
-                .call(() -> afterCommit(touched))
-                .chain(ids -> ids.size() < PAGE ? Uni.createFrom().item(sofar + transitions.get())
-                        : page(segmentIds, ids.get(ids.size() - 1), sofar + transitions.get()));
+        return bulk.run(segmentIds);
     }
 
     public Uni<List<String>> profileIds(SqlClient sql, String after, int limit) {
