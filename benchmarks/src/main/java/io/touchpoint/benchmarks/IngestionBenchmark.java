@@ -1,0 +1,523 @@
+package io.touchpoint.benchmarks;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Ingestion benchmark against a running stack ({@code ./touchpoint up --detach}): events/s and
+ * accept latency of the gateway's {@code POST /v1/batch} and {@code /v1/track}, how fast
+ * profile-service applies them, and, in the same run against the same broker, Kafka's own
+ * ProducerPerformance as the raw ceiling. Every loop is bounded in count and time; all traffic
+ * goes to the addresses in the launcher's credentials file (localhost).
+ *
+ * <p>Phases: warm-up (not measured), record-size sample, settle, raw producer, settle, batch load,
+ * wait until profile-service applied it all, settle, single-event track load, settle.
+ * Options: {@code --name=value}; see {@link #main}. Writes a Markdown report to stdout and a file.
+ */
+public final class IngestionBenchmark {
+
+    private static final String INTERACTIONS = "touchpoint.interactions.v1";
+    private static final String PROFILE_GROUP = "profile-service";
+
+    private final Settings settings;
+    private final StringBuilder report = new StringBuilder();
+
+    private IngestionBenchmark(Settings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) throws Exception {
+        new IngestionBenchmark(new Settings(args)).run();
+    }
+
+    private void run() throws Exception {
+        String defaultState = System.getenv().getOrDefault("TOUCHPOINT_HOME", ".touchpoint");
+        Path state = Path.of(settings.string("state", defaultState)).toAbsolutePath();
+        Path credentials = Path.of(settings.string("credentials", state.resolve("credentials.env").toString()));
+        int concurrency = settings.integer("concurrency", 8);
+        int batchSize = settings.integer("batch-size", 100);
+        int batchRequests = settings.integer("batch-requests", 300);
+        int warmupRequests = settings.integer("warmup-requests", 60);
+        // Diagnostic: the same load with every consumer of the stack paused (SIGSTOP), as the raw producer had it.
+        int isolatedRequests = settings.integer("isolated-batch-requests", 200);
+        int users = settings.integer("users", 5000);
+        int trackRequests = settings.integer("track-requests", 1000);
+        int trackConcurrency = settings.integer("track-concurrency", 1);
+        // Open-loop phase: batches at this fraction of the closed-loop events/s, for latency at a sustainable rate.
+        double steadyFraction = Double.parseDouble(settings.string("steady-fraction", "0.5"));
+        int steadyRequests = settings.integer("steady-requests", 300);
+        long rawRecords = settings.integer("raw-records", 500_000);
+        String rawTopic = settings.string("raw-topic", "bench.raw");
+        int rawPartitions = settings.integer("raw-partitions", 6);
+        Duration phaseLimit = settings.seconds("phase-limit-seconds", 120);
+        Duration applyLimit = settings.seconds("apply-limit-seconds", 240);
+        Duration settleLimit = settings.seconds("settle-limit-seconds", 180);
+        long seed = settings.integer("seed", 42);
+        String runId = settings.string("run-id", UUID.randomUUID().toString().substring(0, 8));
+        Path out = Path.of(settings.string("out", moduleTarget().resolve("bench-results").resolve("ingestion-" + runId + ".md")
+                .toString()));
+        // Diagnostics only (skews the figures): record the gateway's CPU samples during the batch load with JFR.
+        boolean jfr = Boolean.parseBoolean(settings.string("jfr", "false"));
+        settings.rejectUnknown();
+
+        Map<String, String> env = Settings.readEnvFile(credentials);
+        String gateway = Settings.require(env, "TOUCHPOINT_CHANNEL_GATEWAY_URL");
+        String writeKey = Settings.require(env, "TOUCHPOINT_WRITE_KEY");
+        String bootstrap = Settings.require(env, "TOUCHPOINT_DEVSTACK_KAFKA_BOOTSTRAP_SERVERS");
+        requireLocal(gateway);
+        requireLocal("kafka://" + bootstrap);
+        awaitReady(gateway);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+
+        Map<String, Long> roots = new LinkedHashMap<>();
+        for (String service : List.of("channel-gateway", "profile-service", "segmentation-service", "journey-service",
+                "analytics-service", "devstack")) {
+            Path pid = state.resolve("run").resolve(service + ".pid");
+            if (Files.exists(pid)) {
+                roots.put(service, Long.parseLong(Files.readString(pid).trim()));
+            }
+        }
+        CpuSampler cpu = new CpuSampler(roots, state);
+        RedisStats redis = new RedisStats(Settings.require(env, "TOUCHPOINT_DEVSTACK_REDIS_URL"));
+        HttpLoad load = new HttpLoad(writeKey);
+        URI batchUri = URI.create(gateway + "/v1/batch");
+        URI trackUri = URI.create(gateway + "/v1/track");
+        SyntheticEvents events = new SyntheticEvents(runId, users, seed);
+        String loadAtStart = Files.exists(Path.of("/proc/loadavg")) ? Files.readString(Path.of("/proc/loadavg")).trim() : "n/a";
+        ZonedDateTime startedAt = ZonedDateTime.now(ZoneOffset.UTC);
+
+        try (KafkaProbe kafka = new KafkaProbe(bootstrap);
+                ProfileProgress profiles = new ProfileProgress(Settings.require(env, "TOUCHPOINT_DEVSTACK_POSTGRES_HOST"),
+                        Settings.require(env, "TOUCHPOINT_DEVSTACK_POSTGRES_PORT"),
+                        Settings.require(env, "TOUCHPOINT_DEVSTACK_POSTGRES_USER"),
+                        Settings.require(env, "TOUCHPOINT_DEVSTACK_POSTGRES_PASSWORD"))) {
+
+            log("warm-up: %d batches of %d at concurrency %d, then %d single tracks (not measured)", warmupRequests,
+                    batchSize, concurrency, Math.max(50, trackRequests / 5));
+            HttpLoad.Result warmup = load.run("warmup", batchUri, events.batches(warmupRequests, batchSize), batchSize,
+                    concurrency, phaseLimit);
+            load.run("warmup-track", trackUri, events.tracks(Math.max(50, trackRequests / 5)), 1, trackConcurrency, phaseLimit);
+            log("warm-up: %.0f events/s, p99 %.1f ms, failures %s", warmup.eventsPerSecond(), warmup.percentileMillis(99),
+                    warmup.failures());
+
+            KafkaProbe.RecordSizes sizes = kafka.sampleSizes(INTERACTIONS, 600);
+            int rawRecordSize = sizes.sampled() > 0 ? (int) Math.round(sizes.total()) : 600;
+            log("interaction records: %d sampled, key %.0f + value %.0f + headers %.0f = %d bytes", sizes.sampled(),
+                    sizes.key(), sizes.value(), sizes.headers(), rawRecordSize);
+
+            settle(kafka, settleLimit, "after warm-up");
+
+            // The raw ceiling, with the stack idle.
+            log("raw producer: %d records of %d bytes to %s (%d partitions), acks=all, unthrottled", rawRecords,
+                    rawRecordSize, rawTopic, rawPartitions);
+            kafka.recreateTopic(rawTopic, rawPartitions);
+            CpuSampler.Snapshot rawCpuBefore = cpu.snapshot();
+            RawProducer.Result raw = RawProducer.run(bootstrap, rawTopic, rawRecords, rawRecordSize, Duration.ofSeconds(180),
+                    out.toAbsolutePath().getParent().resolve("producer-performance-" + runId + ".log"));
+            Map<String, Double> rawCpu = CpuSampler.coresUsed(rawCpuBefore, cpu.snapshot());
+            kafka.deleteTopic(rawTopic);
+            log("raw producer: %s", raw.summaryLine());
+            settle(kafka, settleLimit, "after the raw producer");
+
+            // Batch load through the gateway.
+            List<byte[]> bodies = events.batches(batchRequests, batchSize);
+            long bodyBytes = bodies.stream().mapToLong(b -> b.length).sum();
+            long appliedBefore = profiles.applied();
+            long offsetsBefore = KafkaProbe.sum(kafka.endOffsets(INTERACTIONS));
+            Prometheus gatewayBefore = Prometheus.scrape(gateway);
+            Map<String, RedisStats.Command> redisBefore = redis.commandStats();
+            CpuSampler.Snapshot batchCpuBefore = cpu.snapshot();
+            log("batch load: %d requests of %d events (%.0f bytes each) at concurrency %d", batchRequests, batchSize,
+                    (double) bodyBytes / batchRequests, concurrency);
+            Path jfrFile = out.toAbsolutePath().getParent().resolve("gateway-batch-" + runId + ".jfr");
+            if (jfr) {
+                jcmd(roots.get("channel-gateway"), "JFR.start", "name=bench", "settings=profile", "filename=" + jfrFile);
+            }
+            long sendStart = System.nanoTime();
+            HttpLoad.Result batch = load.run("batch", batchUri, bodies, batchSize, concurrency, phaseLimit);
+            long sendEnd = System.nanoTime();
+            if (jfr) {
+                jcmd(roots.get("channel-gateway"), "JFR.stop", "name=bench");
+                log("gateway JFR recording of the batch load: %s", jfrFile);
+            }
+            Map<String, Double> cpuProfile = jfr ? JfrBreakdown.analyse(jfrFile) : Map.of();
+            CpuSampler.Snapshot batchCpuAfter = cpu.snapshot();
+            Prometheus gatewayAfter = Prometheus.scrape(gateway);
+            Map<String, RedisStats.Command> redisAfter = redis.commandStats();
+            long appliedAtSendEnd = profiles.applied() - appliedBefore;
+            long published = KafkaProbe.sum(kafka.endOffsets(INTERACTIONS)) - offsetsBefore;
+            log("batch load: %.0f events/s, p50 %.1f ms, p99 %.1f ms, failures %s; profile-service applied %d so far",
+                    batch.eventsPerSecond(), batch.percentileMillis(50), batch.percentileMillis(99), batch.failures(),
+                    appliedAtSendEnd);
+
+            // Wait until profile-service has applied every accepted event.
+            long target = batch.eventsAccepted();
+            long applyDeadline = sendEnd + applyLimit.toNanos();
+            long applied = appliedAtSendEnd;
+            long appliedAt = sendEnd;
+            while (applied < target && System.nanoTime() < applyDeadline) {
+                Thread.sleep(200);
+                applied = profiles.applied() - appliedBefore;
+                appliedAt = System.nanoTime();
+            }
+            CpuSampler.Snapshot applyCpuAfter = cpu.snapshot();
+            boolean allApplied = applied >= target;
+            long profileLag = kafka.lag(PROFILE_GROUP, INTERACTIONS);
+            log("profile-service applied %d of %d in %.1f s after the first send (%s)", applied, target,
+                    (appliedAt - sendStart) / 1e9, allApplied ? "all" : "time limit reached");
+            Duration pipeline = settle(kafka, settleLimit, "after the batch load");
+
+            // Single events at low concurrency, the stack otherwise idle.
+            Prometheus trackBefore = Prometheus.scrape(gateway);
+            log("track load: %d single /v1/track at concurrency %d", trackRequests, trackConcurrency);
+            HttpLoad.Result track = load.run("track", trackUri, events.tracks(trackRequests), 1, trackConcurrency, phaseLimit);
+            Prometheus trackAfter = Prometheus.scrape(gateway);
+            log("track load: %.0f req/s, p50 %.2f ms, p99 %.2f ms, failures %s", track.requestsPerSecond(),
+                    track.percentileMillis(50), track.percentileMillis(99), track.failures());
+            settle(kafka, settleLimit, "after the track load");
+
+            // Batches arriving at a steady rate the stack sustains (consumers running), latency from the intended start.
+            double steadyRequestsPerSecond = Math.max(0.5, steadyFraction * batch.requestsPerSecond());
+            log("steady load: %d batches of %d at %.1f requests/s (%.0f events/s, open loop)", steadyRequests, batchSize,
+                    steadyRequestsPerSecond, steadyRequestsPerSecond * batchSize);
+            CpuSampler.Snapshot steadyCpuBefore = cpu.snapshot();
+            HttpLoad.Result steady = load.runAtRate("steady", batchUri, events.batches(steadyRequests, batchSize), batchSize,
+                    steadyRequestsPerSecond, phaseLimit);
+            Map<String, Double> steadyCpu = CpuSampler.coresUsed(steadyCpuBefore, cpu.snapshot());
+            log("steady load: %.0f events/s, p50 %.1f ms, p99 %.1f ms, failures %s", steady.eventsPerSecond(),
+                    steady.percentileMillis(50), steady.percentileMillis(99), steady.failures());
+            settle(kafka, settleLimit, "after the steady load");
+
+            HttpLoad.Result isolated = null;
+            Map<String, Double> isolatedCpu = Map.of();
+            Prometheus isolatedBefore = null;
+            Prometheus isolatedAfter = null;
+            if (isolatedRequests > 0) {
+                List<byte[]> isolatedBodies = events.batches(isolatedRequests, batchSize);
+                List<Long> consumers = roots.entrySet().stream()
+                        .filter(e -> !e.getKey().equals("channel-gateway") && !e.getKey().equals("devstack"))
+                        .map(Map.Entry::getValue).toList();
+                // Well under the consumers' 45 s session timeout, so nobody is evicted from its group.
+                Duration isolatedLimit = phaseLimit.compareTo(Duration.ofSeconds(25)) < 0 ? phaseLimit : Duration.ofSeconds(25);
+                log("isolated batch load: %d requests with the consumers %s paused (at most %d s)", isolatedRequests, consumers,
+                        isolatedLimit.toSeconds());
+                // Ctrl-C while they are paused must not leave them stopped.
+                Thread resume = new Thread(() -> {
+                    try {
+                        signal("CONT", consumers);
+                    } catch (Exception e) {
+                        // best effort
+                    }
+                });
+                Runtime.getRuntime().addShutdownHook(resume);
+                signal("STOP", consumers);
+                try {
+                    isolatedBefore = Prometheus.scrape(gateway);
+                    CpuSampler.Snapshot before = cpu.snapshot();
+                    isolated = load.run("isolated", batchUri, isolatedBodies, batchSize, concurrency, isolatedLimit);
+                    isolatedCpu = CpuSampler.coresUsed(before, cpu.snapshot());
+                    isolatedAfter = Prometheus.scrape(gateway);
+                } finally {
+                    signal("CONT", consumers);
+                    Runtime.getRuntime().removeShutdownHook(resume);
+                }
+                log("isolated batch load: %.0f events/s, p50 %.1f ms, p99 %.1f ms, failures %s (the consumers now work off "
+                        + "the backlog; not waited for)", isolated.eventsPerSecond(), isolated.percentileMillis(50),
+                        isolated.percentileMillis(99), isolated.failures());
+            }
+
+            // ---- report ----
+            line("# Ingestion benchmark run %s", runId);
+            line("");
+            line("- date: %s", startedAt.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+            line("- machine: %s", machine());
+            line("- load average at start: %s", loadAtStart);
+            line("- options: %s", settings.used());
+            line("- interaction record on Kafka (mean of %d sampled): key %.0f B, value %.0f B, headers %.0f B; raw producer "
+                    + "record size %d B", sizes.sampled(), sizes.key(), sizes.value(), sizes.headers(), rawRecordSize);
+            line("");
+            line("| measure | gateway / profile-service | raw Kafka ProducerPerformance, same run |");
+            line("|---|---|---|");
+            line("| events/s accepted, `POST /v1/batch` (%d clients, %d events per batch) | **%,.0f** (%.1f%% of raw) | **%,.0f** records/s (%.1f MB/s, %d × %d B, acks=all) |",
+                    concurrency, batchSize, batch.eventsPerSecond(), 100 * batch.eventsPerSecond() / raw.recordsPerSecond(),
+                    raw.recordsPerSecond(), raw.mbPerSecond(), raw.records(), rawRecordSize);
+            line("| `/v1/batch` requests/s | %,.1f | |", batch.requestsPerSecond());
+            if (isolated != null) {
+                line("| diagnostic: events/s accepted, same load, every consumer paused (stack idle but gateway, Kafka, Redis, as for the raw producer) | %,.0f (%.1f%% of raw); p50 / p90 / p99 / p99.9 / max %s ms | |",
+                        isolated.eventsPerSecond(), 100 * isolated.eventsPerSecond() / raw.recordsPerSecond(), latencies(isolated));
+            }
+            line("| `/v1/batch` accept latency p50 / p90 / p99 / p99.9 / max (ms, per request) | %s | per record send→ack: p50 %.0f, p95 %.0f, p99 %.0f, p99.9 %.0f, max %.0f (avg %.1f) |",
+                    latencies(batch), raw.p50Ms(), raw.p95Ms(), raw.p99Ms(), raw.p999Ms(), raw.maxLatencyMs(), raw.avgLatencyMs());
+            line("| `/v1/batch` accept latency at a steady %,.0f events/s (%.0f%% of the rate above, open loop, consumers running): p50 / p90 / p99 / p99.9 / max (ms) | %s | |",
+                    steadyRequestsPerSecond * batchSize, 100 * steadyFraction, latencies(steady));
+            line("| `POST /v1/track` single event, %d client(s): latency p50 / p90 / p99 / p99.9 / max (ms) | %s (%,.0f req/s) | |",
+                    trackConcurrency, latencies(track), track.requestsPerSecond());
+            double overall = applied / ((appliedAt - sendStart) / 1e9);
+            double drain = appliedAt > sendEnd ? (applied - appliedAtSendEnd) / ((appliedAt - sendEnd) / 1e9) : Double.NaN;
+            line("| events/s applied by profile-service, first send → last applied (%,d events) | **%,.0f**%s | |", target,
+                    overall, allApplied ? "" : " (time limit reached: " + applied + " applied)");
+            line("| … applied during the %.1f s of sending / drain rate after sending stopped | %,d (%,.0f/s) / %,.0f/s over %.1f s | |",
+                    batch.seconds(), appliedAtSendEnd, appliedAtSendEnd / batch.seconds(), drain, (appliedAt - sendEnd) / 1e9);
+            line("| whole pipeline settled (every consumer group's lag 0) after sending stopped | %.1f s | |",
+                    (pipeline.toNanos() + (appliedAt - sendEnd)) / 1e9);
+            line("");
+            boolean throughputMet = batch.eventsPerSecond() >= 0.4 * raw.recordsPerSecond();
+            boolean latencyMet = steady.percentileMillis(99) < 50;
+            line("Targets: gateway ≥ 40%% of raw records/s: **%s** (%.1f%%); `/v1/batch` p99 accept < 50 ms at a steady rate: "
+                    + "**%s** (%.1f ms; saturated closed loop: %.1f ms).",
+                    throughputMet ? "met" : "NOT met", 100 * batch.eventsPerSecond() / raw.recordsPerSecond(),
+                    latencyMet ? "met" : "NOT met", steady.percentileMillis(99), batch.percentileMillis(99));
+            line("");
+            line("Failures: warm-up %s, batch %s, track %s, steady %s%s.", warmup.failures(), batch.failures(), track.failures(),
+                    steady.failures(),
+                    batch.firstFailure() == null ? "" : "; first: " + batch.firstFailure());
+            line("Records published to %s during the batch load: %,d (accepted %,d)%s.", INTERACTIONS, published,
+                    batch.eventsAccepted(), batch.timedOut() ? "; the phase hit its time limit" : "");
+            line("profile-service consumer lag (committed offsets) when the last event was applied: %,d.", profileLag);
+            line("");
+            line("## Where the time goes (batch load)");
+            line("");
+            diagnostics(batch, gatewayBefore, gatewayAfter, redisBefore, redisAfter, raw, trackBefore, trackAfter);
+            line("");
+            line("CPU, in cores used (2 = the whole machine), per phase:");
+            line("");
+            cpuTable(Map.of("raw producer", rawCpu, "batch load (sending)", CpuSampler.coresUsed(batchCpuBefore, batchCpuAfter),
+                    "apply (after sending)", CpuSampler.coresUsed(batchCpuAfter, applyCpuAfter),
+                    "steady load", steadyCpu, "isolated batch load (consumers paused)", isolatedCpu));
+            if (isolated != null) {
+                double cpuSeconds = isolatedAfter.delta(isolatedBefore, "process_cpu_time_ns_total") / 1e9;
+                line("");
+                line("Isolated batch load: gateway JVM %.2f cores, %.0f µs CPU per event; Redis client-observed mean %.2f ms per call.",
+                        cpuSeconds / isolated.seconds(), 1e6 * cpuSeconds / Math.max(1, isolated.eventsAccepted()),
+                        1000 * isolatedAfter.delta(isolatedBefore, "redis_commands_duration_seconds_sum")
+                                / isolatedAfter.delta(isolatedBefore, "redis_commands_duration_seconds_count"));
+            }
+            if (!cpuProfile.isEmpty()) {
+                line("");
+                line("Gateway CPU samples during the batch load (JFR, %.0f samples; each sample counted under the activity of "
+                        + "the frame nearest the leaf):", cpuProfile.get("samples"));
+                line("");
+                line("| activity | share of samples |");
+                line("|---|---|");
+                cpuProfile.forEach((activity, share) -> {
+                    if (!activity.equals("samples")) {
+                        line("| %s | %.1f%% |", activity, 100 * share);
+                    }
+                });
+            }
+            line("");
+            line("Raw producer: `%s` (wall %.1f s).", raw.summaryLine(), raw.wall().toMillis() / 1000.0);
+        }
+        String text = report.toString();
+        System.out.println();
+        System.out.println(text);
+        Files.writeString(out, text);
+        log("report written to %s", out.toAbsolutePath());
+    }
+
+    private void diagnostics(HttpLoad.Result batch, Prometheus before, Prometheus after, Map<String, RedisStats.Command> redisBefore,
+            Map<String, RedisStats.Command> redisAfter, RawProducer.Result raw, Prometheus trackBefore, Prometheus trackAfter) {
+        String batchUri = "uri=\"/v1/batch\"";
+        double serverCount = after.delta(before, "http_server_requests_seconds_count", batchUri, "status=\"200\"");
+        double serverSum = after.delta(before, "http_server_requests_seconds_sum", batchUri, "status=\"200\"");
+        line("| figure | value |");
+        line("|---|---|");
+        line("| client-measured mean `/v1/batch` latency | %.2f ms |", batch.meanMillis());
+        line("| gateway-measured mean `/v1/batch` latency (http_server_requests_seconds, %.0f requests) | %.2f ms |",
+                serverCount, 1000 * serverSum / serverCount);
+        double trackCount = trackAfter.delta(trackBefore, "http_server_requests_seconds_count", "uri=\"/v1/track\"", "status=\"200\"");
+        double trackSum = trackAfter.delta(trackBefore, "http_server_requests_seconds_sum", "uri=\"/v1/track\"", "status=\"200\"");
+        line("| gateway-measured mean `/v1/track` latency (%.0f requests) | %.2f ms |", trackCount, 1000 * trackSum / trackCount);
+        line("| … of which Redis, client-observed (%.0f calls, %.2f per request) | mean %.2f ms per call |",
+                trackAfter.delta(trackBefore, "redis_commands_duration_seconds_count"),
+                trackAfter.delta(trackBefore, "redis_commands_duration_seconds_count") / trackCount,
+                1000 * trackAfter.delta(trackBefore, "redis_commands_duration_seconds_sum")
+                        / trackAfter.delta(trackBefore, "redis_commands_duration_seconds_count"));
+        line("| … of which Kafka, at the end of the track load: producer queue time avg (linger) / request latency avg | %.1f ms / %.1f ms |",
+                trackAfter.sum("kafka_producer_record_queue_time_avg", "client_id=\"kafka-producer-interactions\""),
+                trackAfter.sum("kafka_producer_request_latency_avg", "client_id=\"kafka-producer-interactions\""));
+        double redisCount = after.delta(before, "redis_commands_duration_seconds_count");
+        double redisSum = after.delta(before, "redis_commands_duration_seconds_sum");
+        line("| Redis calls from the gateway, client-observed (redis_commands_duration_seconds) | %.0f calls, mean %.2f ms, %.2f per request |",
+                redisCount, 1000 * redisSum / redisCount, redisCount / batch.ok());
+        for (String command : List.of("mget", "set")) {
+            RedisStats.Command b = redisBefore.getOrDefault(command, new RedisStats.Command(0, 0));
+            RedisStats.Command a = redisAfter.getOrDefault(command, new RedisStats.Command(0, 0));
+            long calls = a.calls() - b.calls();
+            long usec = a.usec() - b.usec();
+            line("| Redis server time in %s (INFO commandstats) | %,d calls, %.1f µs each, %.2f ms per batch request |",
+                    command.toUpperCase(Locale.ROOT), calls, calls == 0 ? 0 : (double) usec / calls,
+                    usec / 1000.0 / Math.max(1, batch.ok()));
+        }
+        String producer = "client_id=\"kafka-producer-interactions\"";
+        line("| gateway producer (kafka-producer-interactions), at the end of the load: request latency avg / queue time avg | %.1f ms / %.1f ms (raw: %s ms / %s ms) |",
+                after.sum("kafka_producer_request_latency_avg", producer), after.sum("kafka_producer_record_queue_time_avg", producer),
+                raw.metrics().getOrDefault("request-latency-avg", "?"), raw.metrics().getOrDefault("record-queue-time-avg", "?"));
+        line("| … records per produce request / batch size avg | %.1f / %.0f B (raw: %s / %s B) |",
+                after.sum("kafka_producer_records_per_request_avg", producer), after.sum("kafka_producer_batch_size_avg", producer),
+                raw.metrics().getOrDefault("records-per-request-avg", "?"), raw.metrics().getOrDefault("batch-size-avg", "?"));
+        line("| … produce requests sent during the load | %.0f (%.1f records each) |",
+                after.delta(before, "kafka_producer_request_total", producer),
+                after.delta(before, "kafka_producer_record_send_total", producer)
+                        / after.delta(before, "kafka_producer_request_total", producer));
+        double cpuSeconds = after.delta(before, "process_cpu_time_ns_total") / 1e9;
+        line("| gateway JVM CPU during the load (process_cpu_time_ns_total) | %.1f s over %.1f s = %.2f cores; %.0f µs CPU per event |",
+                cpuSeconds, batch.seconds(), cpuSeconds / batch.seconds(), 1e6 * cpuSeconds / Math.max(1, batch.eventsAccepted()));
+        double gc = after.delta(before, "jvm_gc_pause_seconds_sum");
+        double gcCount = after.delta(before, "jvm_gc_pause_seconds_count");
+        line("| gateway GC pauses during the load | %.0f pauses, %.2f s total (%.1f%% of the time) |", gcCount, gc,
+                100 * gc / batch.seconds());
+        double allocated = after.delta(before, "jvm_gc_memory_allocated_bytes_total");
+        line("| gateway allocation during the load | %.0f MB (%.1f KB per event) |", allocated / 1e6,
+                allocated / 1024 / Math.max(1, batch.eventsAccepted()));
+        double workerCount = after.delta(before, "worker_pool_usage_seconds_count", "vert.x-worker-thread");
+        double workerSum = after.delta(before, "worker_pool_usage_seconds_sum", "vert.x-worker-thread");
+        line("| gateway worker-pool tasks during the load | %.0f tasks, %.2f s busy |", workerCount, workerSum);
+        double sqlCount = after.delta(before, "sql_pool_usage_seconds_count");
+        line("| gateway PostgreSQL pool uses during the load (write-key lookups) | %.0f |", sqlCount);
+    }
+
+    private void cpuTable(Map<String, Map<String, Double>> phases) {
+        List<String> names = List.of("raw producer", "batch load (sending)", "apply (after sending)", "steady load",
+                "isolated batch load (consumers paused)");
+        Map<String, Map<String, Double>> byRole = new LinkedHashMap<>();
+        for (String phase : names) {
+            phases.getOrDefault(phase, Map.of()).forEach((role, cores) -> byRole.computeIfAbsent(role, r -> new LinkedHashMap<>()).put(phase, cores));
+        }
+        line("| process | %s |", String.join(" | ", names));
+        line("|---|%s", "---|".repeat(names.size()));
+        byRole.forEach((role, cells) -> {
+            if (cells.values().stream().allMatch(v -> v < 0.005)) {
+                return;
+            }
+            StringBuilder row = new StringBuilder("| ").append(role).append(" |");
+            for (String phase : names) {
+                Double cores = cells.get(phase);
+                row.append(cores == null ? " |" : String.format(Locale.ROOT, " %.2f |", cores));
+            }
+            line("%s", row);
+        });
+    }
+
+    /** Waits (bounded) until every consumer group has caught up, so the next phase starts on an idle stack. */
+    private static Duration settle(KafkaProbe kafka, Duration limit, String when) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + limit.toNanos();
+        Map<String, Long> lags = Map.of();
+        while (System.nanoTime() < deadline) {
+            lags = kafka.allGroupLags();
+            if (lags.values().stream().allMatch(lag -> lag <= 0)) {
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                log("settled %s in %.1f s", when, took.toMillis() / 1000.0);
+                return took;
+            }
+            Thread.sleep(500);
+        }
+        log("NOT settled %s within %s: %s", when, limit, lags);
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private static void awaitReady(String gateway) throws InterruptedException {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (client.send(HttpRequest.newBuilder(URI.create(gateway + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(gateway + " is not ready; start the stack with ./touchpoint up --detach");
+    }
+
+    /** This module's target directory (where the classes, the classpath file and the results live). */
+    static Path moduleTarget() {
+        try {
+            Path classes = Path.of(IngestionBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return classes.getParent();
+        } catch (Exception e) {
+            return Path.of("target").toAbsolutePath();
+        }
+    }
+
+    private static void signal(String signal, List<Long> pids) throws IOException, InterruptedException {
+        if (pids.isEmpty()) {
+            return;
+        }
+        List<String> args = new java.util.ArrayList<>(List.of("kill", "-" + signal));
+        pids.forEach(pid -> args.add(pid.toString()));
+        Process process = new ProcessBuilder(args).inheritIO().start();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + pids + " failed");
+        }
+    }
+
+    private static void jcmd(Long pid, String... command) throws IOException, InterruptedException {
+        if (pid == null) {
+            throw new IllegalStateException("no channel-gateway pid file: cannot record it with JFR");
+        }
+        List<String> args = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                pid.toString()));
+        args.addAll(List.of(command));
+        Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + output);
+        }
+    }
+
+    /** Load goes to this machine only. */
+    private static void requireLocal(String url) {
+        String host = URI.create(url).getHost();
+        if (!(host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1"))) {
+            throw new IllegalArgumentException("refusing to send benchmark traffic to " + url + ": localhost only");
+        }
+    }
+
+    private static String latencies(HttpLoad.Result r) {
+        return String.format(Locale.ROOT, "%.1f / %.1f / **%.1f** / %.1f / %.1f", r.percentileMillis(50), r.percentileMillis(90),
+                r.percentileMillis(99), r.percentileMillis(99.9), r.maxMillis());
+    }
+
+    private static String machine() {
+        String cpu = "?";
+        String memory = "?";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+            memory = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal")).findFirst()
+                    .map(l -> String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0))
+                    .orElse("?");
+        } catch (IOException e) {
+            // not Linux
+        }
+        return String.format(Locale.ROOT, "%d cores (%s), %s RAM, Java %s (%s)", Runtime.getRuntime().availableProcessors(), cpu,
+                memory, System.getProperty("java.version"), System.getProperty("java.vm.name"));
+    }
+
+    private void line(String format, Object... args) {
+        report.append(String.format(Locale.ROOT, format, args)).append('\n');
+    }
+
+    private static void log(String format, Object... args) {
+        System.err.printf(Locale.ROOT, "[bench %tT] %s%n", System.currentTimeMillis(), String.format(Locale.ROOT, format, args));
+    }
+}

@@ -1,0 +1,91 @@
+package io.touchpoint.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Where the gateway's CPU samples fall (JFR jdk.ExecutionSample): each sample goes to the activity
+ * of the frame nearest the leaf that belongs to a known one, so Jackson called by the request parser
+ * counts as parsing and Jackson called by the Kafka serializer as serialization.
+ */
+final class JfrBreakdown {
+
+    private record Activity(String name, List<String> prefixes) {
+    }
+
+    private static final List<Activity> ACTIVITIES = List.of(
+            new Activity("parse the request JSON, size checks (TrackingRequestParser)",
+                    List.of("io.touchpoint.gateway.tracking.domain.TrackingRequestParser", "io.touchpoint.gateway.tracking.domain.RequestBodies")),
+            new Activity("validate and build each Interaction (MessageValidator, Timestamps)",
+                    List.of("io.touchpoint.gateway.tracking.domain.MessageValidator", "io.touchpoint.gateway.tracking.domain.Timestamps",
+                            "io.touchpoint.gateway.tracking.domain.ClockSkew")),
+            new Activity("serialize each Interaction to JSON (InteractionSerializer)",
+                    List.of("io.touchpoint.gateway.tracking.messaging.InteractionSerializer")),
+            new Activity("CloudEvents headers (KafkaCloudEventHelper)", List.of("io.smallrye.reactive.messaging.kafka.impl.ce")),
+            new Activity("KafkaProducer.send: partition, accumulate (caller thread)", List.of("org.apache.kafka.clients.producer.KafkaProducer",
+                    "org.apache.kafka.clients.producer.internals.RecordAccumulator", "org.apache.kafka.common.record")),
+            new Activity("per-message Message + metadata (InteractionPublisher)",
+                    List.of("io.touchpoint.gateway.tracking.messaging.InteractionPublisher")),
+            new Activity("SmallRye Reactive Messaging emitter / Kafka sink (per message)", List.of("io.smallrye.reactive.messaging")),
+            new Activity("Redis client (dedupe MGET + one SET NX EX per message)",
+                    List.of("io.vertx.redis", "io.quarkus.redis", "io.touchpoint.gateway.tracking.messaging.MessageDeduplicator")),
+            new Activity("write-key check", List.of("io.touchpoint.gateway.source")),
+            new Activity("Mutiny / context propagation plumbing", List.of("io.smallrye.mutiny", "io.smallrye.context", "io.quarkus.arc")),
+            new Activity("metrics (Micrometer, Kafka client metrics)", List.of("io.micrometer", "org.apache.kafka.common.metrics")),
+            new Activity("HTTP server (Vert.x, Netty, RESTEasy Reactive)",
+                    List.of("io.netty", "io.vertx", "org.jboss.resteasy", "io.quarkus.vertx", "io.quarkus.resteasy")));
+
+    /** @return activity → share of samples (0..1), largest first, plus the sample count under "samples" */
+    static Map<String, Double> analyse(Path recording) throws IOException {
+        Map<String, Integer> counts = new TreeMap<>();
+        int samples = 0;
+        try (RecordingFile file = new RecordingFile(recording)) {
+            while (file.hasMoreEvents()) {
+                RecordedEvent event = file.readEvent();
+                if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+                    continue;
+                }
+                samples++;
+                counts.merge(classify(event), 1, Integer::sum);
+            }
+        }
+        Map<String, Double> shares = new LinkedHashMap<>();
+        int total = samples;
+        counts.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue())
+                .forEach(e -> shares.put(e.getKey(), (double) e.getValue() / total));
+        shares.put("samples", (double) samples);
+        return shares;
+    }
+
+    private static String classify(RecordedEvent event) {
+        String thread = event.getThread("sampledThread") == null ? "" : event.getThread("sampledThread").getJavaName();
+        if (thread != null && thread.startsWith("kafka-producer-network-thread")) {
+            return "Kafka producer I/O thread (Sender: drain batches, network, acks)";
+        }
+        if (event.getStackTrace() == null) {
+            return "other";
+        }
+        for (RecordedFrame frame : event.getStackTrace().getFrames()) {
+            if (!frame.isJavaFrame() || frame.getMethod() == null) {
+                continue;
+            }
+            String type = frame.getMethod().getType().getName();
+            for (Activity activity : ACTIVITIES) {
+                for (String prefix : activity.prefixes()) {
+                    if (type.startsWith(prefix)) {
+                        return activity.name();
+                    }
+                }
+            }
+        }
+        return "other (" + (thread == null ? "?" : thread.replaceAll("\\d+", "N")) + ")";
+    }
+}
