@@ -43,6 +43,8 @@ public class CacheWarmer {
 
     private static final Logger LOG = Logger.getLogger(CacheWarmer.class);
     private static final int CHUNK = 1000;
+    /** Concurrent cache writes while warming: well under the Redis pool, so lookups keep their connections. */
+    private static final int WRITERS = 4;
 
     @Inject
     Pool pool;
@@ -145,7 +147,7 @@ public class CacheWarmer {
                         byProfile.get(r.getString(0)).put(r.getString(1), instant(r.getOffsetDateTime(2)));
                     }
                     return Multi.createFrom().iterable(byProfile.entrySet())
-                            .onItem().transformToUni(e -> cache.put(e.getKey(), e.getValue())).merge(32)
+                            .onItem().transformToUni(e -> cache.put(e.getKey(), e.getValue())).merge(WRITERS)
                             .collect().last().replaceWithVoid();
                 });
     }

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 
 /**
  * Whether Redis answers. Redis is only a cache, so an outage must cost latency to PostgreSQL, not
@@ -83,8 +84,12 @@ public class RedisStatus {
     }
 
     private void failed(Throwable e) {
+        if (e instanceof Unavailable || e instanceof ConnectionPoolTooBusyException) {
+            // Our own pool is saturated: that call reads PostgreSQL, but Redis itself is fine.
+            return;
+        }
         lastError = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        if (!(e instanceof Unavailable) && down.compareAndSet(false, true)) {
+        if (down.compareAndSet(false, true)) {
             LOG.warnf("redis is unavailable (%s); lookups fall back to PostgreSQL", lastError);
         }
     }
