@@ -40,9 +40,11 @@ public class MembershipCache {
 
         Uni<Void> delete(String... keys);
 
-        /** The values of a few fields of a hash, null for each one absent. */
-        default Uni<List<String>> fields(String key, String... fields) {
-            return get(key).map(m -> java.util.Arrays.stream(fields).map(m::get).toList());
+        /** For each key, the values of the same few fields of its hash (null for each one absent). */
+        default Uni<List<List<String>>> fields(List<String> keys, String... fields) {
+            List<Uni<List<String>>> reads = keys.stream()
+                    .map(k -> get(k).map(m -> java.util.Arrays.stream(fields).map(m::get).toList())).toList();
+            return Uni.join().all(reads).andFailFast();
         }
     }
 
@@ -117,8 +119,7 @@ public class MembershipCache {
      */
     public Uni<Map<String, Boolean>> contains(String segmentId, List<String> profileIds,
             Function<List<String>, Uni<Map<String, Map<String, Instant>>>> truth) {
-        List<Uni<List<String>>> reads = profileIds.stream().map(p -> store().fields(key(p), MARKER, segmentId)).toList();
-        return guarded(Uni.join().all(reads).andFailFast())
+        return guarded(store().fields(profileIds.stream().map(MembershipCache::key).toList(), MARKER, segmentId))
                 .onFailure().recoverWithItem(e -> {
                     LOG.debugf(e, "redis read failed; checking membership in PostgreSQL");
                     return null;
@@ -139,9 +140,11 @@ public class MembershipCache {
                     if (misses.isEmpty()) {
                         return Uni.createFrom().item(out);
                     }
+                    // A few writes at a time: up to a thousand at once would crowd lookups out of the pool.
                     return truth.apply(misses).call(found -> cached == null ? Uni.createFrom().voidItem()
-                            : Uni.join().all(misses.stream().map(p -> write(p, found.getOrDefault(p, Map.of()))).toList())
-                                    .andCollectFailures().replaceWithVoid())
+                            : io.smallrye.mutiny.Multi.createFrom().iterable(misses)
+                                    .onItem().transformToUni(p -> write(p, found.getOrDefault(p, Map.of()))).merge(8)
+                                    .collect().last().replaceWithVoid())
                             .map(found -> {
                                 misses.forEach(p -> out.put(p, found.getOrDefault(p, Map.of()).containsKey(segmentId)));
                                 return out;
@@ -188,12 +191,29 @@ public class MembershipCache {
             return redis.key().del(keys).replaceWithVoid();
         }
 
+        /** One round trip for all keys: a thousand separate commands would queue on the pool. */
+        private static final String HMGET_EACH = """
+                local out = {}
+                for i, k in ipairs(KEYS) do out[i] = redis.call('hmget', k, unpack(ARGV)) end
+                return out""";
+
         @Override
-        public Uni<List<String>> fields(String key, String... fields) {
-            return redis.hash(String.class).hmget(key, fields).map(m -> {
-                List<String> out = new java.util.ArrayList<>();
-                for (String f : fields) {
-                    out.add(m == null ? null : m.get(f));
+        public Uni<List<List<String>>> fields(List<String> keys, String... fields) {
+            List<String> args = new java.util.ArrayList<>();
+            args.add(HMGET_EACH);
+            args.add(Integer.toString(keys.size()));
+            args.addAll(keys);
+            args.addAll(List.of(fields));
+            return redis.execute("EVAL", args.toArray(String[]::new)).map(r -> {
+                List<List<String>> out = new java.util.ArrayList<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    var values = r.get(i);
+                    List<String> row = new java.util.ArrayList<>();
+                    for (int f = 0; f < fields.length; f++) {
+                        var v = values == null ? null : values.get(f);
+                        row.add(v == null ? null : v.toString());
+                    }
+                    out.add(row);
                 }
                 return out;
             });
