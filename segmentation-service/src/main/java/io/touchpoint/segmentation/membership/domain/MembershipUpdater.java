@@ -268,7 +268,8 @@ public class MembershipUpdater {
             return Uni.createFrom().voidItem();
         }
         relay.kick();
-        return cache.invalidate(Set.copyOf(touched.profiles())).call(() -> sizes.add(touched.sizeDeltas()));
+        // Sizes first: the longer an addition trails its commit, the likelier a refresh counts it twice.
+        return sizes.add(touched.sizeDeltas()).call(() -> cache.invalidate(Set.copyOf(touched.profiles())));
     }
 
     private static Map<String, Object> nonNull(Map<String, Object> m) {

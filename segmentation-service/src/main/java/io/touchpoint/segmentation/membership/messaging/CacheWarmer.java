@@ -61,7 +61,7 @@ public class CacheWarmer {
 
     @ConfigProperty(name = "touchpoint.segments.warm-profiles", defaultValue = "10000")
     int warmProfiles;
-    @ConfigProperty(name = "touchpoint.segments.size-refresh-interval-ms", defaultValue = "300000")
+    @ConfigProperty(name = "touchpoint.segments.size-refresh-interval-ms", defaultValue = "60000")
     long refreshMs;
 
     private final AtomicBoolean running = new AtomicBoolean();

@@ -18,10 +18,10 @@ import io.touchpoint.segmentation.platform.cache.RedisStatus;
 /**
  * Segment sizes in Redis. Each committed transaction adds its net change per segment, but only to a
  * size that is cached (a missing size is never made up from deltas), and bumps the segment's
- * generation. A size counted in PostgreSQL is stored only if the generation read before counting is
- * still current, so a count that may have missed a concurrent change is never stored over it. The
- * one gap left, a change committed before the count whose addition arrives after the store, is
- * closed by the periodic rewrite from PostgreSQL.
+ * generation. A refresh from PostgreSQL stores a count only if the generation read before counting
+ * is still current, so a count that may have missed a concurrent change is never stored over it. The
+ * gap left, a change committed before the count whose addition arrives after the store, is small
+ * (additions run right after commit) and closed by the next refresh.
  */
 @ApplicationScoped
 public class SegmentSizes {
@@ -53,18 +53,16 @@ public class SegmentSizes {
         return "touchpoint:segmentation:segment-size-generation:" + segmentId;
     }
 
-    /** The segment's current size, from Redis when cached, else counted by {@code truth} and cached. */
+    /**
+     * The segment's current size, from Redis when cached, else counted by {@code truth}. A count is
+     * not stored here: a transaction committed before it but not yet added would be counted twice
+     * (a bulk page's addition trails its commit by the invalidation of a thousand entries). Sizes
+     * are stored by {@link #refresh}, which the warmer runs at start, periodically and after outages.
+     */
     public Uni<Long> size(String segmentId, java.util.function.Supplier<Uni<Long>> truth) {
-        return status.guard(redis.value(String.class).mget(key(segmentId), generationKey(segmentId)))
+        return status.guard(redis.value(String.class).get(key(segmentId)))
                 .onFailure().recoverWithNull()
-                .chain(cached -> {
-                    if (cached != null && cached.get(key(segmentId)) != null) {
-                        return Uni.createFrom().item(Long.parseLong(cached.get(key(segmentId))));
-                    }
-                    String generation = cached == null ? null : generationOf(cached.get(generationKey(segmentId)));
-                    return truth.get().call(n -> generation == null ? Uni.createFrom().voidItem()
-                            : storeIfCurrent(segmentId, generation, n));
-                });
+                .chain(cached -> cached != null ? Uni.createFrom().item(Long.parseLong(cached)) : truth.get());
     }
 
     /** Applies the net changes of a committed transaction. */
