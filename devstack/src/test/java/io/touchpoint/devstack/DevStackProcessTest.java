@@ -3,12 +3,14 @@ package io.touchpoint.devstack;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +41,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.touchpoint.contracts.Topic;
+import io.touchpoint.devstack.testing.RedisOutage;
 
 /** The stack's servers are real and reachable, and nothing outlives the stack. */
 class DevStackProcessTest {
@@ -124,6 +127,23 @@ class DevStackProcessTest {
             assertEquals("+OK", in.readLine());
             assertEquals("$1", in.readLine());
             assertEquals("v", in.readLine());
+        }
+    }
+
+    @Test
+    void aRedisOutageFreezesTheServerUntilItEnds() throws Exception {
+        URI uri = URI.create(endpoints.redisUrl());
+        try (Socket s = new Socket(uri.getHost(), uri.getPort())) {
+            s.setSoTimeout(300);
+            OutputStream out = s.getOutputStream();
+            var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            try (RedisOutage outage = RedisOutage.of(stack.dir()).begin()) {
+                out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThrows(SocketTimeoutException.class, in::readLine);
+            }
+            s.setSoTimeout(10_000);
+            // The PING sent during the outage is answered once it ends, on the same connection.
+            assertEquals("+PONG", in.readLine());
         }
     }
 

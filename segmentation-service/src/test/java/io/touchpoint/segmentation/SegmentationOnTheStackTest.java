@@ -485,6 +485,27 @@ class SegmentationOnTheStackTest {
         }
     }
 
+    @Test
+    void aWindowSegmentComputedInBulkAlsoFlipsAtItsBoundary() throws Exception {
+        String profile = "p-" + UUID.randomUUID();
+        String event = "Bulk Window " + UUID.randomUUID();
+        Instant happened = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.MILLIS);
+        Instant boundary = happened.plus(Duration.ofDays(7));
+        publish(withTrigger(change(profile, 1, Map.of()), track("m-" + UUID.randomUUID(), event, happened, Map.of())));
+        await().atMost(WAIT).until(() -> rows("SELECT count(*) FROM profile_event WHERE profile_id = ?", profile) == 1);
+
+        // The segment is created after the profile is known: only the bulk pass evaluates it.
+        String segment = createSegment(active("bulk window", "{\"event\":\"" + event + "\",\"withinLastDays\":7}"));
+        awaitTransitions(profile, segment, true);
+        await().atMost(WAIT).until(() -> boundary.equals(dueAt(profile, segment)));
+        try {
+            TestClock.freezeAt(boundary);
+            awaitTransitions(profile, segment, true, false);
+        } finally {
+            TestClock.reset();
+        }
+    }
+
     private Instant dueAt(String profileId, String segmentId) throws Exception {
         try (var c = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
                 var s = c.prepareStatement("SELECT due_at FROM membership_due WHERE profile_id = ? AND segment_id = ?")) {

@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
  * A redis-server binary from the embedded-redis artifact, run as our own child process so we know
  * its pid and its arguments. No persistence: Redis only caches what PostgreSQL holds.
  */
-final class RedisNode implements AutoCloseable {
+public final class RedisNode implements AutoCloseable {
+
+    public static final String PID_FILE = "redis.pid";
 
     private final Process process;
     private final int port;
@@ -38,6 +40,8 @@ final class RedisNode implements AutoCloseable {
                 .redirectOutput(log.toFile());
         Process process = startRetryingBusyText(builder);
         children.record(process.pid());
+        // Tests that simulate an outage find the server here (see testing.RedisOutage).
+        Files.writeString(dir.resolve(PID_FILE), Long.toString(process.pid()), StandardCharsets.US_ASCII);
         awaitPong(process, port, Duration.ofSeconds(30));
         return new RedisNode(process, port);
     }

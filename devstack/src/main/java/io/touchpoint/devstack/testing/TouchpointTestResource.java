@@ -15,7 +15,8 @@ import io.touchpoint.devstack.Endpoints;
  * Register it once per module with {@code @QuarkusTestResource(value = TouchpointTestResource.class,
  * initArgs = @ResourceArg(name = "database", value = "profile"))}; add {@code mailer=true} for a
  * service that sends mail. The stack is fresh per test JVM.
- * Tests reach the servers through the overrides it returns, under {@code touchpoint.devstack.*}.
+ * Tests reach the servers through the overrides it returns, under {@code touchpoint.devstack.*};
+ * {@code touchpoint.devstack.dir} is the stack's directory (for {@link RedisOutage}).
  */
 public class TouchpointTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -40,6 +41,7 @@ public class TouchpointTestResource implements QuarkusTestResourceLifecycleManag
         Endpoints endpoints = stack.endpoints();
         Map<String, String> config = new HashMap<>(endpoints.quarkusConfig(Endpoints.databaseName(database), mailer));
         endpoints.asMap().forEach((key, value) -> config.put("touchpoint.devstack." + key, value));
+        config.put("touchpoint.devstack.dir", stack.dir().toAbsolutePath().toString());
         return config;
     }
 

@@ -5,8 +5,10 @@ import static io.touchpoint.segmentation.platform.store.Json.ts;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +20,7 @@ import org.jboss.logging.Logger;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.events.ProfileErasureRequested;
 import io.touchpoint.segmentation.membership.store.MembershipCache;
+import io.touchpoint.segmentation.membership.store.SegmentSizes;
 import io.touchpoint.segmentation.platform.store.Transactions;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -37,7 +40,7 @@ public class ErasureConsumer {
     private static final List<String> DELETES = List.of(
             "DELETE FROM profile_snapshot WHERE profile_id = ANY($1)",
             "DELETE FROM profile_event WHERE profile_id = ANY($1)",
-            "DELETE FROM membership WHERE profile_id = ANY($1)",
+            "DELETE FROM membership WHERE profile_id = ANY($1) RETURNING segment_id",
             "DELETE FROM membership_history WHERE profile_id = ANY($1)",
             "DELETE FROM membership_due WHERE profile_id = ANY($1)",
             "DELETE FROM merged_profile WHERE profile_id = ANY($1) OR merged_into = ANY($1)",
@@ -47,6 +50,8 @@ public class ErasureConsumer {
     Pool pool;
     @Inject
     MembershipCache cache;
+    @Inject
+    SegmentSizes sizes;
     @Inject
     Clock clock;
 
@@ -58,14 +63,24 @@ public class ErasureConsumer {
             ids.addAll(erasure.alsoProfileIds());
         }
         String[] idArray = new ArrayList<>(ids).toArray(String[]::new);
-        return Uni.createFrom().deferred(() -> pool.withTransaction(sql -> erase(sql, erasure, idArray)))
+        Map<String, Long> shrunk = new HashMap<>();
+        return Uni.createFrom().deferred(() -> {
+            shrunk.clear();
+            return pool.withTransaction(sql -> erase(sql, erasure, idArray, shrunk));
+        })
                 .onFailure(Transactions::retryable).retry().atMost(3)
-                .call(() -> cache.invalidate(ids));
+                .call(() -> cache.invalidate(ids))
+                .call(() -> sizes.add(shrunk));
     }
 
-    private Uni<Void> erase(SqlClient sql, ProfileErasureRequested erasure, String[] ids) {
+    private Uni<Void> erase(SqlClient sql, ProfileErasureRequested erasure, String[] ids, Map<String, Long> shrunk) {
         Instant now = clock.instant();
-        return Transactions.each(DELETES, delete -> sql.preparedQuery(delete).execute(Tuple.of(ids)))
+        // Memberships go without exit events, but the cached sizes must still shrink.
+        return Transactions.each(DELETES, delete -> sql.preparedQuery(delete).execute(Tuple.of(ids)).invoke(rows -> {
+            if (delete.contains("RETURNING segment_id")) {
+                rows.forEach(r -> shrunk.merge(r.getString(0), -1L, Long::sum));
+            }
+        }))
                 .chain(() -> sql.preparedQuery("""
                         INSERT INTO erasure_receipt (erasure_id, requested_at, completed_at) VALUES ($1, $2, $3)
                         ON CONFLICT (erasure_id) DO NOTHING""")

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +26,7 @@ import io.touchpoint.contracts.events.SegmentMembershipChanged;
 import io.touchpoint.segmentation.membership.store.DueStore;
 import io.touchpoint.segmentation.membership.store.MembershipCache;
 import io.touchpoint.segmentation.membership.store.MembershipStore;
+import io.touchpoint.segmentation.membership.store.SegmentSizes;
 import io.touchpoint.segmentation.outbox.messaging.OutboxRelay;
 import io.touchpoint.segmentation.outbox.store.OutboxStore;
 import io.touchpoint.segmentation.platform.store.Transactions;
@@ -51,7 +51,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 public class MembershipUpdater {
 
     private static final Logger LOG = Logger.getLogger(MembershipUpdater.class);
-    private static final int PAGE = 200;
 
     @Inject
     Pool pool;
@@ -70,6 +69,10 @@ public class MembershipUpdater {
     @Inject
     DueStore due;
     @Inject
+    SegmentSizes sizes;
+    @Inject
+    BulkPass bulk;
+    @Inject
     java.time.Clock clock;
 
     /** The interaction's event name for event conditions, or null when it is not an event (identify, group, ...). */
@@ -86,7 +89,7 @@ public class MembershipUpdater {
     }
 
     public Uni<Void> apply(ProfileChanged change) {
-        Set<String> touched = new HashSet<>();
+        Transitions touched = new Transitions();
         return Uni.createFrom().deferred(() -> {
             touched.clear();
             Instant now = clock.instant();
@@ -96,7 +99,7 @@ public class MembershipUpdater {
                 .call(() -> afterCommit(touched));
     }
 
-    private Uni<Void> applyIn(SqlClient sql, ProfileChanged change, Instant now, Set<String> touched) {
+    private Uni<Void> applyIn(SqlClient sql, ProfileChanged change, Instant now, Transitions touched) {
         String id = change.profileId();
         List<String> merged = change.mergedProfileIds() == null ? List.of()
                 : change.mergedProfileIds().stream().filter(m -> !m.equals(id)).distinct().toList();
@@ -112,7 +115,7 @@ public class MembershipUpdater {
     }
 
     private Uni<Void> applyLive(SqlClient sql, ProfileChanged change, List<String> merged, Snapshot snapshot, Instant now,
-            Set<String> touched) {
+            Transitions touched) {
         String id = change.profileId();
         return segments.all(sql).chain(all -> {
             Map<String, Segment> byId = new HashMap<>();
@@ -152,7 +155,7 @@ public class MembershipUpdater {
      *
      * @return the number of transitions
      */
-    Uni<Integer> evaluate(SqlClient sql, String profileId, List<Segment> ordered, Instant now, Set<String> touched) {
+    Uni<Integer> evaluate(SqlClient sql, String profileId, List<Segment> ordered, Instant now, Transitions touched) {
         if (ordered.isEmpty()) {
             return Uni.createFrom().item(0);
         }
@@ -220,7 +223,7 @@ public class MembershipUpdater {
      * @return the number of transitions
      */
     public Uni<Integer> flipDue(String profileId) {
-        Set<String> touched = new HashSet<>();
+        Transitions touched = new Transitions();
         AtomicInteger transitions = new AtomicInteger();
         return Uni.createFrom().deferred(() -> {
             touched.clear();
@@ -277,14 +280,14 @@ public class MembershipUpdater {
 
     /** Records one transition and its event; false when another transaction made it first. */
     Uni<Boolean> transition(SqlClient sql, Segment segment, String profileId, boolean enter, Instant now,
-            Set<String> touched) {
+            Transitions touched) {
         Uni<Boolean> made = enter ? memberships.enter(sql, segment.id(), profileId, segment.version(), now)
                 : memberships.exit(sql, segment.id(), profileId, now);
         return made.call(m -> {
             if (!m) {
                 return Uni.createFrom().voidItem();
             }
-            touched.add(profileId);
+            touched.record(segment.id(), profileId, enter);
             var event = new SegmentMembershipChanged(profileId, segment.id(), segment.version(), enter, now);
             return outbox.append(sql, UUID.randomUUID().toString(), Topic.SEGMENT_MEMBERSHIPS, profileId,
                     EventTypes.SEGMENT_MEMBERSHIP_CHANGED, event, now);
@@ -292,7 +295,7 @@ public class MembershipUpdater {
     }
 
     /** Takes a profile out of every segment (it was merged away). */
-    private Uni<Void> exitAll(SqlClient sql, String profileId, Map<String, Segment> byId, Instant now, Set<String> touched) {
+    private Uni<Void> exitAll(SqlClient sql, String profileId, Map<String, Segment> byId, Instant now, Transitions touched) {
         return memberships.ofProfile(sql, profileId).chain(current -> each(new ArrayList<>(current.keySet()), segmentId -> {
             Segment segment = byId.get(segmentId);
             long version = segment == null ? 0 : segment.version();
@@ -306,12 +309,12 @@ public class MembershipUpdater {
      * Takes every member out of a segment (archived or deleted), inside the caller's transaction.
      * Dependents read the membership, so they are re-evaluated by the caller's bulk pass afterwards.
      */
-    public Uni<Set<String>> emptySegment(SqlClient sql, Segment segment, Instant now) {
-        Set<String> touched = new HashSet<>();
+    public Uni<Transitions> emptySegment(SqlClient sql, Segment segment, Instant now) {
+        Transitions touched = new Transitions();
         return drainMembers(sql, segment, now, touched).replaceWith(touched);
     }
 
-    private Uni<Void> drainMembers(SqlClient sql, Segment segment, Instant now, Set<String> touched) {
+    private Uni<Void> drainMembers(SqlClient sql, Segment segment, Instant now, Transitions touched) {
         return memberships.memberIds(sql, segment.id(), 1000).chain(ids -> ids.isEmpty() ? Uni.createFrom().voidItem()
                 : each(ids, p -> transition(sql, segment, p, false, now, touched))
                         .chain(() -> drainMembers(sql, segment, now, touched)));
@@ -319,34 +322,10 @@ public class MembershipUpdater {
 
     /**
      * A bulk pass: evaluates the given segments and everything that reads them over every known
-     * profile, a page of profiles per transaction.
+     * profile, a page of profiles per transaction (see {@link BulkPass}).
      */
     public Uni<Integer> recompute(Set<String> segmentIds) {
-        return page(segmentIds, null, 0);
-    }
-
-    private Uni<Integer> page(Set<String> segmentIds, String after, int sofar) {
-        Set<String> touched = new HashSet<>();
-        AtomicInteger transitions = new AtomicInteger();
-        return Uni.createFrom().deferred(() -> {
-            touched.clear();
-            transitions.set(0);
-            Instant now = clock.instant();
-            return pool.withTransaction(sql -> segments.all(sql).chain(all -> {
-                Map<String, Set<String>> deps = new HashMap<>();
-                all.forEach(s -> deps.put(s.id(), s.dependsOn()));
-                Set<String> targets = new SegmentGraph(deps).withDependents(segmentIds);
-                List<Segment> ordered = SegmentGraph.dependencyOrder(
-                        all.stream().filter(s -> s.active() && targets.contains(s.id())).toList());
-                return profiles.idPage(sql, after, PAGE).chain(ids -> profiles.loadForUpdate(sql, ids)
-                        .chain(() -> each(ids, p -> evaluate(sql, p, ordered, now, touched).invoke(transitions::addAndGet)))
-                        .replaceWith(ids));
-            }));
-        })
-                .onFailure(Transactions::retryable).retry().atMost(5)
-                .call(() -> afterCommit(touched))
-                .chain(ids -> ids.size() < PAGE ? Uni.createFrom().item(sofar + transitions.get())
-                        : page(segmentIds, ids.get(ids.size() - 1), sofar + transitions.get()));
+        return bulk.run(segmentIds);
     }
 
     public Uni<List<String>> profileIds(SqlClient sql, String after, int limit) {
@@ -354,12 +333,13 @@ public class MembershipUpdater {
     }
 
     /** After commit: announce, and drop cached memberships that no longer hold. */
-    public Uni<Void> afterCommit(Set<String> touched) {
+    public Uni<Void> afterCommit(Transitions touched) {
         if (touched.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         relay.kick();
-        return cache.invalidate(Set.copyOf(touched));
+        // Sizes first: the longer an addition trails its commit, the likelier a refresh counts it twice.
+        return sizes.add(touched.sizeDeltas()).call(() -> cache.invalidate(Set.copyOf(touched.profiles())));
     }
 
     private static Map<String, Object> nonNull(Map<String, Object> m) {

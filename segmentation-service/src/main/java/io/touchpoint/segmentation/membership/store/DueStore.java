@@ -39,6 +39,26 @@ public class DueStore {
                 .execute(Tuple.of(profileId, ids, at))).replaceWithVoid();
     }
 
+    /**
+     * A bulk pass's {@link #replace}: the timers of every profile in {@code profileIds} for
+     * {@code segmentIds} become the given ones, in two statements for the whole page.
+     */
+    public Uni<Void> replacePage(SqlClient sql, String[] profileIds, Collection<String> segmentIds, List<String> dueProfiles,
+            List<String> dueSegments, List<Instant> dueAt) {
+        Uni<Void> cleared = sql.preparedQuery("DELETE FROM membership_due WHERE profile_id = ANY($1) AND segment_id = ANY($2)")
+                .execute(Tuple.of(profileIds, segmentIds.toArray(String[]::new))).replaceWithVoid();
+        if (dueAt.isEmpty()) {
+            return cleared;
+        }
+        return cleared.chain(() -> sql.preparedQuery("""
+                INSERT INTO membership_due (profile_id, segment_id, due_at)
+                SELECT unnest($1::text[]), unnest($2::text[]), unnest($3::timestamptz[])
+                ON CONFLICT (profile_id, segment_id) DO UPDATE SET due_at = excluded.due_at""")
+                .execute(Tuple.of(dueProfiles.toArray(String[]::new), dueSegments.toArray(String[]::new),
+                        dueAt.stream().map(at -> ts(at)).toArray(OffsetDateTime[]::new))))
+                .replaceWithVoid();
+    }
+
     /** Profiles with a timer due at {@code now}, the longest overdue first. */
     public Uni<List<String>> dueProfiles(SqlClient sql, Instant now, int limit) {
         return sql.preparedQuery("""

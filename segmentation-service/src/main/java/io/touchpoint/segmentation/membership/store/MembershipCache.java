@@ -3,9 +3,11 @@ package io.touchpoint.segmentation.membership.store;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +17,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.segmentation.platform.cache.RedisStatus;
 
 /**
  * Hot "which segments is this profile in" lookups. Redis holds, per profile, a hash of segment id to
@@ -36,12 +39,21 @@ public class MembershipCache {
         Uni<Void> put(String key, Map<String, String> fields, long ttlSeconds);
 
         Uni<Void> delete(String... keys);
+
+        /** For each key, the values of the same few fields of its hash (null for each one absent). */
+        default Uni<List<List<String>>> fields(List<String> keys, String... fields) {
+            List<Uni<List<String>>> reads = keys.stream()
+                    .map(k -> get(k).map(m -> java.util.Arrays.stream(fields).map(m::get).toList())).toList();
+            return Uni.join().all(reads).andFailFast();
+        }
     }
 
     HashStore store;
 
     @Inject
     ReactiveRedisDataSource redis;
+    @Inject
+    RedisStatus status;
 
     public MembershipCache() {
     }
@@ -49,6 +61,11 @@ public class MembershipCache {
     /** For tests: a cache over any store. */
     public MembershipCache(HashStore store) {
         this.store = store;
+    }
+
+    /** Bounded in time and skipped while Redis is down; unguarded for a test store. */
+    private <T> Uni<T> guarded(Uni<T> call) {
+        return status == null ? call : status.guard(call);
     }
 
     private HashStore store() {
@@ -64,7 +81,7 @@ public class MembershipCache {
 
     /** The profile's segments and when it entered them, from Redis when it has them, else from {@code truth}. */
     public Uni<Map<String, Instant>> read(String profileId, Supplier<Uni<Map<String, Instant>>> truth) {
-        return store().get(key(profileId))
+        return guarded(store().get(key(profileId)))
                 .onFailure().recoverWithItem(e -> {
                     LOG.debugf(e, "redis read failed; reading memberships from PostgreSQL");
                     return null;
@@ -87,7 +104,52 @@ public class MembershipCache {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put(MARKER, "1");
         memberships.forEach((k, v) -> fields.put(k, v.toString()));
-        return store().put(key(profileId), fields, TTL_SECONDS).onFailure().recoverWithNull().replaceWithVoid();
+        return guarded(store().put(key(profileId), fields, TTL_SECONDS)).onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Caches memberships just read from PostgreSQL (warming); failures are ignored. */
+    public Uni<Void> put(String profileId, Map<String, Instant> memberships) {
+        return write(profileId, memberships);
+    }
+
+    /**
+     * Whether each profile is in the segment, from the cached memberships; the profiles not cached
+     * are looked up together by {@code truth} (profile id to its memberships, absent when it has
+     * none) and cached. The answer keeps the order of {@code profileIds}.
+     */
+    public Uni<Map<String, Boolean>> contains(String segmentId, List<String> profileIds,
+            Function<List<String>, Uni<Map<String, Map<String, Instant>>>> truth) {
+        return guarded(store().fields(profileIds.stream().map(MembershipCache::key).toList(), MARKER, segmentId))
+                .onFailure().recoverWithItem(e -> {
+                    LOG.debugf(e, "redis read failed; checking membership in PostgreSQL");
+                    return null;
+                })
+                .chain(cached -> {
+                    Map<String, Boolean> out = new LinkedHashMap<>();
+                    List<String> misses = new java.util.ArrayList<>();
+                    for (int i = 0; i < profileIds.size(); i++) {
+                        String p = profileIds.get(i);
+                        List<String> hit = cached == null ? null : cached.get(i);
+                        if (hit != null && hit.get(0) != null) {
+                            out.put(p, hit.get(1) != null);
+                        } else {
+                            out.put(p, null);
+                            misses.add(p);
+                        }
+                    }
+                    if (misses.isEmpty()) {
+                        return Uni.createFrom().item(out);
+                    }
+                    // A few writes at a time: up to a thousand at once would crowd lookups out of the pool.
+                    return truth.apply(misses).call(found -> cached == null ? Uni.createFrom().voidItem()
+                            : io.smallrye.mutiny.Multi.createFrom().iterable(misses)
+                                    .onItem().transformToUni(p -> write(p, found.getOrDefault(p, Map.of()))).merge(8)
+                                    .collect().last().replaceWithVoid())
+                            .map(found -> {
+                                misses.forEach(p -> out.put(p, found.getOrDefault(p, Map.of()).containsKey(segmentId)));
+                                return out;
+                            });
+                });
     }
 
     /** Drops the cached memberships of the given profiles; a failure only costs freshness until the TTL. */
@@ -95,8 +157,13 @@ public class MembershipCache {
         if (profileIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return store().delete(profileIds.stream().map(MembershipCache::key).toArray(String[]::new))
-                .onFailure().invoke(e -> LOG.warnf("redis invalidation failed for %s: %s", profileIds, e.getMessage()))
+        return guarded(store().delete(profileIds.stream().map(MembershipCache::key).toArray(String[]::new)))
+                .onFailure().invoke(e -> {
+                    LOG.debugf("redis invalidation failed for %s: %s", profileIds, e.getMessage());
+                    if (status != null) {
+                        status.writeLost();
+                    }
+                })
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
@@ -122,6 +189,34 @@ public class MembershipCache {
         @Override
         public Uni<Void> delete(String... keys) {
             return redis.key().del(keys).replaceWithVoid();
+        }
+
+        /** One round trip for all keys: a thousand separate commands would queue on the pool. */
+        private static final String HMGET_EACH = """
+                local out = {}
+                for i, k in ipairs(KEYS) do out[i] = redis.call('hmget', k, unpack(ARGV)) end
+                return out""";
+
+        @Override
+        public Uni<List<List<String>>> fields(List<String> keys, String... fields) {
+            List<String> args = new java.util.ArrayList<>();
+            args.add(HMGET_EACH);
+            args.add(Integer.toString(keys.size()));
+            args.addAll(keys);
+            args.addAll(List.of(fields));
+            return redis.execute("EVAL", args.toArray(String[]::new)).map(r -> {
+                List<List<String>> out = new java.util.ArrayList<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    var values = r.get(i);
+                    List<String> row = new java.util.ArrayList<>();
+                    for (int f = 0; f < fields.length; f++) {
+                        var v = values == null ? null : values.get(f);
+                        row.add(v == null ? null : v.toString());
+                    }
+                    out.add(row);
+                }
+                return out;
+            });
         }
     }
 }

@@ -29,6 +29,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Roles;
 import io.touchpoint.segmentation.membership.store.MembershipStore;
+import io.touchpoint.segmentation.membership.store.SegmentSizes;
 import io.touchpoint.segmentation.platform.api.InvalidRequestException;
 import io.touchpoint.segmentation.segment.domain.Segment;
 import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
@@ -82,6 +83,8 @@ public class SegmentResource {
     @Inject
     MembershipStore memberships;
     @Inject
+    SegmentSizes sizes;
+    @Inject
     Pool pool;
 
     @POST
@@ -109,7 +112,7 @@ public class SegmentResource {
     public Uni<SegmentView> get(@PathParam("id") String id) {
         return pool.withConnection(sql -> segments.find(sql, id, false).chain(found -> {
             Segment s = found.orElseThrow(() -> new NotFoundException("No segment " + id + " exists."));
-            return memberships.size(sql, id).map(size -> SegmentView.of(s, size));
+            return sizes.size(id, () -> memberships.size(sql, id)).map(size -> SegmentView.of(s, size));
         }));
     }
 

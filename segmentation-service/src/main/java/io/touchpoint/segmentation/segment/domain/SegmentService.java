@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Problem;
 import io.touchpoint.segmentation.membership.domain.MembershipUpdater;
+import io.touchpoint.segmentation.membership.domain.Transitions;
 import io.touchpoint.segmentation.platform.api.ConflictException;
 import io.touchpoint.segmentation.platform.api.InvalidRequestException;
 import io.touchpoint.segmentation.platform.store.Transactions;
@@ -104,7 +105,7 @@ public class SegmentService {
 
     public Uni<Segment> create(Definition d) {
         String id = UUID.randomUUID().toString();
-        Set<String> touched = new HashSet<>();
+        Transitions touched = new Transitions();
         return pool.withTransaction(sql -> segments.lockDefinitions(sql).chain(() -> segments.all(sql)).chain(all -> {
             Instant now = clock.instant();
             Segment s = checked(id, d, all, 1, now, now);
@@ -113,7 +114,7 @@ public class SegmentService {
     }
 
     public Uni<Segment> update(String id, Definition d) {
-        Set<String> touched = new HashSet<>();
+        Transitions touched = new Transitions();
         return Uni.createFrom().deferred(() -> {
             touched.clear();
             return pool.withTransaction(sql -> segments.lockDefinitions(sql).chain(() -> segments.all(sql)).chain(all -> {
@@ -126,7 +127,7 @@ public class SegmentService {
                 }
                 return segments.update(sql, s)
                         .chain(() -> old.active() && !s.active() ? updater.emptySegment(sql, s, now)
-                                : Uni.createFrom().item(Set.<String>of()))
+                                : Uni.createFrom().item(new Transitions()))
                         .invoke(touched::addAll)
                         .replaceWith(s);
             }));
@@ -134,7 +135,7 @@ public class SegmentService {
     }
 
     public Uni<Void> delete(String id) {
-        Set<String> touched = new HashSet<>();
+        Transitions touched = new Transitions();
         return pool.withTransaction(sql -> segments.lockDefinitions(sql).chain(() -> segments.all(sql)).chain(all -> {
             Segment old = all.stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow(() -> notFound(id));
             refuseIfUsed(old, all, "delete");
@@ -212,7 +213,7 @@ public class SegmentService {
      * Brings membership in line with the saved definition. It runs after the response: a bulk pass
      * over every profile may take long, and the stream keeps individual profiles right meanwhile.
      */
-    private Uni<Void> afterSave(Segment s, Set<String> touched) {
+    private Uni<Void> afterSave(Segment s, Transitions touched) {
         return updater.afterCommit(touched).invoke(() -> updater.recompute(Set.of(s.id())).subscribe().with(
                 n -> LOG.debugf("bulk pass for segment %s made %d transitions", s.id(), n),
                 e -> LOG.errorf(e, "bulk pass for segment %s failed; it resumes with the next save", s.id())));

@@ -3,7 +3,9 @@ package io.touchpoint.segmentation.membership.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -91,5 +93,33 @@ class MembershipCacheTest {
             return Uni.createFrom().item(TRUTH);
         }).await().indefinitely();
         assertEquals(2, reads.get());
+    }
+
+    @Test
+    void checksReadTheCachedProfilesAndAskTheTruthOnlyForTheOthers() {
+        var redis = new MapRedis();
+        var cache = new MembershipCache(redis);
+        cache.put("p-in", TRUTH).await().indefinitely();
+        cache.put("p-out", Map.of()).await().indefinitely();
+        List<List<String>> asked = new ArrayList<>();
+        var answer = cache.contains("s-1", List.of("p-in", "p-new", "p-out"), misses -> {
+            asked.add(misses);
+            return Uni.createFrom().item(Map.of("p-new", TRUTH));
+        }).await().indefinitely();
+        assertEquals(List.of(List.of("p-new")), asked);
+        assertEquals(List.of("p-in", "p-new", "p-out"), List.copyOf(answer.keySet()));
+        assertEquals(Map.of("p-in", true, "p-new", true, "p-out", false), answer);
+        // The miss was cached: a second check asks nothing.
+        cache.contains("s-1", List.of("p-new"), misses -> {
+            throw new AssertionError("asked for " + misses);
+        }).await().indefinitely();
+    }
+
+    @Test
+    void checksAnswerFromTheTruthWhenRedisFails() {
+        var cache = new MembershipCache(new FailingRedis());
+        var answer = cache.contains("s-1", List.of("a", "b"), misses -> Uni.createFrom().item(Map.of("b", TRUTH)))
+                .await().indefinitely();
+        assertEquals(Map.of("a", false, "b", true), answer);
     }
 }

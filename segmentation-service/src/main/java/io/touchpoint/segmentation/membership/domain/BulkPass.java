@@ -1,0 +1,259 @@
+package io.touchpoint.segmentation.membership.domain;
+
+import static io.touchpoint.segmentation.platform.store.Json.instant;
+import static io.touchpoint.segmentation.platform.store.Json.ts;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.contracts.EventTypes;
+import io.touchpoint.contracts.Topic;
+import io.touchpoint.contracts.events.SegmentMembershipChanged;
+import io.touchpoint.segmentation.membership.store.DueStore;
+import io.touchpoint.segmentation.platform.store.Json;
+import io.touchpoint.segmentation.platform.store.Transactions;
+import io.touchpoint.segmentation.profile.store.ProfileSnapshotStore;
+import io.touchpoint.segmentation.profile.store.ProfileSnapshotStore.Snapshot;
+import io.touchpoint.segmentation.segment.domain.Condition;
+import io.touchpoint.segmentation.segment.domain.ConditionParser;
+import io.touchpoint.segmentation.segment.domain.Segment;
+import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
+import io.touchpoint.segmentation.segment.domain.SegmentGraph;
+import io.touchpoint.segmentation.segment.store.SegmentStore;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * A bulk pass over every known profile, a page per transaction. Evaluation stays in Java (the same
+ * {@link SegmentEvaluator} the stream uses, so the two cannot disagree on a rule's meaning); what
+ * makes it fast is the I/O: a page's snapshots, interactions and memberships are read in three
+ * queries, and its transitions written in two statements that insert or delete the membership rows,
+ * the history and the outbox events set-based. Only rows a statement actually inserted or deleted
+ * get history and an event, so a transition the stream made concurrently is not announced twice.
+ */
+@ApplicationScoped
+public class BulkPass {
+
+    private static final Logger LOG = Logger.getLogger(BulkPass.class);
+    static final int PAGE = 1000;
+
+    @Inject
+    Pool pool;
+    @Inject
+    SegmentStore segments;
+    @Inject
+    ProfileSnapshotStore profiles;
+    @Inject
+    MembershipUpdater updater;
+    @Inject
+    DueStore due;
+    @Inject
+    Json json;
+    @Inject
+    Clock clock;
+
+    private record Change(Segment segment, String profileId, boolean enter) {
+    }
+
+    /** Evaluates the given segments and everything that reads them over every known profile; returns the transitions made. */
+    public Uni<Integer> run(Set<String> segmentIds) {
+        long started = System.nanoTime();
+        AtomicInteger profilesSeen = new AtomicInteger();
+        return page(segmentIds, null, 0, profilesSeen).invoke(n -> LOG.debugf(
+                "bulk pass for %s: %d profiles, %d transitions in %d ms", segmentIds, profilesSeen.get(), n,
+                (System.nanoTime() - started) / 1_000_000));
+    }
+
+    private Uni<Integer> page(Set<String> segmentIds, String after, int sofar, AtomicInteger seen) {
+        Transitions touched = new Transitions();
+        AtomicInteger made = new AtomicInteger();
+        return Uni.createFrom().deferred(() -> {
+            touched.clear();
+            made.set(0);
+            Instant now = clock.instant();
+            return pool.withTransaction(sql -> segments.all(sql).chain(all -> {
+                Map<String, Set<String>> deps = new HashMap<>();
+                all.forEach(s -> deps.put(s.id(), s.dependsOn()));
+                Set<String> targets = new SegmentGraph(deps).withDependents(segmentIds);
+                List<Segment> ordered = SegmentGraph.dependencyOrder(
+                        all.stream().filter(s -> s.active() && targets.contains(s.id())).toList());
+                if (ordered.isEmpty()) {
+                    return Uni.createFrom().item(List.<String>of());
+                }
+                return profiles.idPage(sql, after, PAGE).chain(ids -> ids.isEmpty() ? Uni.createFrom().item(ids)
+                        : evaluatePage(sql, ids, ordered, now, touched, made).replaceWith(ids));
+            }));
+        })
+                .onFailure(Transactions::retryable).retry().atMost(5)
+                .call(() -> updater.afterCommit(touched))
+                .chain(ids -> {
+                    seen.addAndGet(ids.size());
+                    int total = sofar + made.get();
+                    return ids.size() < PAGE ? Uni.createFrom().item(total)
+                            : page(segmentIds, ids.get(ids.size() - 1), total, seen);
+                });
+    }
+
+    private Uni<Void> evaluatePage(SqlClient sql, List<String> ids, List<Segment> ordered, Instant now, Transitions touched,
+            AtomicInteger made) {
+        String[] idArray = ids.toArray(String[]::new);
+        boolean needsEvents = ordered.stream().anyMatch(s -> readsEvents(s.parsed()));
+        return profiles.loadForUpdate(sql, ids)
+                .chain(snapshots -> (needsEvents ? events(sql, idArray, now) : Uni.createFrom().item(Map.<String, List<SegmentEvaluator.LoggedEvent>>of()))
+                        .chain(events -> memberships(sql, idArray).chain(current -> {
+                            List<Change> changes = new ArrayList<>();
+                            // Timers as the stream sets them, so a bulk-computed membership also flips on time.
+                            List<String> timed = ordered.stream().filter(seg -> Condition.timeDependent(seg.parsed()))
+                                    .map(Segment::id).toList();
+                            List<String> dueProfiles = new ArrayList<>();
+                            List<String> dueSegments = new ArrayList<>();
+                            List<Instant> dueAt = new ArrayList<>();
+                            for (Snapshot s : snapshots) {
+                                Set<String> inside = new LinkedHashSet<>(current.getOrDefault(s.profileId(), Set.of()));
+                                var facts = new SegmentEvaluator.Facts(s.profileId(), s.traits(), s.computed(), s.consents(),
+                                        events.getOrDefault(s.profileId(), List.of()), inside);
+                                for (Segment segment : ordered) {
+                                    // Later segments in the order read the memberships decided just before them.
+                                    boolean matches = SegmentEvaluator.matches(segment.parsed(), facts, now);
+                                    if (matches != inside.contains(segment.id())) {
+                                        if (matches) {
+                                            inside.add(segment.id());
+                                        } else {
+                                            inside.remove(segment.id());
+                                        }
+                                        changes.add(new Change(segment, s.profileId(), matches));
+                                    }
+                                    if (Condition.timeDependent(segment.parsed())) {
+                                        Instant at = SegmentEvaluator.nextChange(segment.parsed(), facts, now);
+                                        if (at != null) {
+                                            dueProfiles.add(s.profileId());
+                                            dueSegments.add(segment.id());
+                                            dueAt.add(at);
+                                        }
+                                    }
+                                }
+                            }
+                            Uni<Void> timers = timed.isEmpty() ? Uni.createFrom().voidItem()
+                                    : due.replacePage(sql, idArray, timed, dueProfiles, dueSegments, dueAt);
+                            return timers.chain(() -> write(sql, changes.stream().filter(Change::enter).toList(), true, now, touched, made)
+                                    .chain(() -> write(sql, changes.stream().filter(c -> !c.enter()).toList(), false, now,
+                                            touched, made)));
+                        })));
+    }
+
+    private Uni<Map<String, List<SegmentEvaluator.LoggedEvent>>> events(SqlClient sql, String[] ids, Instant now) {
+        Instant since = now.minus(Duration.ofDays(ConditionParser.MAX_WINDOW_DAYS + 1));
+        return sql.preparedQuery("""
+                SELECT profile_id, event, occurred_at, properties::text FROM profile_event
+                WHERE profile_id = ANY($1) AND occurred_at >= $2""")
+                .execute(Tuple.of(ids, ts(since))).map(rows -> {
+                    Map<String, List<SegmentEvaluator.LoggedEvent>> out = new HashMap<>();
+                    for (Row r : rows) {
+                        out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new SegmentEvaluator.LoggedEvent(
+                                r.getString(1), instant(r.getOffsetDateTime(2)), json.map(r.getString(3))));
+                    }
+                    return out;
+                });
+    }
+
+    private Uni<Map<String, Set<String>>> memberships(SqlClient sql, String[] ids) {
+        return sql.preparedQuery("SELECT profile_id, segment_id FROM membership WHERE profile_id = ANY($1)")
+                .execute(Tuple.of((Object) ids)).map(rows -> {
+                    Map<String, Set<String>> out = new HashMap<>();
+                    for (Row r : rows) {
+                        out.computeIfAbsent(r.getString(0), k -> new LinkedHashSet<>()).add(r.getString(1));
+                    }
+                    return out;
+                });
+    }
+
+    private static final String ENTER = """
+            WITH wanted AS (
+              SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[]) AS x(s, p, v, eid, payload)),
+            entered AS (
+              INSERT INTO membership (segment_id, profile_id, segment_version, entered_at)
+              SELECT s, p, v, $6 FROM wanted
+              ON CONFLICT (segment_id, profile_id) DO NOTHING
+              RETURNING segment_id, profile_id),
+            history AS (
+              INSERT INTO membership_history (segment_id, profile_id, entered_at) SELECT segment_id, profile_id, $6 FROM entered)
+            INSERT INTO outbox (event_id, topic, record_key, event_type, payload, created_at)
+            SELECT w.eid, $7, w.p, $8, w.payload::jsonb, $6 FROM entered e JOIN wanted w ON w.s = e.segment_id AND w.p = e.profile_id
+            RETURNING payload->>'segmentId', record_key""";
+
+    private static final String EXIT = """
+            WITH wanted AS (
+              SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[]) AS x(s, p, v, eid, payload)),
+            exited AS (
+              DELETE FROM membership m USING wanted w WHERE m.segment_id = w.s AND m.profile_id = w.p
+              RETURNING m.segment_id, m.profile_id),
+            history AS (
+              UPDATE membership_history h SET exited_at = $6 FROM exited e
+              WHERE h.segment_id = e.segment_id AND h.profile_id = e.profile_id AND h.exited_at IS NULL)
+            INSERT INTO outbox (event_id, topic, record_key, event_type, payload, created_at)
+            SELECT w.eid, $7, w.p, $8, w.payload::jsonb, $6 FROM exited e JOIN wanted w ON w.s = e.segment_id AND w.p = e.profile_id
+            RETURNING payload->>'segmentId', record_key""";
+
+    private Uni<Void> write(SqlClient sql, List<Change> changes, boolean enter, Instant now, Transitions touched,
+            AtomicInteger made) {
+        if (changes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = changes.size();
+        String[] segmentIds = new String[n];
+        String[] profileIds = new String[n];
+        Long[] versions = new Long[n];
+        String[] eventIds = new String[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            Change c = changes.get(i);
+            segmentIds[i] = c.segment().id();
+            profileIds[i] = c.profileId();
+            versions[i] = c.segment().version();
+            eventIds[i] = UUID.randomUUID().toString();
+            payloads[i] = json.write(new SegmentMembershipChanged(c.profileId(), c.segment().id(), c.segment().version(), enter, now));
+        }
+        return sql.preparedQuery(enter ? ENTER : EXIT)
+                .execute(Tuple.from(new Object[] { segmentIds, profileIds, versions, eventIds, payloads, ts(now),
+                        Topic.SEGMENT_MEMBERSHIPS.topicName(), EventTypes.SEGMENT_MEMBERSHIP_CHANGED }))
+                .invoke((RowSet<Row> rows) -> {
+                    for (Row r : rows) {
+                        touched.record(r.getString(0), r.getString(1), enter);
+                        made.incrementAndGet();
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /** Whether evaluating the condition needs the profile's interactions at all. */
+    static boolean readsEvents(Condition c) {
+        if (c instanceof Condition.All a) {
+            return a.conditions().stream().anyMatch(BulkPass::readsEvents);
+        }
+        if (c instanceof Condition.Any a) {
+            return a.conditions().stream().anyMatch(BulkPass::readsEvents);
+        }
+        if (c instanceof Condition.Not n) {
+            return readsEvents(n.condition());
+        }
+        return c instanceof Condition.Event;
+    }
+}
