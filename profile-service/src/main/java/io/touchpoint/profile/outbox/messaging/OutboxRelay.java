@@ -77,10 +77,15 @@ public class OutboxRelay {
 
     /** Drains the outbox soon; calls while a drain runs coalesce into one more drain. */
     public void kick() {
-        if (!running.compareAndSet(false, true)) {
-            again.set(true);
-            return;
+        // The request is recorded before trying to run, so a drain finishing concurrently either sees
+        // it or has already released the flag this call then takes: no kick is lost to the sweep.
+        again.set(true);
+        if (running.compareAndSet(false, true)) {
+            drainOnce();
         }
+    }
+
+    private void drainOnce() {
         again.set(false);
         drain().subscribe().with(sent -> done(), failure -> {
             LOG.warn("outbox relay failed; the rows stay and are retried", failure);
@@ -90,8 +95,8 @@ public class OutboxRelay {
 
     private void done() {
         running.set(false);
-        if (again.get()) {
-            kick();
+        if (again.get() && running.compareAndSet(false, true)) {
+            drainOnce();
         }
     }
 

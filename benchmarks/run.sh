@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs one benchmark (see README.md, README-segmentation.md): builds this module, starts a fresh stack with
+# ./touchpoint up --detach under benchmarks/target/touchpoint-home unless one is already running,
+# runs the benchmark's main class against it, and stops the stack it started.
+#   benchmarks/run.sh ingestion|segmentation [--name=value ...]    options: see the class and its README
+# Environment: TOUCHPOINT_HOME (use the stack running there instead of starting one).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+cd "$ROOT"
+
+log() { printf '[run-benchmark] %s\n' "$*" >&2; }
+
+case "${1:-}" in
+  ingestion) main=io.touchpoint.benchmarks.IngestionBenchmark ;;
+  segmentation) main=io.touchpoint.benchmarks.SegmentationBenchmark ;;
+  *) log "usage: benchmarks/run.sh ingestion|segmentation [--name=value ...]"; exit 2 ;;
+esac
+shift
+
+log "building the benchmarks module..."
+./mvnw -q -B -pl benchmarks package
+[[ -f $HERE/target/benchmark.classpath ]] || { log "build did not write benchmarks/target/benchmark.classpath"; exit 1; }
+
+started=0
+state=${TOUCHPOINT_HOME:-$ROOT/.touchpoint}
+if [[ -f $state/run/devstack.pid ]] && kill -0 "$(cat "$state/run/devstack.pid")" 2>/dev/null; then
+  log "using the stack already running under $state"
+else
+  if curl -fs -o /dev/null http://localhost:8080/q/health/live 2>/dev/null; then
+    log "port 8080 answers but no stack runs under $state: set TOUCHPOINT_HOME to the running stack's home"
+    exit 1
+  fi
+  # A fresh stack every time: empty databases and topics, so runs compare.
+  state=$HERE/target/touchpoint-home
+  rm -rf "$state"
+  log "starting a fresh stack under $state..."
+  TOUCHPOINT_HOME=$state ./touchpoint up --detach
+  started=1
+fi
+stop() {
+  # The ingestion benchmark pauses the consumers for one phase (SIGSTOP); never leave them paused.
+  for pid in "$state"/run/*.pid; do [[ -f $pid ]] && kill -CONT "$(cat "$pid")" 2>/dev/null || true; done
+  if (( started )); then cd "$ROOT" && TOUCHPOINT_HOME=$state ./touchpoint down || true; fi
+}
+trap stop EXIT
+
+cd "$HERE"
+"$JAVA" -Xmx1g -cp "$HERE/target/classes:$(cat "$HERE/target/benchmark.classpath")" \
+  "$main" --state="$state" "$@"
