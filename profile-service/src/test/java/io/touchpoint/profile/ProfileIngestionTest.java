@@ -202,6 +202,14 @@ class ProfileIngestionTest {
         assertEquals(200.5, p.getDouble("computed.revenue"), 1e-9);
         assertEquals(180.5, p.getDouble("computed.lifetimeValue"), 1e-9);
         assertEquals(80.5, p.getDouble("computed.trailing12MonthValue"), 1e-9);
+        // Each day's amount leaves the trailing value 365 days later, at UTC midnight; the 400-day-old one is gone.
+        java.util.function.Function<Integer, String> leaves = daysAgo -> now.minus(daysAgo, ChronoUnit.DAYS)
+                .atOffset(java.time.ZoneOffset.UTC).toLocalDate().plusDays(365).toString();
+        Map<String, Object> expiring = p.getMap("computed.trailing12MonthValueExpiring");
+        assertEquals(java.util.Set.of(leaves.apply(10), leaves.apply(5), leaves.apply(2)), expiring.keySet());
+        assertEquals(40.5, ((Number) expiring.get(leaves.apply(10))).doubleValue(), 1e-9);
+        assertEquals(60, ((Number) expiring.get(leaves.apply(5))).doubleValue(), 1e-9);
+        assertEquals(-20, ((Number) expiring.get(leaves.apply(2))).doubleValue(), 1e-9);
         assertEquals(1, p.getInt("computed.returnCount"));
         assertEquals(160, p.getInt("computed.bonusPointsEarned"));
         assertEquals(130, p.getInt("computed.bonusPoints"));

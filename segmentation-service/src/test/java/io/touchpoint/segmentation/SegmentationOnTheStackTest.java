@@ -506,6 +506,43 @@ class SegmentationOnTheStackTest {
         }
     }
 
+    @Test
+    void tenureAndTheTrailingTwelveMonthValueFlipOnTheClockAlone() throws Exception {
+        String big = createSegment(active("t12m over 100", "{\"computed\":\"trailing12MonthValue\",\"operator\":\"gt\",\"value\":100}"));
+        String veteran = createSegment(active("tenure over 30", "{\"computed\":\"tenureDays\",\"operator\":\"gt\",\"value\":30}"));
+        String profile = "p-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        Instant registered = now.minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.MILLIS);
+        java.time.LocalDate leaves = now.atOffset(java.time.ZoneOffset.UTC).toLocalDate().plusDays(3);
+        Instant drop = leaves.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        Instant tenured = registered.plus(Duration.ofDays(31));
+        // As profile-service publishes it: values as of now, plus when each day's purchases leave the window.
+        Map<String, Object> computed = Map.of("registeredAt", registered.toString(), "tenureDays", 20,
+                "trailing12MonthValue", 150, "trailing12MonthValueExpiring", Map.of(leaves.toString(), 80));
+        publish(new ProfileChanged(profile, 1, Set.of("computed"), Map.of(), computed, List.of(), Map.of(), List.of(), null, now));
+        awaitTransitions(profile, big, true);
+        await().atMost(WAIT).until(() -> drop.equals(dueAt(profile, big)) && tenured.equals(dueAt(profile, veteran)));
+        try {
+            TestClock.freezeAt(drop.minusMillis(1));
+            timer.flipDue().await().atMost(WAIT);
+            assertEquals(List.of(true), transitions(profile, big));
+
+            TestClock.freezeAt(drop);
+            awaitTransitions(profile, big, true, false);
+            var exit = received.stream().filter(e -> e.profileId().equals(profile) && e.segmentId().equals(big) && !e.entered())
+                    .findFirst().orElseThrow();
+            assertEquals(drop, exit.at());
+            given().header("Authorization", admin()).get("/v1/segments/{id}/explain/{p}", big, profile)
+                    .then().statusCode(200).body("matches", equalTo(false)).body("trace.seen", equalTo(70));
+
+            assertEquals(List.of(), transitions(profile, veteran));
+            TestClock.freezeAt(tenured);
+            awaitTransitions(profile, veteran, true);
+        } finally {
+            TestClock.reset();
+        }
+    }
+
     private Instant dueAt(String profileId, String segmentId) throws Exception {
         try (var c = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
                 var s = c.prepareStatement("SELECT due_at FROM membership_due WHERE profile_id = ? AND segment_id = ?")) {

@@ -4,8 +4,11 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 
 import io.touchpoint.contracts.events.Interaction;
 import io.touchpoint.profile.config.ProfileConfig;
@@ -32,7 +35,11 @@ public final class ComputedAttributes {
     public static final String BONUS_EARNED = "bonusPointsEarned";
     public static final String BONUS_REDEEMED = "bonusPointsRedeemed";
     public static final String TRAILING_12M_VALUE = "trailing12MonthValue";
+    /** UTC date to the net amount that leaves the trailing 12-month value at its midnight. */
+    public static final String TRAILING_12M_EXPIRING = "trailing12MonthValueExpiring";
     public static final String TENURE_DAYS = "tenureDays";
+    /** The trailing window: the days after the date 365 days before today (UTC). */
+    public static final int WINDOW_DAYS = 365;
 
     private final ProfileConfig.Events events;
     private final ProfileConfig.Bonus bonus;
@@ -111,9 +118,21 @@ public final class ComputedAttributes {
         }
     }
 
-    /** Values that depend on the clock, computed for a read or a snapshot at {@code now}. */
-    public void refreshTimeDependent(ProfileState state, BigDecimal trailing12MonthValue, Instant now) {
-        state.putComputed(TRAILING_12M_VALUE, number(trailing12MonthValue));
+    /**
+     * Values that depend on the clock, computed for a read or a snapshot at {@code now} from the net
+     * purchase value of each day in the trailing window. With the value goes when each day's amount
+     * leaves the window (the UTC date 365 days after it, at midnight), so a reader of the published
+     * profile, segmentation above all, can move the value on its own clock without asking again.
+     */
+    public void refreshTimeDependent(ProfileState state, SortedMap<LocalDate, BigDecimal> windowPerDay, Instant now) {
+        BigDecimal trailing = BigDecimal.ZERO;
+        Map<String, Object> expiring = new LinkedHashMap<>();
+        for (Map.Entry<LocalDate, BigDecimal> day : windowPerDay.entrySet()) {
+            trailing = trailing.add(day.getValue());
+            expiring.put(day.getKey().plusDays(WINDOW_DAYS).toString(), number(day.getValue()));
+        }
+        state.putComputed(TRAILING_12M_VALUE, number(trailing));
+        state.putComputed(TRAILING_12M_EXPIRING, expiring);
         Object registered = state.computed().get(REGISTERED_AT);
         if (registered instanceof String s) {
             long days = Duration.between(Instant.parse(s), now).toDays();

@@ -54,9 +54,9 @@ public class ProfileWriter {
     /** Brings the clock-dependent computed attributes (trailing 12 months, tenure) up to {@code now}. */
     public Uni<ProfileState> refresh(SqlClient sql, ProfileState state, Instant now) {
         ComputedAttributes computed = rules.computed();
-        return profiles.windowValue(sql, state.id(), now.minus(Duration.ofDays(365)), computed.purchaseEvents(),
+        return profiles.windowValues(sql, state.id(), now.minus(Duration.ofDays(ComputedAttributes.WINDOW_DAYS)), computed.purchaseEvents(),
                 computed.refundEvents())
-                .invoke(value -> computed.refreshTimeDependent(state, value, now))
+                .invoke(perDay -> computed.refreshTimeDependent(state, perDay, now))
                 .replaceWith(state);
     }
 }

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -111,15 +113,28 @@ public class ProfileStore {
                 .execute(Tuple.of(profileId, event, day, value)).replaceWithVoid();
     }
 
-    /** Purchases minus refunds with a day after {@code since}, the trailing-window monetary value. */
-    public Uni<BigDecimal> windowValue(SqlClient sql, String profileId, Instant since, List<String> purchases,
-            List<String> refunds) {
+    /**
+     * Purchases minus refunds per day after {@code since}, the days the trailing-window monetary value
+     * is made of (days that net to zero are left out).
+     */
+    public Uni<SortedMap<LocalDate, BigDecimal>> windowValues(SqlClient sql, String profileId, Instant since,
+            List<String> purchases, List<String> refunds) {
         return sql.preparedQuery("""
-                SELECT coalesce(sum(CASE WHEN event = ANY($3) THEN value ELSE -value END), 0)
-                FROM event_daily WHERE profile_id = $1 AND day > $2 AND (event = ANY($3) OR event = ANY($4))""")
+                SELECT day, sum(CASE WHEN event = ANY($3) THEN value ELSE -value END)
+                FROM event_daily WHERE profile_id = $1 AND day > $2 AND (event = ANY($3) OR event = ANY($4))
+                GROUP BY day""")
                 .execute(Tuple.of(profileId, since.atOffset(ZoneOffset.UTC).toLocalDate(), purchases.toArray(String[]::new),
                         refunds.toArray(String[]::new)))
-                .map(rows -> rows.iterator().next().getBigDecimal(0));
+                .map(rows -> {
+                    SortedMap<LocalDate, BigDecimal> perDay = new TreeMap<>();
+                    for (Row row : rows) {
+                        BigDecimal net = row.getBigDecimal(1);
+                        if (net != null && net.signum() != 0) {
+                            perDay.put(row.getLocalDate(0), net);
+                        }
+                    }
+                    return perDay;
+                });
     }
 
     /** Moves the loser's timeline and daily counts to the survivor (a merge). */

@@ -29,6 +29,9 @@ public sealed interface Condition {
             return e.withinLastDays() != null || e.notPerformedForDays() != null;
         }
         if (c instanceof Attribute a) {
+            if (a.computed() && ClockedAttributes.clocked(a.name())) {
+                return true;
+            }
             return switch (a.operator()) {
                 case WITHIN_LAST_DAYS, MORE_THAN_DAYS_AGO, IN_NEXT_DAYS, ANNIVERSARY_WITHIN_DAYS -> true;
                 default -> false;

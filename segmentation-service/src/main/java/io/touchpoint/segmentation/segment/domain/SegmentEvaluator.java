@@ -98,7 +98,7 @@ public final class SegmentEvaluator {
         if (condition instanceof Condition.Attribute a) {
             Map<String, Object> values = a.computed() ? facts.computed() : facts.traits();
             return new Trace((a.computed() ? "computed " : "trait ") + a.name() + " " + a.operator().jsonName()
-                    + (a.value() == null ? "" : " " + a.value()), held, values == null ? null : values.get(a.name()), List.of());
+                    + (a.value() == null ? "" : " " + a.value()), held, actual(a, values, now), List.of());
         }
         if (condition instanceof Condition.Event e) {
             long performed = facts.events().stream().filter(l -> sameEvent(e, l)).count();
@@ -141,8 +141,16 @@ public final class SegmentEvaluator {
         return best;
     }
 
+    /** The attribute's value at {@code now}: as stored, except computed values that move with the clock. */
+    private static Object actual(Condition.Attribute a, Map<String, Object> values, Instant now) {
+        if (values == null) {
+            return null;
+        }
+        return a.computed() ? ClockedAttributes.valueAt(a.name(), values, now) : values.get(a.name());
+    }
+
     static boolean attribute(Condition.Attribute a, Map<String, Object> values, Instant now) {
-        Object actual = values == null ? null : values.get(a.name());
+        Object actual = actual(a, values, now);
         Object expected = a.value();
         if (a.operator() == Operator.EXISTS) {
             boolean wanted = expected == null || (Boolean) expected;
@@ -289,7 +297,8 @@ public final class SegmentEvaluator {
             next = eventChange(e, facts.events(), now);
         } else if (condition instanceof Condition.Attribute a) {
             Map<String, Object> values = a.computed() ? facts.computed() : facts.traits();
-            next = attributeChange(a, values == null ? null : Values.instant(values.get(a.name())), now);
+            next = a.computed() && ClockedAttributes.clocked(a.name()) ? clockedChange(a, values, now)
+                    : attributeChange(a, values == null ? null : Values.instant(values.get(a.name())), now);
         }
         return next == null ? null : ceilMicros(next);
     }
@@ -326,6 +335,17 @@ public final class SegmentEvaluator {
             }
         }
         return next;
+    }
+
+    /** The first instant the clock alone turns the answer: its value only moves at the change points. */
+    private static Instant clockedChange(Condition.Attribute a, Map<String, Object> values, Instant now) {
+        boolean current = attribute(a, values, now);
+        for (Instant at : ClockedAttributes.changePoints(a, values, now)) {
+            if (attribute(a, values, at) != current) {
+                return at;
+            }
+        }
+        return null;
     }
 
     private static Instant attributeChange(Condition.Attribute a, Instant t, Instant now) {

@@ -29,6 +29,7 @@ class NextChangeTest {
     private static final Instant NOW = Instant.parse("2026-06-15T12:00:00Z");
 
     private final Map<String, Object> traits = new HashMap<>();
+    private final Map<String, Object> computed = new HashMap<>();
     private final List<LoggedEvent> events = new ArrayList<>();
     private final Set<String> memberships = new HashSet<>();
     private final Map<String, Instant> lastLeft = new HashMap<>();
@@ -44,7 +45,7 @@ class NextChangeTest {
     }
 
     private Facts facts() {
-        return new Facts("p-1", traits, Map.of(), List.of(), events, memberships, lastLeft);
+        return new Facts("p-1", traits, computed, List.of(), events, memberships, lastLeft);
     }
 
     private Instant next(String json, Instant now) {
@@ -176,5 +177,61 @@ class NextChangeTest {
         assertEquals("c.cameFrom.in[0]", bad.violations().get(0).field());
         var empty = ConditionParser.parse(MAPPER.readValue("{\"cameFrom\":{\"segments\":[],\"in\":[\"z\"]}}", Object.class), "c");
         assertEquals("c.cameFrom.segments", empty.violations().get(0).field());
+    }
+
+    @Test
+    void tenureFollowsTheClockFromRegistrationNotThePublishedValue() {
+        Instant registered = NOW.minus(Duration.ofDays(10)).plus(Duration.ofHours(3));
+        computed.put("registeredAt", registered.toString());
+        computed.put("tenureDays", 0); // as published when the customer registered
+        String veteran = "{\"computed\":\"tenureDays\",\"operator\":\"gt\",\"value\":60}";
+        assertFalse(holds(veteran, NOW));
+        assertEquals(registered.plus(Duration.ofDays(61)), next(veteran, NOW));
+        flipsExactlyAt(veteran, registered.plus(Duration.ofDays(61)));
+        assertNull(next(veteran, registered.plus(Duration.ofDays(61))), "tenure only grows: once in, always in");
+
+        String newcomer = "{\"computed\":\"tenureDays\",\"operator\":\"lte\",\"value\":30}";
+        assertTrue(holds(newcomer, NOW), "10 days even though 0 was published");
+        flipsExactlyAt(newcomer, next(newcomer, NOW));
+        assertEquals(registered.plus(Duration.ofDays(31)), next(newcomer, NOW));
+
+        String band = "{\"computed\":\"tenureDays\",\"operator\":\"between\",\"value\":[20,40]}";
+        assertEquals(registered.plus(Duration.ofDays(20)), next(band, NOW));
+        assertEquals(registered.plus(Duration.ofDays(41)), next(band, registered.plus(Duration.ofDays(20))));
+    }
+
+    @Test
+    void theTrailingValueDropsWhenPurchasesLeaveTheTwelveMonths() {
+        computed.put("trailing12MonthValue", 150);
+        computed.put("trailing12MonthValueExpiring", Map.of("2026-09-01", 80, "2027-03-01", 70));
+        String big = "{\"computed\":\"trailing12MonthValue\",\"operator\":\"gt\",\"value\":100}";
+        assertTrue(holds(big, NOW));
+        Instant firstOut = Instant.parse("2026-09-01T00:00:00Z");
+        assertEquals(firstOut, next(big, NOW));
+        flipsExactlyAt(big, firstOut);
+        assertNull(next(big, firstOut), "70 then 0: never above 100 again without a new purchase");
+
+        String any = "{\"computed\":\"trailing12MonthValue\",\"operator\":\"gt\",\"value\":0}";
+        assertEquals(Instant.parse("2027-03-01T00:00:00Z"), next(any, NOW), "the first drop keeps it above 0");
+    }
+
+    @Test
+    void aRefundLeavingTheWindowRaisesTheTrailingValue() {
+        computed.put("trailing12MonthValue", 40);
+        computed.put("trailing12MonthValueExpiring", Map.of("2026-07-01", -20, "2026-08-01", 60));
+        String mid = "{\"computed\":\"trailing12MonthValue\",\"operator\":\"gte\",\"value\":50}";
+        assertFalse(holds(mid, NOW));
+        assertEquals(Instant.parse("2026-07-01T00:00:00Z"), next(mid, NOW));
+        flipsExactlyAt(mid, Instant.parse("2026-07-01T00:00:00Z"));
+        assertEquals(Instant.parse("2026-08-01T00:00:00Z"), next(mid, Instant.parse("2026-07-01T00:00:00Z")));
+    }
+
+    @Test
+    void withoutTheClockInputsThePublishedValuesStand() {
+        computed.put("trailing12MonthValue", 150);
+        computed.put("tenureDays", 90);
+        assertTrue(holds("{\"computed\":\"trailing12MonthValue\",\"operator\":\"gt\",\"value\":100}", NOW.plus(Duration.ofDays(900))));
+        assertTrue(holds("{\"computed\":\"tenureDays\",\"operator\":\"equals\",\"value\":90}", NOW.plus(Duration.ofDays(900))));
+        assertNull(next("{\"computed\":\"tenureDays\",\"operator\":\"equals\",\"value\":90}", NOW));
     }
 }
