@@ -13,12 +13,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.events.Interaction;
 import io.touchpoint.contracts.events.ProfileChanged;
@@ -37,7 +39,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
- * Applies one interaction to the master profile in one transaction: resolve the person, merge
+ * Applies interactions to the master profile, each in turn: resolve the person, merge
  * what the interaction proves to be one person, record the event (once per source and
  * messageId), update traits, preferences, consent and computed attributes, and queue the
  * profile-change event in the outbox.
@@ -46,6 +48,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 public class InteractionApplier {
 
     private static final Logger LOG = Logger.getLogger(InteractionApplier.class);
+    /** Retries of a transaction that failed because of a concurrent one (see {@link Transactions#retryable}). */
+    private static final int RETRIES = 5;
     /** Traits that are channel preferences rather than facts about the person. */
     private static final Map<String, String> PREFERENCE_TRAITS = Map.of("preferredChannels", "channelOrder",
             "channelOrder", "channelOrder", "timezone", "timeZone", "timeZone", "timeZone", "locale", "locale",
@@ -70,11 +74,63 @@ public class InteractionApplier {
     @Inject
     Json json;
 
+    /** Applies one interaction in its own transaction, retrying what a concurrent transaction caused. */
     public Uni<Void> apply(Interaction interaction) {
-        return Uni.createFrom().deferred(() -> pool.withTransaction(sql -> applyIn(sql, interaction, clock.instant())))
-                .onFailure(Transactions::retryable).retry().atMost(5)
+        return Uni.createFrom().deferred(() -> pool.withTransaction(sql -> applyEachIn(sql, List.of(interaction))))
+                .onFailure(Transactions::retryable).retry().atMost(RETRIES)
                 .invoke(relay::kick)
                 .replaceWithVoid();
+    }
+
+    /** Why the interaction at {@code index} of a batch was not applied. */
+    public record Rejection(int index, Throwable cause) {
+    }
+
+    /**
+     * Applies a batch (a Kafka poll) in one transaction, one interaction after the other in the
+     * given order, so each sees what the ones before it did (identities, merges, the once-per-message
+     * record). One commit and one outbox relay kick serve the whole batch.
+     *
+     * <p>If the batch cannot commit (after retrying what a concurrent transaction caused), its
+     * interactions are applied one by one, each in its own transaction, so one poison interaction
+     * costs only itself.
+     *
+     * @return the interactions that could not be applied, with why; never a failure
+     */
+    public Uni<List<Rejection>> applyAll(List<Interaction> interactions) {
+        if (interactions.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Uni.createFrom().deferred(() -> pool.withTransaction(sql -> applyEachIn(sql, interactions)))
+                .onFailure(Transactions::retryable).retry().atMost(RETRIES)
+                .invoke(relay::kick)
+                .replaceWith(List.<Rejection>of())
+                .onFailure().recoverWithUni(failure -> {
+                    if (interactions.size() == 1) {
+                        return Uni.createFrom().item(List.of(new Rejection(0, failure)));
+                    }
+                    LOG.infof("a batch of %d interactions did not apply as a whole (%s); applying them one by one",
+                            interactions.size(), failure.toString());
+                    return oneByOne(interactions);
+                });
+    }
+
+    private Uni<List<Rejection>> oneByOne(List<Interaction> interactions) {
+        List<Rejection> rejected = new ArrayList<>();
+        List<Integer> indexes = IntStream.range(0, interactions.size()).boxed().toList();
+        return each(indexes, index -> apply(interactions.get(index))
+                .onFailure().recoverWithItem(failure -> {
+                    rejected.add(new Rejection(index, failure));
+                    return null;
+                }))
+                .replaceWith(rejected);
+    }
+
+    /** In order, each with its own clock reading as if applied alone; concatenated, so a long batch never deepens the stack. */
+    private Uni<Void> applyEachIn(SqlClient sql, List<Interaction> interactions) {
+        return Multi.createFrom().iterable(interactions)
+                .onItem().call(i -> applyIn(sql, i, clock.instant()))
+                .onItem().ignoreAsUni();
     }
 
     private Uni<Void> applyIn(SqlClient sql, Interaction i, Instant now) {
