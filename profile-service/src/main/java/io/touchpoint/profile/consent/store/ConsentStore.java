@@ -32,28 +32,30 @@ public class ConsentStore {
 
     /**
      * Keeps every statement in the history; the current state changes only when the statement is
-     * at least as new as the current one, so a late event never overrides a newer choice.
+     * at least as new as the current one, so a late event never overrides a newer choice. Both
+     * statements are sent at once (independent; the connection pipelines them, in order).
      *
      * @return true when the current state changed
      */
     public Uni<Boolean> apply(SqlClient sql, String profileId, ConsentChange c, Instant now) {
         String proof = c.proof() == null ? null : json.write(c.proof());
-        return sql.preparedQuery("""
+        Uni<?> history = sql.preparedQuery("""
                 INSERT INTO consent_history (profile_id, channel, topic, status, transactional, at, source, proof, recorded_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9)""")
                 .execute(Tuple.from(Arrays.asList(profileId, c.channel(), c.topic(), c.status().name(), c.transactional(),
-                        ts(c.at()), c.source(), proof, ts(now))))
-                .chain(() -> sql.preparedQuery("""
-                        INSERT INTO consent (profile_id, channel, topic, status, transactional, at, source, proof)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb)
-                        ON CONFLICT (profile_id, channel, topic) DO UPDATE
-                        SET status = excluded.status, transactional = excluded.transactional, at = excluded.at,
-                            source = excluded.source, proof = excluded.proof
-                        WHERE consent.at <= excluded.at
-                          AND (consent.status, consent.transactional) IS DISTINCT FROM (excluded.status, excluded.transactional)""")
-                        .execute(Tuple.from(Arrays.asList(profileId, c.channel(), c.topic(), c.status().name(),
-                                c.transactional(), ts(c.at()), c.source(), proof))))
+                        ts(c.at()), c.source(), proof, ts(now))));
+        Uni<Boolean> current = sql.preparedQuery("""
+                INSERT INTO consent (profile_id, channel, topic, status, transactional, at, source, proof)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb)
+                ON CONFLICT (profile_id, channel, topic) DO UPDATE
+                SET status = excluded.status, transactional = excluded.transactional, at = excluded.at,
+                    source = excluded.source, proof = excluded.proof
+                WHERE consent.at <= excluded.at
+                  AND (consent.status, consent.transactional) IS DISTINCT FROM (excluded.status, excluded.transactional)""")
+                .execute(Tuple.from(Arrays.asList(profileId, c.channel(), c.topic(), c.status().name(),
+                        c.transactional(), ts(c.at()), c.source(), proof)))
                 .map(rows -> rows.rowCount() == 1);
+        return Uni.combine().all().unis(history, current).asTuple().map(both -> both.getItem2());
     }
 
     public Uni<List<ConsentRecord>> current(SqlClient sql, String profileId) {

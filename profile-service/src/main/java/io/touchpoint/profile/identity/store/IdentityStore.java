@@ -61,6 +61,21 @@ public class IdentityStore {
                 });
     }
 
+    /** Every identifier of each given profile, in one query; a profile without any maps to an empty list. */
+    public Uni<Map<String, List<Identifier>>> identifiersOfAll(SqlClient sql, List<String> profileIds) {
+        return sql.preparedQuery("SELECT profile_id, type, value FROM identifier WHERE profile_id = ANY($1) ORDER BY type, value")
+                .execute(Tuple.of(profileIds.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, List<Identifier>> owned = new LinkedHashMap<>();
+                    profileIds.forEach(id -> owned.put(id, new ArrayList<>()));
+                    for (Row r : rows) {
+                        owned.computeIfAbsent(r.getString(0), id -> new ArrayList<>())
+                                .add(new Identifier(r.getString(1), r.getString(2)));
+                    }
+                    return owned;
+                });
+    }
+
     /**
      * Attaches an identifier to a profile.
      *

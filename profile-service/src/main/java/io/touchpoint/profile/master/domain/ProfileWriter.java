@@ -1,8 +1,11 @@
 package io.touchpoint.profile.master.domain;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,28 +38,49 @@ public class ProfileWriter {
 
     public Uni<ProfileState> write(SqlClient sql, ProfileState state, boolean isNew, List<String> mergedIds,
             ProfileChanged.Trigger trigger, Instant now) {
-        return refresh(sql, state, now)
-                .chain(() -> {
-                    state.nextVersion();
-                    return isNew ? profiles.insert(sql, state, now) : profiles.update(sql, state, now);
-                })
-                .chain(() -> consents.current(sql, state.id()))
-                .chain(current -> outbox.append(sql, UUID.randomUUID().toString(), Topic.PROFILE_CHANGES, state.id(),
-                        EventTypes.PROFILE_CHANGED,
-                        new ProfileChanged(state.id(), state.version(), state.changed(), state.traits(), state.computed(),
-                                current.stream().map(c -> new io.touchpoint.contracts.events.ConsentState(c.channel(),
-                                        c.topic(), c.status(), c.transactional(), c.at(), c.source())).toList(),
-                                state.preferences(), mergedIds, trigger, now),
-                        now))
-                .replaceWith(state);
+        return reads(sql, state.id(), now).chain(reads -> writeWith(sql, state, isNew, mergedIds, trigger, reads, now));
+    }
+
+    /** What a write reads besides the profile: the trailing-window value and the current consent. */
+    public record Reads(SortedMap<LocalDate, BigDecimal> windowPerDay, List<ConsentStore.ConsentRecord> consent) {
+    }
+
+    /**
+     * Both reads at once (one round trip). Issued behind a caller's own statements on the same
+     * connection, they see those statements' effects: the connection runs them in order.
+     */
+    public Uni<Reads> reads(SqlClient sql, String profileId, Instant now) {
+        return Uni.combine().all().unis(windowValue(sql, profileId, now), consents.current(sql, profileId))
+                .asTuple().map(both -> new Reads(both.getItem1(), both.getItem2()));
+    }
+
+    /** The write itself, given {@link #reads}: the profile row and its event go out together. */
+    public Uni<ProfileState> writeWith(SqlClient sql, ProfileState state, boolean isNew, List<String> mergedIds,
+            ProfileChanged.Trigger trigger, Reads reads, Instant now) {
+        rules.computed().refreshTimeDependent(state, reads.windowPerDay(), now);
+        state.nextVersion();
+        Uni<Void> row = isNew ? profiles.insert(sql, state, now) : profiles.update(sql, state, now);
+        Uni<Void> event = outbox.append(sql, UUID.randomUUID().toString(), Topic.PROFILE_CHANGES, state.id(),
+                EventTypes.PROFILE_CHANGED,
+                new ProfileChanged(state.id(), state.version(), state.changed(), state.traits(), state.computed(),
+                        reads.consent().stream().map(c -> new io.touchpoint.contracts.events.ConsentState(c.channel(),
+                                c.topic(), c.status(), c.transactional(), c.at(), c.source())).toList(),
+                        state.preferences(), mergedIds, trigger, now),
+                now);
+        return Uni.combine().all().unis(row, event).discardItems().replaceWith(state);
     }
 
     /** Brings the clock-dependent computed attributes (trailing 12 months, tenure) up to {@code now}. */
     public Uni<ProfileState> refresh(SqlClient sql, ProfileState state, Instant now) {
-        ComputedAttributes computed = rules.computed();
-        return profiles.windowValues(sql, state.id(), now.minus(Duration.ofDays(ComputedAttributes.WINDOW_DAYS)), computed.purchaseEvents(),
-                computed.refundEvents())
-                .invoke(perDay -> computed.refreshTimeDependent(state, perDay, now))
+        return windowValue(sql, state.id(), now)
+                .invoke(perDay -> rules.computed().refreshTimeDependent(state, perDay, now))
                 .replaceWith(state);
+    }
+
+    /** Net purchase value per day of the trailing window. */
+    private Uni<SortedMap<LocalDate, BigDecimal>> windowValue(SqlClient sql, String profileId, Instant now) {
+        ComputedAttributes computed = rules.computed();
+        return profiles.windowValues(sql, profileId, now.minus(Duration.ofDays(ComputedAttributes.WINDOW_DAYS)),
+                computed.purchaseEvents(), computed.refundEvents());
     }
 }

@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.tuples.Tuple2;
 import io.touchpoint.profile.master.domain.ProfileState;
 import io.touchpoint.profile.platform.store.Json;
 import io.vertx.mutiny.sqlclient.Row;
@@ -51,10 +52,30 @@ public class ProfileStore {
                 .map(rows -> rows.iterator().hasNext() ? Optional.of(state(rows.iterator().next())) : Optional.empty());
     }
 
-    /** Locks the given profiles in id order, so two transactions never wait on each other in a cycle. */
-    public Uni<Void> lock(SqlClient sql, List<String> ids) {
+    /** The given profiles that exist, by id. */
+    public Uni<Map<String, ProfileState>> loadAll(SqlClient sql, List<String> ids) {
+        return sql.preparedQuery("SELECT " + COLUMNS + " FROM profile WHERE id = ANY($1)")
+                .execute(Tuple.of(ids.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, ProfileState> states = new LinkedHashMap<>();
+                    rows.forEach(r -> states.put(r.getString(0), state(r)));
+                    return states;
+                });
+    }
+
+    /**
+     * Locks the given profiles in id order, so two transactions never wait on each other in a cycle.
+     *
+     * @return the ids locked: those that (still) exist
+     */
+    public Uni<List<String>> lock(SqlClient sql, List<String> ids) {
         return sql.preparedQuery("SELECT id FROM profile WHERE id = ANY($1) ORDER BY id FOR UPDATE")
-                .execute(Tuple.of(ids.toArray(String[]::new))).replaceWithVoid();
+                .execute(Tuple.of(ids.toArray(String[]::new)))
+                .map(rows -> {
+                    List<String> locked = new ArrayList<>();
+                    rows.forEach(r -> locked.add(r.getString(0)));
+                    return locked;
+                });
     }
 
     public Uni<Void> insert(SqlClient sql, ProfileState p, Instant now) {
@@ -97,6 +118,20 @@ public class ProfileStore {
                 .execute(Tuple.from(Arrays.asList(sourceId, messageId, profileId, type, event, ts(occurredAt),
                         ts(receivedAt), payload)))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Which of the (source, message) pairs, given as two parallel lists, were recorded before. */
+    public Uni<List<Tuple2<String, String>>> recordedAmong(SqlClient sql, List<String> sourceIds, List<String> messageIds) {
+        return sql.preparedQuery("""
+                SELECT e.source_id, e.message_id FROM profile_event e
+                JOIN unnest($1::text[], $2::text[]) AS q(source_id, message_id)
+                  ON e.source_id = q.source_id AND e.message_id = q.message_id""")
+                .execute(Tuple.of(sourceIds.toArray(String[]::new), messageIds.toArray(String[]::new)))
+                .map(rows -> {
+                    List<Tuple2<String, String>> recorded = new ArrayList<>();
+                    rows.forEach(r -> recorded.add(Tuple2.of(r.getString(0), r.getString(1))));
+                    return recorded;
+                });
     }
 
     public Uni<Boolean> eventRecorded(SqlClient sql, String sourceId, String messageId) {
