@@ -155,6 +155,43 @@ final class CpuSampler {
         }
     }
 
+    /**
+     * CPU seconds of one process's threads by group (thread names with digits folded, e.g. every
+     * Vert.x event loop together), user and system time apart: {@code "group (user)"} and
+     * {@code "group (system)"}. Shows whether a JVM's CPU goes to request handling, to the JIT
+     * compiler, to GC or to the kernel.
+     */
+    static Map<String, Double> threads(long pid) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            tasks.forEach(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    String group = comm.replaceAll("\\d+", "N");
+                    seconds.merge(group + " (user)", Long.parseLong(fields[11]) / TICKS, Double::sum);
+                    seconds.merge(group + " (system)", Long.parseLong(fields[12]) / TICKS, Double::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            });
+        } catch (IOException e) {
+            // the process ended
+        }
+        return seconds;
+    }
+
+    /** Cores used per thread group between two {@link #threads} readings over {@code wallSeconds}, largest first. */
+    static Map<String, Double> threadCores(Map<String, Double> before, Map<String, Double> after, double wallSeconds) {
+        Map<String, Double> cores = new LinkedHashMap<>();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0.0)) / wallSeconds))
+                .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                .forEach(e -> cores.put(e.getKey(), e.getValue()));
+        return cores;
+    }
+
     private static double machineBusySeconds() {
         try {
             String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");

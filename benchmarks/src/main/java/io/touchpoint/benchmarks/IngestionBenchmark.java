@@ -498,9 +498,9 @@ public final class IngestionBenchmark {
         }
     }
 
-    private static void jcmd(Long pid, String... command) throws IOException, InterruptedException {
+    static void jcmd(Long pid, String... command) throws IOException, InterruptedException {
         if (pid == null) {
-            throw new IllegalStateException("no channel-gateway pid file: cannot record it with JFR");
+            throw new IllegalStateException("no pid file for the service: cannot record it with JFR");
         }
         List<String> args = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 pid.toString()));

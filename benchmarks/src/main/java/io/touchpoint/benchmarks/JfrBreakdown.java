@@ -12,16 +12,17 @@ import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Where the gateway's CPU samples fall (JFR jdk.ExecutionSample): each sample goes to the activity
+ * Where a service's CPU samples fall (JFR jdk.ExecutionSample): each sample goes to the activity
  * of the frame nearest the leaf that belongs to a known one, so Jackson called by the request parser
- * counts as parsing and Jackson called by the Kafka serializer as serialization.
+ * counts as parsing and Jackson called by the Kafka serializer as serialization. One list of
+ * activities for the gateway's batch load, one for segmentation's lookups.
  */
 final class JfrBreakdown {
 
-    private record Activity(String name, List<String> prefixes) {
+    record Activity(String name, List<String> prefixes) {
     }
 
-    private static final List<Activity> ACTIVITIES = List.of(
+    static final List<Activity> GATEWAY = List.of(
             new Activity("parse the request JSON, size checks (TrackingRequestParser)",
                     List.of("io.touchpoint.gateway.tracking.domain.TrackingRequestParser", "io.touchpoint.gateway.tracking.domain.RequestBodies")),
             new Activity("validate and build each Interaction (MessageValidator, Timestamps)",
@@ -43,8 +44,26 @@ final class JfrBreakdown {
             new Activity("HTTP server (Vert.x, Netty, RESTEasy Reactive)",
                     List.of("io.netty", "io.vertx", "org.jboss.resteasy", "io.quarkus.vertx", "io.quarkus.resteasy")));
 
-    /** @return activity → share of samples (0..1), largest first, plus the sample count under "samples" */
+    static final List<Activity> SEGMENTATION_LOOKUPS = List.of(
+            new Activity("JWT verification and claims (smallrye-jwt, jose4j)", List.of("io.smallrye.jwt", "org.jose4j",
+                    "io.quarkus.smallrye.jwt", "sun.security.rsa", "sun.security.provider", "java.security.Signature")),
+            new Activity("verified-token cache and identity (Touchpoint, Quarkus security)",
+                    List.of("io.touchpoint.segmentation.platform.security", "io.quarkus.security", "io.quarkus.vertx.http.runtime.security")),
+            new Activity("lookup: cache read and response body (Touchpoint)", List.of("io.touchpoint.segmentation.membership")),
+            new Activity("Redis client (Quarkus, Vert.x)", List.of("io.vertx.redis", "io.quarkus.redis")),
+            new Activity("Jackson", List.of("com.fasterxml.jackson")),
+            new Activity("Mutiny / context propagation / Arc plumbing", List.of("io.smallrye.mutiny", "io.smallrye.context", "io.quarkus.arc")),
+            new Activity("metrics (Micrometer)", List.of("io.micrometer", "io.quarkus.micrometer")),
+            new Activity("RESTEasy Reactive", List.of("org.jboss.resteasy", "io.quarkus.resteasy")),
+            new Activity("Vert.x, Netty: HTTP server and all socket I/O (Redis connections too)", List.of("io.netty", "io.vertx", "io.quarkus.vertx", "sun.nio")));
+
+    /** The gateway's breakdown; see {@link #analyse(Path, List)}. */
     static Map<String, Double> analyse(Path recording) throws IOException {
+        return analyse(recording, GATEWAY);
+    }
+
+    /** @return activity → share of samples (0..1), largest first, plus the sample count under "samples" */
+    static Map<String, Double> analyse(Path recording, List<Activity> activities) throws IOException {
         Map<String, Integer> counts = new TreeMap<>();
         int samples = 0;
         try (RecordingFile file = new RecordingFile(recording)) {
@@ -54,7 +73,7 @@ final class JfrBreakdown {
                     continue;
                 }
                 samples++;
-                counts.merge(classify(event), 1, Integer::sum);
+                counts.merge(classify(event, activities), 1, Integer::sum);
             }
         }
         Map<String, Double> shares = new LinkedHashMap<>();
@@ -65,7 +84,7 @@ final class JfrBreakdown {
         return shares;
     }
 
-    private static String classify(RecordedEvent event) {
+    private static String classify(RecordedEvent event, List<Activity> activities) {
         String thread = event.getThread("sampledThread") == null ? "" : event.getThread("sampledThread").getJavaName();
         if (thread != null && thread.startsWith("kafka-producer-network-thread")) {
             return "Kafka producer I/O thread (Sender: drain batches, network, acks)";
@@ -78,7 +97,7 @@ final class JfrBreakdown {
                 continue;
             }
             String type = frame.getMethod().getType().getName();
-            for (Activity activity : ACTIVITIES) {
+            for (Activity activity : activities) {
                 for (String prefix : activity.prefixes()) {
                     if (type.startsWith(prefix)) {
                         return activity.name();

@@ -82,9 +82,19 @@ public final class SegmentationBenchmark {
         // The hot set read in the lookup phase: each is read once first, so the phase measures cached reads.
         int lookupProfiles = settings.integer("lookup-profiles", 2_000);
         Duration lookupTime = settings.seconds("lookup-seconds", 20);
+        // Long enough for the service's JIT to settle on this 2-core box (3 s left C2 busy into the measurement).
+        Duration warmup = settings.seconds("warmup-seconds", 10);
         int eventRate = settings.integer("event-rate", 50);
         Duration eventTime = settings.seconds("event-seconds", 20);
         Duration bulkLimit = settings.seconds("bulk-limit-seconds", 900);
+        // socket: one blocking keep-alive connection per client thread, as cheap for the client as the raw Redis loop;
+        // jdk: java.net.http.HttpClient (what earlier runs used; far more client CPU per request).
+        String httpClient = settings.string("http-client", "socket");
+        if (!httpClient.equals("socket") && !httpClient.equals("jdk")) {
+            throw new IllegalArgumentException("--http-client must be socket or jdk");
+        }
+        // Diagnostics only (skews the figures): record segmentation-service's CPU samples during the API lookups.
+        boolean jfr = Boolean.parseBoolean(settings.string("jfr", "false"));
         String runId = settings.string("run-id", UUID.randomUUID().toString().substring(0, 8));
         Path out = Path.of(settings.string("out", IngestionBenchmark.moduleTarget().resolve("bench-results")
                 .resolve("segmentation-" + runId + ".md").toString()));
@@ -97,6 +107,15 @@ public final class SegmentationBenchmark {
         URI redis = URI.create(Settings.require(env, "TOUCHPOINT_DEVSTACK_REDIS_URL"));
         String jdbc = "jdbc:postgresql://" + Settings.require(env, "TOUCHPOINT_DEVSTACK_POSTGRES_HOST") + ":"
                 + Settings.require(env, "TOUCHPOINT_DEVSTACK_POSTGRES_PORT") + "/touchpoint_segmentation";
+        Map<String, Long> roots = new java.util.LinkedHashMap<>();
+        for (String service : List.of("channel-gateway", "profile-service", "segmentation-service", "journey-service",
+                "analytics-service", "devstack")) {
+            Path pid = state.resolve("run").resolve(service + ".pid");
+            if (Files.exists(pid)) {
+                roots.put(service, Long.parseLong(Files.readString(pid).trim()));
+            }
+        }
+        CpuSampler cpu = new CpuSampler(roots, state);
         StringBuilder report = new StringBuilder("# Segmentation benchmark " + runId + "\n\n")
                 .append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
@@ -153,16 +172,61 @@ public final class SegmentationBenchmark {
                 ids.add(prefix + String.format("%08d", g));
             }
             readEachOnce(api, token, ids, concurrency); // a miss reads PostgreSQL and fills the cache
-            lookups(api, token, ids, concurrency, Duration.ofSeconds(3)); // warm the JIT
-            Load api1 = lookups(api, token, ids, concurrency, lookupTime);
+            lookups(httpClient, api, token, ids, concurrency, warmup); // warm the JIT
+            Path jfrFile = out.toAbsolutePath().getParent().resolve("segmentation-lookups-" + runId + ".jfr");
+            if (jfr) {
+                Files.createDirectories(jfrFile.getParent());
+                IngestionBenchmark.jcmd(roots.get("segmentation-service"), "JFR.start", "name=bench", "settings=profile",
+                        "filename=" + jfrFile);
+            }
+            long servicePid = roots.getOrDefault("segmentation-service", -1L);
+            Map<String, Double> threadsBefore = CpuSampler.threads(servicePid);
+            CpuSampler.Snapshot apiCpuBefore = cpu.snapshot();
+            Load api1 = lookups(httpClient, api, token, ids, concurrency, lookupTime);
+            CpuSampler.Snapshot apiCpuAfter = cpu.snapshot();
+            Map<String, Double> apiCpu = CpuSampler.coresUsed(apiCpuBefore, apiCpuAfter);
+            Map<String, Double> serviceThreads = CpuSampler.threadCores(threadsBefore, CpuSampler.threads(servicePid),
+                    (apiCpuAfter.nanoTime() - apiCpuBefore.nanoTime()) / 1e9);
+            if (jfr) {
+                IngestionBenchmark.jcmd(roots.get("segmentation-service"), "JFR.stop", "name=bench");
+                log("segmentation-service JFR recording of the API lookups: %s", jfrFile);
+            }
+            CpuSampler.Snapshot rawCpuBefore = cpu.snapshot();
             Load raw = rawRedis(redis, ids, concurrency, lookupTime);
+            Map<String, Double> rawCpu = CpuSampler.coresUsed(rawCpuBefore, cpu.snapshot());
+            String client = httpClient.equals("socket") ? "blocking keep-alive socket per client"
+                    : "java.net.http.HttpClient, HTTP/1.1";
             report.append("## Lookups: `GET /v1/profiles/{id}/segments` vs raw Redis\n\n")
-                    .append(String.format(Locale.ROOT, "%,d hot profiles, each read once before (cached), then read in turn.%n%n", ids.size()))
-                    .append("| | requests/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|\n")
-                    .append(row("API (" + concurrency + " clients)", api1)).append(row("raw Redis HGETALL (" + concurrency
-                            + " connections)", raw))
-                    .append(String.format(Locale.ROOT, "%nAPI at **%.0f%%** of raw Redis.%n%n", 100.0 * api1.perSecond() / raw.perSecond()));
+                    .append(String.format(Locale.ROOT, "%,d hot profiles, each read once before (cached), then read in turn; "
+                            + "API client: %s; raw Redis: blocking RESP socket per client.%n%n", ids.size(), client))
+                    .append("| | requests/s | p50 ms | p99 ms | errors | service CPU µs/req | Redis CPU µs/req | client CPU µs/req "
+                            + "| machine busy (cores) |\n|---|---|---|---|---|---|---|---|---|\n")
+                    .append(row("API (" + concurrency + " clients)", api1, apiCpu, "segmentation-service"))
+                    .append(row("raw Redis HGETALL (" + concurrency + " connections)", raw, rawCpu, null))
+                    .append(String.format(Locale.ROOT, "%nAPI at **%.0f%%** of raw Redis.%n%n", 100.0 * api1.perSecond() / raw.perSecond()))
+                    .append("CPU by process during each phase (cores; CPU seconds over wall seconds):\n\n")
+                    .append(cpuTable(apiCpu, rawCpu)).append('\n')
+                    .append("segmentation-service's threads during the API lookups (cores, user and kernel time apart; "
+                            + "groups under 0.01 left out):\n\n");
+            serviceThreads.forEach((group, cores) -> {
+                if (cores >= 0.01) {
+                    report.append(String.format(Locale.ROOT, "- %.2f %s%n", cores, group));
+                }
+            });
+            report.append('\n');
             log("lookups: api %.0f/s p99 %.2f ms, raw redis %.0f/s", api1.perSecond(), api1.p(99), raw.perSecond());
+            if (jfr) {
+                Map<String, Double> profile = JfrBreakdown.analyse(jfrFile, JfrBreakdown.SEGMENTATION_LOOKUPS);
+                report.append(String.format(Locale.ROOT, "segmentation-service CPU samples during the API lookups (JFR, %.0f samples, "
+                        + "each to the known activity nearest the leaf; diagnostics run, figures above skewed by the recording):%n%n",
+                        profile.get("samples")));
+                profile.forEach((activity, share) -> {
+                    if (!activity.equals("samples")) {
+                        report.append(String.format(Locale.ROOT, "- %.0f%% %s%n", 100 * share, activity));
+                    }
+                });
+                report.append('\n');
+            }
 
             // ---- event to membership change
             Histogram latency = eventLatency(bootstrap, segment, prefix, eventRate, eventTime);
@@ -190,8 +254,27 @@ public final class SegmentationBenchmark {
         }
     }
 
-    private static String row(String name, Load l) {
-        return String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f | %d |%n", name, l.perSecond(), l.p(50), l.p(99), l.errors());
+    /** CPU per request of the service (when named), Redis and this client, from the cores each used over the phase. */
+    private static String row(String name, Load l, Map<String, Double> cores, String service) {
+        double perSecond = Math.max(1, l.perSecond());
+        String serviceMicros = service == null ? "–" : String.format(Locale.ROOT, "%.0f", 1e6 * cores.getOrDefault(service, 0.0) / perSecond);
+        return String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f | %d | %s | %.1f | %.1f | %.2f |%n", name, l.perSecond(), l.p(50),
+                l.p(99), l.errors(), serviceMicros, 1e6 * cores.getOrDefault("redis", 0.0) / perSecond,
+                1e6 * cores.getOrDefault("benchmark client JVM", 0.0) / perSecond, cores.getOrDefault(CpuSampler.MACHINE, 0.0));
+    }
+
+    private static String cpuTable(Map<String, Double> api, Map<String, Double> raw) {
+        StringBuilder table = new StringBuilder("| process | API lookups | raw Redis |\n|---|---|---|\n");
+        java.util.Set<String> roles = new java.util.LinkedHashSet<>(api.keySet());
+        roles.addAll(raw.keySet());
+        for (String role : roles) {
+            double a = api.getOrDefault(role, 0.0);
+            double r = raw.getOrDefault(role, 0.0);
+            if (a >= 0.005 || r >= 0.005) {
+                table.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f |%n", role, a, r));
+            }
+        }
+        return table.toString();
     }
 
     private interface Call {
@@ -251,10 +334,26 @@ public final class SegmentationBenchmark {
         pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES);
     }
 
-    private Load lookups(String api, String token, List<String> ids, int concurrency, Duration time) throws InterruptedException {
-        return closedLoop(ids, concurrency, time, () -> id -> http.send(HttpRequest.newBuilder(
-                URI.create(api + "/v1/profiles/" + id + "/segments")).header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode() == 200);
+    private Load lookups(String httpClient, String api, String token, List<String> ids, int concurrency, Duration time)
+            throws InterruptedException {
+        if (httpClient.equals("jdk")) {
+            return closedLoop(ids, concurrency, time, () -> id -> http.send(HttpRequest.newBuilder(
+                    URI.create(api + "/v1/profiles/" + id + "/segments")).header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode() == 200);
+        }
+        URI base = URI.create(api);
+        String prefix = (base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/$", "")) + "/v1/profiles/";
+        byte[] authorization = ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
+        Set<KeepAliveHttpConnection> connections = ConcurrentHashMap.newKeySet();
+        try {
+            return closedLoop(ids, concurrency, time, () -> {
+                KeepAliveHttpConnection connection = new KeepAliveHttpConnection(base);
+                connections.add(connection);
+                return id -> connection.get(prefix + id + "/segments", authorization) == 200;
+            });
+        } finally {
+            connections.forEach(KeepAliveHttpConnection::close);
+        }
     }
 
     /** HGETALL of the same cache keys over plain RESP, one connection per thread: the ceiling the API stands on. */

@@ -100,6 +100,35 @@ class MembershipReadsTest {
     }
 
     @Test
+    void aProfilesSegmentsAreTheDocumentedJsonFromPostgresAndFromRedisAlike() throws Exception {
+        String batch = UUID.randomUUID().toString();
+        String profile = "json \"quoted\" ünï-" + batch;
+        insertProfiles(List.of(profile), batch, false);
+        String segment = createBatchSegment(batch);
+        awaitSize(segment, 1);
+        Instant entered;
+        try (var c = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+                var s = c.prepareStatement("SELECT entered_at FROM membership WHERE profile_id = ? AND segment_id = ?")) {
+            s.setString(1, profile);
+            s.setString(2, segment);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                entered = rs.getTimestamp(1).toInstant();
+            }
+        }
+        redis.key().del("touchpoint:segmentation:profile-segments:" + profile);
+        for (int round = 0; round < 2; round++) { // PostgreSQL, then the entry that read cached
+            String body = given().header("Authorization", token("analyst")).get("/v1/profiles/{id}/segments", profile)
+                    .then().statusCode(200).contentType(ContentType.JSON).extract().asString();
+            assertEquals("{\"profileId\":\"json \\\"quoted\\\" ünï-" + batch + "\",\"segments\":[{\"segmentId\":\"" + segment
+                    + "\",\"enteredAt\":\"" + entered + "\"}]}", body);
+            assertTrue(redis.key().exists("touchpoint:segmentation:profile-segments:" + profile));
+        }
+        given().header("Authorization", token("analyst")).get("/v1/profiles/{id}/segments", "nobody-" + batch)
+                .then().statusCode(200).body("profileId", equalTo("nobody-" + batch)).body("segments", hasSize(0));
+    }
+
+    @Test
     void badChecksAreProblems() {
         String segment = createBatchSegment(UUID.randomUUID().toString());
         given().header("Authorization", token("admin")).contentType(ContentType.JSON).body("{\"profileIds\":[]}")

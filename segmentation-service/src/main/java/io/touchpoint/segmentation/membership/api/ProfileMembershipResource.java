@@ -12,9 +12,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Roles;
 import io.touchpoint.segmentation.membership.store.MembershipCache;
@@ -26,11 +28,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 @SecurityRequirement(name = "jwt")
 public class ProfileMembershipResource {
 
-    @RegisterForReflection
     public record ProfileSegments(String profileId, List<Entry> segments) {
     }
 
-    @RegisterForReflection
     public record Entry(String segmentId, Instant enteredAt) {
     }
 
@@ -41,13 +41,15 @@ public class ProfileMembershipResource {
     @Inject
     Pool pool;
 
+    /** The JSON is written by {@link ProfileSegmentsJson}; the records above only describe it in OpenAPI. */
     @GET
     @Path("{profileId}/segments")
     @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })
     @Operation(summary = "The segments a profile is in now and when it entered each (served from Redis when cached)")
-    public Uni<ProfileSegments> segments(@PathParam("profileId") String profileId) {
+    @APIResponse(responseCode = "200", description = "in segment id order", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ProfileSegments.class)))
+    public Uni<byte[]> segments(@PathParam("profileId") String profileId) {
         return cache.read(profileId, () -> pool.withConnection(sql -> memberships.ofProfile(sql, profileId)))
-                .map(m -> new ProfileSegments(profileId,
-                        m.entrySet().stream().map(e -> new Entry(e.getKey(), e.getValue())).toList()));
+                .map(segments -> ProfileSegmentsJson.render(profileId, segments));
     }
 }

@@ -1,12 +1,12 @@
 package io.touchpoint.segmentation.membership.store;
 
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.segmentation.membership.domain.EnteredSegment;
 import io.touchpoint.segmentation.platform.cache.RedisStatus;
 
 /**
@@ -79,8 +80,11 @@ public class MembershipCache {
         return "touchpoint:segmentation:profile-segments:" + profileId;
     }
 
-    /** The profile's segments and when it entered them, from Redis when it has them, else from {@code truth}. */
-    public Uni<Map<String, Instant>> read(String profileId, Supplier<Uni<Map<String, Instant>>> truth) {
+    /**
+     * The profile's segments and when it entered them, in segment id order: from Redis when it has
+     * them (the stored text as is), else from {@code truth}, which is then cached.
+     */
+    public Uni<List<EnteredSegment>> read(String profileId, Supplier<Uni<Map<String, Instant>>> truth) {
         return guarded(store().get(key(profileId)))
                 .onFailure().recoverWithItem(e -> {
                     LOG.debugf(e, "redis read failed; reading memberships from PostgreSQL");
@@ -88,22 +92,46 @@ public class MembershipCache {
                 })
                 .chain(cached -> {
                     if (cached != null && cached.containsKey(MARKER)) {
-                        Map<String, Instant> out = new TreeMap<>();
-                        cached.forEach((k, v) -> {
-                            if (!k.equals(MARKER)) {
-                                out.put(k, Instant.parse(v));
-                            }
-                        });
-                        return Uni.createFrom().item(out);
+                        return Uni.createFrom().item(fromCache(cached));
                     }
-                    return truth.get().call(fresh -> write(profileId, fresh));
+                    return truth.get().call(fresh -> write(profileId, fresh)).map(MembershipCache::fromTruth);
                 });
+    }
+
+    private static final Comparator<EnteredSegment> BY_SEGMENT = Comparator.comparing(EnteredSegment::segmentId);
+
+    /** Cached fields (marker left out) in segment id order; Redis answers small hashes in write order, which is sorted already. */
+    private static List<EnteredSegment> fromCache(Map<String, String> cached) {
+        List<EnteredSegment> out = new ArrayList<>(cached.size());
+        cached.forEach((segmentId, enteredAt) -> {
+            if (!segmentId.equals(MARKER)) {
+                out.add(new EnteredSegment(segmentId, enteredAt));
+            }
+        });
+        return sorted(out);
+    }
+
+    private static List<EnteredSegment> fromTruth(Map<String, Instant> fresh) {
+        List<EnteredSegment> out = new ArrayList<>(fresh.size());
+        fresh.forEach((segmentId, enteredAt) -> out.add(EnteredSegment.of(segmentId, enteredAt)));
+        return sorted(out);
+    }
+
+    private static List<EnteredSegment> sorted(List<EnteredSegment> segments) {
+        for (int i = 1; i < segments.size(); i++) {
+            if (segments.get(i - 1).segmentId().compareTo(segments.get(i).segmentId()) > 0) {
+                segments.sort(BY_SEGMENT);
+                break;
+            }
+        }
+        return segments;
     }
 
     private Uni<Void> write(String profileId, Map<String, Instant> memberships) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put(MARKER, "1");
-        memberships.forEach((k, v) -> fields.put(k, v.toString()));
+        // In segment id order: a small hash answers HGETALL in this order, so reads need not sort.
+        memberships.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> fields.put(e.getKey(), e.getValue().toString()));
         return guarded(store().put(key(profileId), fields, TTL_SECONDS)).onFailure().recoverWithNull().replaceWithVoid();
     }
 
@@ -176,7 +204,7 @@ public class MembershipCache {
 
         @Override
         public Uni<Map<String, String>> get(String key) {
-            return redis.hash(String.class).hgetall(key).map(m -> m == null ? Map.of() : new HashMap<>(m));
+            return redis.hash(String.class).hgetall(key).map(m -> m == null ? Map.of() : m);
         }
 
         @Override

@@ -13,10 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.segmentation.membership.domain.EnteredSegment;
 
 class MembershipCacheTest {
 
     private static final Map<String, Instant> TRUTH = Map.of("s-1", Instant.parse("2026-01-01T00:00:00Z"));
+    private static final List<EnteredSegment> SHOWN = List.of(new EnteredSegment("s-1", "2026-01-01T00:00:00Z"));
 
     static final class FailingRedis implements MembershipCache.HashStore {
         @Override
@@ -66,7 +68,7 @@ class MembershipCacheTest {
             reads.incrementAndGet();
             return Uni.createFrom().item(TRUTH);
         }).await().indefinitely();
-        assertEquals(TRUTH, result);
+        assertEquals(SHOWN, result);
         assertEquals(1, reads.get());
         cache.invalidate(Set.of("p-1")).await().indefinitely();
     }
@@ -77,14 +79,14 @@ class MembershipCacheTest {
         var cache = new MembershipCache(redis);
         AtomicInteger reads = new AtomicInteger();
         for (int i = 0; i < 3; i++) {
-            assertEquals(TRUTH, cache.read("p-1", () -> {
+            assertEquals(SHOWN, cache.read("p-1", () -> {
                 reads.incrementAndGet();
                 return Uni.createFrom().item(TRUTH);
             }).await().indefinitely());
         }
         assertEquals(1, reads.get());
-        assertEquals(Map.of(), cache.read("p-2", () -> Uni.createFrom().item(Map.<String, Instant>of())).await().indefinitely());
-        assertEquals(Map.of(), cache.read("p-2", () -> {
+        assertEquals(List.of(), cache.read("p-2", () -> Uni.createFrom().item(Map.<String, Instant>of())).await().indefinitely());
+        assertEquals(List.of(), cache.read("p-2", () -> {
             throw new AssertionError("an empty membership is cached too");
         }).await().indefinitely());
         cache.invalidate(Set.of("p-1")).await().indefinitely();
@@ -93,6 +95,23 @@ class MembershipCacheTest {
             return Uni.createFrom().item(TRUTH);
         }).await().indefinitely();
         assertEquals(2, reads.get());
+    }
+
+    @Test
+    void readsAreInSegmentIdOrderAndShowTheInstantsAsStored() {
+        var redis = new MapRedis();
+        var cache = new MembershipCache(redis);
+        Map<String, Instant> truth = Map.of("s-b", Instant.parse("2026-01-02T03:04:05.123456Z"), "s-a",
+                Instant.parse("2026-01-01T00:00:00Z"), "s-c", Instant.parse("2026-01-03T00:00:00.100Z"));
+        List<EnteredSegment> expected = List.of(new EnteredSegment("s-a", "2026-01-01T00:00:00Z"),
+                new EnteredSegment("s-b", "2026-01-02T03:04:05.123456Z"), new EnteredSegment("s-c", "2026-01-03T00:00:00.100Z"));
+        assertEquals(expected, cache.read("p-1", () -> Uni.createFrom().item(truth)).await().indefinitely());
+        // Cached: whatever order the hash answers in, the read is sorted.
+        redis.data.put(MembershipCache.key("p-1"), Map.of("s-c", "2026-01-03T00:00:00.100Z", MembershipCache.MARKER, "1",
+                "s-a", "2026-01-01T00:00:00Z", "s-b", "2026-01-02T03:04:05.123456Z"));
+        assertEquals(expected, cache.read("p-1", () -> {
+            throw new AssertionError("cached");
+        }).await().indefinitely());
     }
 
     @Test
