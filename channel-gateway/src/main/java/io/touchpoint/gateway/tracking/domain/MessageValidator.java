@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,9 +20,6 @@ import io.touchpoint.contracts.events.Interaction;
  * field it concerns ({@code batch[3].userId}), so a client can fix them in one go.
  */
 public class MessageValidator {
-
-    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
-    };
 
     /**
      * What the request as a whole contributes to each of its messages.
@@ -46,10 +42,10 @@ public class MessageValidator {
     public record Rejected(List<Problem.Violation> violations) implements Outcome {
     }
 
-    private final ObjectMapper mapper;
+    private final JsonValues values;
 
     public MessageValidator(ObjectMapper mapper) {
-        this.mapper = mapper;
+        this.values = new JsonValues(mapper);
     }
 
     /**
@@ -122,7 +118,7 @@ public class MessageValidator {
         return new Accepted(new Interaction(
                 messageId != null ? messageId : UUID.randomUUID().toString(),
                 envelope.sourceId(), type.wire(), userId, anonymousId, previousId, groupId, event, name, category,
-                map(properties), map(traits), mergedContext, mergedIntegrations.isEmpty() ? null : mergedIntegrations,
+                values.map(properties), values.map(traits), mergedContext, mergedIntegrations.isEmpty() ? null : mergedIntegrations,
                 ClockSkew.correct(envelope.receivedAt(), sentAt, clientTimestamp), clientTimestamp, sentAt,
                 envelope.receivedAt()));
     }
@@ -134,16 +130,12 @@ public class MessageValidator {
     private Map<String, Object> merge(ObjectNode under, ObjectNode over) {
         Map<String, Object> merged = new LinkedHashMap<>();
         if (under != null) {
-            merged.putAll(map(under));
+            values.putAll(merged, under);
         }
         if (over != null) {
-            merged.putAll(map(over));
+            values.putAll(merged, over);
         }
         return merged;
-    }
-
-    private Map<String, Object> map(ObjectNode node) {
-        return node == null ? null : mapper.convertValue(node, MAP);
     }
 
     /** Reads typed fields of one message, collecting a violation for each that has the wrong shape. */
