@@ -53,19 +53,18 @@ public class MessageValidator {
      * @param impliedType the route's type, or null when the message must name its own
      */
     public Outcome validate(TrackingRequest.Item item, int index, MessageType impliedType, Envelope envelope) {
-        String self = index < 0 ? "body" : "batch[" + index + "]";
         JsonNode node = item.message();
         if (!node.isObject()) {
-            return new Rejected(List.of(new Problem.Violation(self, "a message must be a JSON object")));
+            return new Rejected(List.of(new Problem.Violation(self(index), "a message must be a JSON object")));
         }
-        Fields fields = new Fields(node, index < 0 ? "" : self + ".");
+        Fields fields = new Fields(node, index);
         String messageId = fields.id("messageId");
         if (messageId != null && messageId.length() > TrackingLimits.MAX_MESSAGE_ID_LENGTH) {
             fields.violation("messageId", "messageId is longer than " + TrackingLimits.MAX_MESSAGE_ID_LENGTH
                     + " characters");
         }
         if (item.bytes() > TrackingLimits.MAX_MESSAGE_BYTES) {
-            return new Rejected(List.of(new Problem.Violation(self, "the message is " + item.bytes()
+            return new Rejected(List.of(new Problem.Violation(self(index), "the message is " + item.bytes()
                     + " bytes of JSON; the limit is " + TrackingLimits.MAX_MESSAGE_BYTES + suffix(messageId))));
         }
 
@@ -123,6 +122,11 @@ public class MessageValidator {
                 envelope.receivedAt()));
     }
 
+    /** Where a fault of the message as a whole is reported. */
+    private static String self(int index) {
+        return index < 0 ? "body" : "batch[" + index + "]";
+    }
+
     private static String suffix(String messageId) {
         return messageId == null ? "" : " (messageId " + messageId + ")";
     }
@@ -142,16 +146,17 @@ public class MessageValidator {
     private static final class Fields {
 
         private final JsonNode node;
-        private final String prefix;
+        /** The message's place in the batch, or -1; named in violations only, so not spelled out before one. */
+        private final int index;
         final List<Problem.Violation> violations = new ArrayList<>();
 
-        Fields(JsonNode node, String prefix) {
+        Fields(JsonNode node, int index) {
             this.node = node;
-            this.prefix = prefix;
+            this.index = index;
         }
 
         void violation(String field, String message) {
-            violations.add(new Problem.Violation(prefix + field, message));
+            violations.add(new Problem.Violation(index < 0 ? field : self(index) + "." + field, message));
         }
 
         MessageType type() {
