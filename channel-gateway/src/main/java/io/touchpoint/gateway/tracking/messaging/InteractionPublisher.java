@@ -58,6 +58,10 @@ public class InteractionPublisher {
 
     private static final Logger LOG = Logger.getLogger(InteractionPublisher.class);
     private static final String TOPIC = Topic.INTERACTIONS.topicName();
+    // The CloudEvents headers every interaction has alike.
+    private static final Header SPEC_VERSION = header(CloudEventHeaders.SPEC_VERSION, "1.0");
+    private static final Header TYPE = header(CloudEventHeaders.TYPE, EventTypes.INTERACTION);
+    private static final Header CONTENT_TYPE = header(CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
 
     /** @param failure the first failure, or null when every interaction was acknowledged */
     public record PublishReport(List<Interaction> acknowledged, Throwable failure) {
@@ -228,10 +232,6 @@ public class InteractionPublisher {
         headers[h] = CONTENT_TYPE;
         return new ProducerRecord<>(TOPIC, null, key, interaction, new RecordHeaders(headers));
     }
-
-    private static final Header SPEC_VERSION = header(CloudEventHeaders.SPEC_VERSION, "1.0");
-    private static final Header TYPE = header(CloudEventHeaders.TYPE, EventTypes.INTERACTION);
-    private static final Header CONTENT_TYPE = header(CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
 
     private static Header sourceHeader(String sourceId) {
         // Through URI, as CloudEventAttributes has it: a source id that is no valid URI path fails here too.
