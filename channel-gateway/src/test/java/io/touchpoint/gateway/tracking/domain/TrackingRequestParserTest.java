@@ -67,7 +67,7 @@ class TrackingRequestParserTest {
     @Test
     void anyMessageIsOverTheLimitExactlyWhenItsCompactJsonIs() throws Exception {
         Random random = new Random(7);
-        for (int round = 0; round < 200; round++) {
+        for (int round = 0; round < 80; round++) {
             List<String> messages = new ArrayList<>();
             for (int m = 0; m < 3; m++) {
                 messages.add(randomMessage(random));
