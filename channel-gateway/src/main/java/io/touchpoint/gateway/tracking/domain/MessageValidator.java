@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,9 +20,6 @@ import io.touchpoint.contracts.events.Interaction;
  * field it concerns ({@code batch[3].userId}), so a client can fix them in one go.
  */
 public class MessageValidator {
-
-    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
-    };
 
     /**
      * What the request as a whole contributes to each of its messages.
@@ -46,10 +42,10 @@ public class MessageValidator {
     public record Rejected(List<Problem.Violation> violations) implements Outcome {
     }
 
-    private final ObjectMapper mapper;
+    private final JsonValues values;
 
     public MessageValidator(ObjectMapper mapper) {
-        this.mapper = mapper;
+        this.values = new JsonValues(mapper);
     }
 
     /**
@@ -57,19 +53,18 @@ public class MessageValidator {
      * @param impliedType the route's type, or null when the message must name its own
      */
     public Outcome validate(TrackingRequest.Item item, int index, MessageType impliedType, Envelope envelope) {
-        String self = index < 0 ? "body" : "batch[" + index + "]";
         JsonNode node = item.message();
         if (!node.isObject()) {
-            return new Rejected(List.of(new Problem.Violation(self, "a message must be a JSON object")));
+            return new Rejected(List.of(new Problem.Violation(self(index), "a message must be a JSON object")));
         }
-        Fields fields = new Fields(node, index < 0 ? "" : self + ".");
+        Fields fields = new Fields(node, index);
         String messageId = fields.id("messageId");
         if (messageId != null && messageId.length() > TrackingLimits.MAX_MESSAGE_ID_LENGTH) {
             fields.violation("messageId", "messageId is longer than " + TrackingLimits.MAX_MESSAGE_ID_LENGTH
                     + " characters");
         }
         if (item.bytes() > TrackingLimits.MAX_MESSAGE_BYTES) {
-            return new Rejected(List.of(new Problem.Violation(self, "the message is " + item.bytes()
+            return new Rejected(List.of(new Problem.Violation(self(index), "the message is " + item.bytes()
                     + " bytes of JSON; the limit is " + TrackingLimits.MAX_MESSAGE_BYTES + suffix(messageId))));
         }
 
@@ -122,9 +117,14 @@ public class MessageValidator {
         return new Accepted(new Interaction(
                 messageId != null ? messageId : UUID.randomUUID().toString(),
                 envelope.sourceId(), type.wire(), userId, anonymousId, previousId, groupId, event, name, category,
-                map(properties), map(traits), mergedContext, mergedIntegrations.isEmpty() ? null : mergedIntegrations,
+                values.map(properties), values.map(traits), mergedContext, mergedIntegrations.isEmpty() ? null : mergedIntegrations,
                 ClockSkew.correct(envelope.receivedAt(), sentAt, clientTimestamp), clientTimestamp, sentAt,
                 envelope.receivedAt()));
+    }
+
+    /** Where a fault of the message as a whole is reported. */
+    private static String self(int index) {
+        return index < 0 ? "body" : "batch[" + index + "]";
     }
 
     private static String suffix(String messageId) {
@@ -134,32 +134,29 @@ public class MessageValidator {
     private Map<String, Object> merge(ObjectNode under, ObjectNode over) {
         Map<String, Object> merged = new LinkedHashMap<>();
         if (under != null) {
-            merged.putAll(map(under));
+            values.putAll(merged, under);
         }
         if (over != null) {
-            merged.putAll(map(over));
+            values.putAll(merged, over);
         }
         return merged;
-    }
-
-    private Map<String, Object> map(ObjectNode node) {
-        return node == null ? null : mapper.convertValue(node, MAP);
     }
 
     /** Reads typed fields of one message, collecting a violation for each that has the wrong shape. */
     private static final class Fields {
 
         private final JsonNode node;
-        private final String prefix;
+        /** The message's place in the batch, or -1; named in violations only, so not spelled out before one. */
+        private final int index;
         final List<Problem.Violation> violations = new ArrayList<>();
 
-        Fields(JsonNode node, String prefix) {
+        Fields(JsonNode node, int index) {
             this.node = node;
-            this.prefix = prefix;
+            this.index = index;
         }
 
         void violation(String field, String message) {
-            violations.add(new Problem.Violation(prefix + field, message));
+            violations.add(new Problem.Violation(index < 0 ? field : self(index) + "." + field, message));
         }
 
         MessageType type() {

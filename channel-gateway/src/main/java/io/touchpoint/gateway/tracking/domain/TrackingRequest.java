@@ -19,7 +19,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record TrackingRequest(MessageType impliedType, String writeKey, List<Item> items, Instant sentAt,
         ObjectNode context, ObjectNode integrations) {
 
-    /** @param bytes the message's JSON size, for the per-message limit */
+    /**
+     * @param bytes the message's compact JSON size when that is over the per-message limit; a
+     *              message proven within it may carry a smaller figure, since only the limit check
+     *              and its answer need the exact size
+     */
     public record Item(JsonNode message, int bytes) {
     }
 
