@@ -32,6 +32,19 @@ final class CpuSampler {
     private final Map<String, Long> roots;
     private final Path state;
 
+    /** The launcher's processes running under {@code state}: role name (service, devstack) to pid, from its pid files. */
+    static Map<String, Long> stackProcesses(Path state) throws IOException {
+        Map<String, Long> roots = new LinkedHashMap<>();
+        for (String role : List.of("channel-gateway", "profile-service", "segmentation-service", "journey-service",
+                "analytics-service", "devstack")) {
+            Path pid = state.resolve("run").resolve(role + ".pid");
+            if (Files.exists(pid)) {
+                roots.put(role, Long.parseLong(Files.readString(pid).trim()));
+            }
+        }
+        return roots;
+    }
+
     /** @param roots role name to pid for the launcher's processes (service JVMs and the devstack JVM) */
     CpuSampler(Map<String, Long> roots, Path state) {
         this.roots = roots;

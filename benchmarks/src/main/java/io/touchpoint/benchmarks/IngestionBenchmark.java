@@ -90,14 +90,7 @@ public final class IngestionBenchmark {
         awaitReady(gateway);
         Files.createDirectories(out.toAbsolutePath().getParent());
 
-        Map<String, Long> roots = new LinkedHashMap<>();
-        for (String service : List.of("channel-gateway", "profile-service", "segmentation-service", "journey-service",
-                "analytics-service", "devstack")) {
-            Path pid = state.resolve("run").resolve(service + ".pid");
-            if (Files.exists(pid)) {
-                roots.put(service, Long.parseLong(Files.readString(pid).trim()));
-            }
-        }
+        Map<String, Long> roots = CpuSampler.stackProcesses(state);
         CpuSampler cpu = new CpuSampler(roots, state);
         RedisStats redis = new RedisStats(Settings.require(env, "TOUCHPOINT_DEVSTACK_REDIS_URL"));
         HttpLoad load = new HttpLoad(writeKey);

@@ -110,14 +110,7 @@ public final class SegmentationBenchmark {
         URI redis = URI.create(Settings.require(env, "TOUCHPOINT_DEVSTACK_REDIS_URL"));
         String jdbc = "jdbc:postgresql://" + Settings.require(env, "TOUCHPOINT_DEVSTACK_POSTGRES_HOST") + ":"
                 + Settings.require(env, "TOUCHPOINT_DEVSTACK_POSTGRES_PORT") + "/touchpoint_segmentation";
-        Map<String, Long> roots = new java.util.LinkedHashMap<>();
-        for (String service : List.of("channel-gateway", "profile-service", "segmentation-service", "journey-service",
-                "analytics-service", "devstack")) {
-            Path pid = state.resolve("run").resolve(service + ".pid");
-            if (Files.exists(pid)) {
-                roots.put(service, Long.parseLong(Files.readString(pid).trim()));
-            }
-        }
+        Map<String, Long> roots = CpuSampler.stackProcesses(state);
         CpuSampler cpu = new CpuSampler(roots, state);
         StringBuilder report = new StringBuilder("# Segmentation benchmark " + runId + "\n\n")
                 .append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")

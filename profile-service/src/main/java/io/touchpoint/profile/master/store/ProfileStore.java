@@ -134,11 +134,6 @@ public class ProfileStore {
                 });
     }
 
-    public Uni<Boolean> eventRecorded(SqlClient sql, String sourceId, String messageId) {
-        return sql.preparedQuery("SELECT 1 FROM profile_event WHERE source_id = $1 AND message_id = $2")
-                .execute(Tuple.of(sourceId, messageId)).map(rows -> rows.size() > 0);
-    }
-
     public Uni<Void> countDaily(SqlClient sql, String profileId, String event, Instant at, BigDecimal value) {
         LocalDate day = at.atOffset(ZoneOffset.UTC).toLocalDate();
         return sql.preparedQuery("""
