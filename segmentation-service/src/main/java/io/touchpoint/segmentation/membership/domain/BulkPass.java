@@ -18,12 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.EventTypes;
 import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.SegmentMembershipChanged;
+import io.touchpoint.segmentation.membership.store.ComputationStore;
 import io.touchpoint.segmentation.membership.store.DueStore;
 import io.touchpoint.segmentation.platform.store.Json;
 import io.touchpoint.segmentation.platform.store.Transactions;
@@ -48,12 +50,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * queries, and its transitions written in two statements that insert or delete the membership rows,
  * the history and the outbox events set-based. Only rows a statement actually inserted or deleted
  * get history and an event, so a transition the stream made concurrently is not announced twice.
+ * Each pass is a {@link ComputationStore} row whose cursor and counts move in each page's own
+ * transaction: progress is exact, and a pass cut short resumes after its last committed page.
  */
 @ApplicationScoped
 public class BulkPass {
 
     private static final Logger LOG = Logger.getLogger(BulkPass.class);
-    static final int PAGE = 1000;
 
     @Inject
     Pool pool;
@@ -68,28 +71,72 @@ public class BulkPass {
     @Inject
     Json json;
     @Inject
+    ComputationStore computations;
+    @Inject
     Clock clock;
+
+    @ConfigProperty(name = "touchpoint.segments.bulk-page-size", defaultValue = "1000")
+    int pageSize;
 
     private record Change(Segment segment, String profileId, boolean enter) {
     }
 
-    /** Evaluates the given segments and everything that reads them over every known profile; returns the transitions made. */
-    public Uni<Integer> run(Set<String> segmentIds) {
-        long started = System.nanoTime();
-        AtomicInteger profilesSeen = new AtomicInteger();
-        return page(segmentIds, null, 0, profilesSeen).invoke(n -> LOG.debugf(
-                "bulk pass for %s: %d profiles, %d transitions in %d ms", segmentIds, profilesSeen.get(), n,
-                (System.nanoTime() - started) / 1_000_000));
+    /** Retries of a pass that fails, each after a lease lapses, before it is marked failed. */
+    static final int MAX_ATTEMPTS = 5;
+
+    /** Raised inside a page's transaction when the pass is no longer this process's to run. */
+    static final class NotOwned extends RuntimeException {
+        NotOwned(String computationId) {
+            super("computation " + computationId + " was superseded or taken over", null, false, false);
+        }
     }
 
-    private Uni<Integer> page(Set<String> segmentIds, String after, int sofar, AtomicInteger seen) {
+    /**
+     * Opens a pass over the given segments and everything that reads them in its own transaction,
+     * then runs it; returns the transitions made.
+     */
+    public Uni<Integer> run(Set<String> segmentIds) {
+        return pool.withTransaction(sql -> computations.open(sql, segmentIds, clock.instant()))
+                .chain(id -> run(id, segmentIds, null));
+    }
+
+    /**
+     * Runs the pass {@code computationId}, which this process owns, from the profile after
+     * {@code after} (null: from the first). Returns the transitions made; a pass superseded or
+     * taken over meanwhile stops at its next page.
+     */
+    public Uni<Integer> run(String computationId, Set<String> segmentIds, String after) {
+        long started = System.nanoTime();
+        AtomicInteger profilesSeen = new AtomicInteger();
+        AtomicInteger transitions = new AtomicInteger();
+        return pool.withConnection(sql -> computations.countProfiles(sql, computationId))
+                .chain(() -> page(computationId, segmentIds, after, transitions, profilesSeen))
+                .call(() -> pool.withConnection(sql -> computations.complete(sql, computationId, clock.instant())))
+                .map(v -> transitions.get())
+                .invoke(n -> LOG.debugf("bulk pass %s for %s: %d profiles, %d transitions in %d ms", computationId, segmentIds,
+                        profilesSeen.get(), n, (System.nanoTime() - started) / 1_000_000))
+                .onFailure(NotOwned.class).recoverWithItem(e -> {
+                    LOG.infof("bulk pass %s stopped after %d profiles: %s", computationId, profilesSeen.get(), e.getMessage());
+                    return transitions.get();
+                })
+                .onFailure().call(e -> pool.withConnection(sql -> computations.failed(sql, computationId,
+                        String.valueOf(e.getMessage()), MAX_ATTEMPTS, clock.instant())).onFailure().recoverWithNull());
+    }
+
+    private Uni<Void> page(String computationId, Set<String> segmentIds, String after, AtomicInteger transitions,
+            AtomicInteger seen) {
         Transitions touched = new Transitions();
         AtomicInteger made = new AtomicInteger();
         return Uni.createFrom().deferred(() -> {
             touched.clear();
             made.set(0);
             Instant now = clock.instant();
-            return pool.withTransaction(sql -> segments.all(sql).chain(all -> {
+            return pool.withTransaction(sql -> computations.hold(sql, computationId).chain(held -> {
+                if (!held) {
+                    throw new NotOwned(computationId);
+                }
+                return segments.all(sql);
+            }).chain(all -> {
                 Map<String, Set<String>> deps = new HashMap<>();
                 all.forEach(s -> deps.put(s.id(), s.dependsOn()));
                 Set<String> targets = new SegmentGraph(deps).withDependents(segmentIds);
@@ -98,17 +145,20 @@ public class BulkPass {
                 if (ordered.isEmpty()) {
                     return Uni.createFrom().item(List.<String>of());
                 }
-                return profiles.idPage(sql, after, PAGE).chain(ids -> ids.isEmpty() ? Uni.createFrom().item(ids)
-                        : evaluatePage(sql, ids, ordered, now, touched, made).replaceWith(ids));
+                return profiles.idPage(sql, after, pageSize).chain(ids -> ids.isEmpty() ? Uni.createFrom().item(ids)
+                        : evaluatePage(sql, ids, ordered, now, touched, made)
+                                .chain(() -> computations.advance(sql, computationId, ids.size(), made.get(),
+                                        ids.get(ids.size() - 1), now))
+                                .replaceWith(ids));
             }));
         })
                 .onFailure(Transactions::retryable).retry().atMost(5)
                 .call(() -> updater.afterCommit(touched))
                 .chain(ids -> {
                     seen.addAndGet(ids.size());
-                    int total = sofar + made.get();
-                    return ids.size() < PAGE ? Uni.createFrom().item(total)
-                            : page(segmentIds, ids.get(ids.size() - 1), total, seen);
+                    transitions.addAndGet(made.get());
+                    return ids.size() < pageSize ? Uni.createFrom().voidItem()
+                            : page(computationId, segmentIds, ids.get(ids.size() - 1), transitions, seen);
                 });
     }
 

@@ -3,6 +3,7 @@ package io.touchpoint.segmentation.segment.api;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -28,6 +29,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Roles;
+import io.touchpoint.segmentation.membership.store.ComputationStore;
 import io.touchpoint.segmentation.membership.store.MembershipStore;
 import io.touchpoint.segmentation.membership.store.SegmentSizes;
 import io.touchpoint.segmentation.platform.api.InvalidRequestException;
@@ -52,12 +54,37 @@ public class SegmentResource {
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SegmentView(String id, String name, String description, List<String> tags, String state,
-            Object condition, long version, Instant createdAt, Instant updatedAt, Long size) {
+            Object condition, long version, Instant createdAt, Instant updatedAt, Long size, ComputationView computation) {
 
-        static SegmentView of(Segment s, Long size) {
+        static SegmentView of(Segment s, Long size, ComputationView computation) {
             return new SegmentView(s.id(), s.name(), s.description(), s.tags(), s.state().jsonName(), s.condition(),
-                    s.version(), s.createdAt(), s.updatedAt(), size);
+                    s.version(), s.createdAt(), s.updatedAt(), size, computation);
         }
+    }
+
+    /**
+     * A bulk pass over every known profile: {@code progress} is the share of the profiles known when
+     * it started that it has evaluated (1 once completed), {@code sizes} each segment's member count
+     * when it completed. States: running, completed, superseded (a newer save took over), failed.
+     */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ComputationView(String id, List<String> segmentIds, String state, Long profilesTotal,
+            long profilesEvaluated, Double progress, long transitions, Map<String, Long> sizes, int attempts, String error,
+            Instant startedAt, Instant updatedAt, Instant finishedAt) {
+
+        static ComputationView of(ComputationStore.Computation c) {
+            Double progress = ComputationStore.COMPLETED.equals(c.state()) ? Double.valueOf(1.0)
+                    : c.profilesTotal() == null ? null
+                    : c.profilesTotal() == 0 ? Double.valueOf(0.0)
+                    : Double.valueOf(Math.min(1.0, (double) c.profilesEvaluated() / c.profilesTotal()));
+            return new ComputationView(c.id(), c.segmentIds(), c.state(), c.profilesTotal(), c.profilesEvaluated(), progress,
+                    c.transitions(), c.sizes(), c.attempts(), c.error(), c.startedAt(), c.updatedAt(), c.finishedAt());
+        }
+    }
+
+    @RegisterForReflection
+    public record ComputationPage(List<ComputationView> items, String next) {
     }
 
     @RegisterForReflection
@@ -85,14 +112,16 @@ public class SegmentResource {
     @Inject
     SegmentSizes sizes;
     @Inject
+    ComputationStore computations;
+    @Inject
     Pool pool;
 
     @POST
     @RolesAllowed({ Roles.ADMIN, Roles.MARKETER })
     @Operation(summary = "Create a segment; an active one is computed over all known profiles right after")
     public Uni<Response> create(SegmentRequest request) {
-        return service.create(definition(request)).map(s -> Response.created(URI.create("/v1/segments/" + s.id()))
-                .entity(SegmentView.of(s, null)).build());
+        return service.create(definition(request)).chain(this::view).map(v -> Response.created(URI.create("/v1/segments/" + v.id()))
+                .entity(v).build());
     }
 
     @GET
@@ -101,18 +130,19 @@ public class SegmentResource {
     public Uni<SegmentPage> list(@QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
         int size = checkLimit(limit);
         return pool.withConnection(sql -> segments.page(sql, size, after)).map(page -> new SegmentPage(
-                page.stream().map(s -> SegmentView.of(s, null)).toList(),
+                page.stream().map(s -> SegmentView.of(s, null, null)).toList(),
                 page.size() == size ? page.get(page.size() - 1).id() : null));
     }
 
     @GET
     @Path("{id}")
     @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })
-    @Operation(summary = "A segment with its current size")
+    @Operation(summary = "A segment with its current size and its latest bulk computation")
     public Uni<SegmentView> get(@PathParam("id") String id) {
         return pool.withConnection(sql -> segments.find(sql, id, false).chain(found -> {
             Segment s = found.orElseThrow(() -> new NotFoundException("No segment " + id + " exists."));
-            return sizes.size(id, () -> memberships.size(sql, id)).map(size -> SegmentView.of(s, size));
+            return sizes.size(id, () -> memberships.size(sql, id)).chain(size -> computations.forSegment(sql, id, 1, null)
+                    .map(latest -> SegmentView.of(s, size, latest.isEmpty() ? null : ComputationView.of(latest.get(0)))));
         }));
     }
 
@@ -121,7 +151,39 @@ public class SegmentResource {
     @RolesAllowed({ Roles.ADMIN, Roles.MARKETER })
     @Operation(summary = "Replace a segment's definition; the version grows and membership is recomputed")
     public Uni<SegmentView> update(@PathParam("id") String id, SegmentRequest request) {
-        return service.update(id, definition(request)).map(s -> SegmentView.of(s, null));
+        return service.update(id, definition(request)).chain(this::view);
+    }
+
+    @GET
+    @Path("{id}/computations")
+    @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })
+    @Operation(summary = "The segment's bulk computations, newest first, with progress and final counts; pass next as after for older ones")
+    public Uni<ComputationPage> computations(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("20") int limit,
+            @QueryParam("after") String after) {
+        int size = checkLimit(limit);
+        return pool.withConnection(sql -> segments.find(sql, id, false).chain(found -> {
+            if (found.isEmpty()) {
+                throw new NotFoundException("No segment " + id + " exists.");
+            }
+            return computations.forSegment(sql, id, size, after);
+        })).map(page -> new ComputationPage(page.stream().map(ComputationView::of).toList(),
+                page.size() == size ? page.get(page.size() - 1).id() : null));
+    }
+
+    @GET
+    @Path("{id}/computations/{computationId}")
+    @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })
+    @Operation(summary = "One bulk computation of the segment: state, progress, transitions and final counts")
+    public Uni<ComputationView> computation(@PathParam("id") String id, @PathParam("computationId") String computationId) {
+        return pool.withConnection(sql -> computations.find(sql, computationId)).map(found -> found
+                .filter(c -> c.segmentIds().contains(id)).map(ComputationView::of)
+                .orElseThrow(() -> new NotFoundException("Segment " + id + " has no computation " + computationId + ".")));
+    }
+
+    /** A saved segment with the pass its save started, as it stands now. */
+    private Uni<SegmentView> view(SegmentService.Saved saved) {
+        return pool.withConnection(sql -> computations.find(sql, saved.computationId()))
+                .map(c -> SegmentView.of(saved.segment(), null, c.map(ComputationView::of).orElse(null)));
     }
 
     @DELETE

@@ -21,8 +21,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Problem;
+import io.touchpoint.segmentation.membership.domain.BulkPass;
 import io.touchpoint.segmentation.membership.domain.MembershipUpdater;
 import io.touchpoint.segmentation.membership.domain.Transitions;
+import io.touchpoint.segmentation.membership.store.ComputationStore;
 import io.touchpoint.segmentation.platform.api.ConflictException;
 import io.touchpoint.segmentation.platform.api.InvalidRequestException;
 import io.touchpoint.segmentation.platform.store.Transactions;
@@ -51,6 +53,10 @@ public class SegmentService {
     @Inject
     MembershipUpdater updater;
     @Inject
+    BulkPass bulk;
+    @Inject
+    ComputationStore computations;
+    @Inject
     Clock clock;
     @Inject
     ObjectMapper mapper;
@@ -67,8 +73,10 @@ public class SegmentService {
      */
     public Uni<List<Segment>> install(List<Fixed> fixed) {
         Set<String> changed = new LinkedHashSet<>();
+        String[] computation = new String[1];
         return Uni.createFrom().deferred(() -> {
             changed.clear();
+            computation[0] = null;
             return pool.withTransaction(sql -> segments.lockDefinitions(sql).chain(() -> segments.all(sql)).chain(all -> {
                 List<Segment> working = new ArrayList<>(all);
                 Instant now = clock.instant();
@@ -88,12 +96,15 @@ public class SegmentService {
                     changed.add(s.id());
                     writes = writes.chain(() -> old == null ? segments.insert(sql, s) : segments.update(sql, s));
                 }
-                return writes.replaceWith(out);
+                return writes.chain(() -> changed.isEmpty() ? Uni.createFrom().voidItem()
+                        : computations.open(sql, changed, now).invoke(id -> computation[0] = id).replaceWithVoid())
+                        .replaceWith(out);
             }));
-        }).onFailure(Transactions::retryable).retry().atMost(3).call(out -> changed.isEmpty() ? Uni.createFrom().voidItem()
-                : Uni.createFrom().voidItem().invoke(() -> updater.recompute(Set.copyOf(changed)).subscribe().with(
-                        n -> LOG.debugf("bulk pass for installed segments %s made %d transitions", changed, n),
-                        e -> LOG.errorf(e, "bulk pass for installed segments %s failed; installing again resumes it", changed))));
+        }).onFailure(Transactions::retryable).retry().atMost(3).invoke(out -> {
+            if (computation[0] != null) {
+                compute(computation[0], Set.copyOf(changed));
+            }
+        });
     }
 
     private boolean sameDefinition(Segment old, Definition d) {
@@ -103,17 +114,22 @@ public class SegmentService {
                 && mapper.valueToTree(old.condition()).equals(mapper.valueToTree(d.condition()));
     }
 
-    public Uni<Segment> create(Definition d) {
+    /** A saved segment and the bulk pass that brings its membership in line. */
+    public record Saved(Segment segment, String computationId) {
+    }
+
+    public Uni<Saved> create(Definition d) {
         String id = UUID.randomUUID().toString();
         Transitions touched = new Transitions();
         return pool.withTransaction(sql -> segments.lockDefinitions(sql).chain(() -> segments.all(sql)).chain(all -> {
             Instant now = clock.instant();
             Segment s = checked(id, d, all, 1, now, now);
-            return segments.insert(sql, s).replaceWith(s);
-        })).call(s -> afterSave(s, touched));
+            return segments.insert(sql, s).chain(() -> computations.open(sql, Set.of(id), now))
+                    .map(computation -> new Saved(s, computation));
+        })).call(saved -> afterSave(saved, touched));
     }
 
-    public Uni<Segment> update(String id, Definition d) {
+    public Uni<Saved> update(String id, Definition d) {
         Transitions touched = new Transitions();
         return Uni.createFrom().deferred(() -> {
             touched.clear();
@@ -129,9 +145,10 @@ public class SegmentService {
                         .chain(() -> old.active() && !s.active() ? updater.emptySegment(sql, s, now)
                                 : Uni.createFrom().item(new Transitions()))
                         .invoke(touched::addAll)
-                        .replaceWith(s);
+                        .chain(() -> computations.open(sql, Set.of(id), now))
+                        .map(computation -> new Saved(s, computation));
             }));
-        }).onFailure(Transactions::retryable).retry().atMost(3).call(s -> afterSave(s, touched));
+        }).onFailure(Transactions::retryable).retry().atMost(3).call(saved -> afterSave(saved, touched));
     }
 
     public Uni<Void> delete(String id) {
@@ -212,11 +229,17 @@ public class SegmentService {
     /**
      * Brings membership in line with the saved definition. It runs after the response: a bulk pass
      * over every profile may take long, and the stream keeps individual profiles right meanwhile.
+     * The pass was recorded with the save, so if this process dies first another one runs it.
      */
-    private Uni<Void> afterSave(Segment s, Transitions touched) {
-        return updater.afterCommit(touched).invoke(() -> updater.recompute(Set.of(s.id())).subscribe().with(
-                n -> LOG.debugf("bulk pass for segment %s made %d transitions", s.id(), n),
-                e -> LOG.errorf(e, "bulk pass for segment %s failed; it resumes with the next save", s.id())));
+    private Uni<Void> afterSave(Saved saved, Transitions touched) {
+        return updater.afterCommit(touched).invoke(() -> compute(saved.computationId(), Set.of(saved.segment().id())));
+    }
+
+    private void compute(String computationId, Set<String> segmentIds) {
+        bulk.run(computationId, segmentIds, null).subscribe().with(
+                n -> LOG.debugf("bulk pass %s for %s made %d transitions", computationId, segmentIds, n),
+                e -> LOG.errorf(e, "bulk pass %s for %s failed; it is retried once its lease lapses", computationId,
+                        segmentIds));
     }
 
     private static void refuseIfUsed(Segment s, List<Segment> all, String what) {
