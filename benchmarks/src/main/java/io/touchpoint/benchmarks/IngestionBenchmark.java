@@ -627,7 +627,7 @@ public final class IngestionBenchmark {
         double redisSum = after.delta(before, "redis_commands_duration_seconds_sum");
         line("| Redis calls from the gateway, client-observed (redis_commands_duration_seconds) | %.0f calls, mean %.2f ms, %.2f per request |",
                 redisCount, 1000 * redisSum / redisCount, redisCount / batch.ok());
-        for (String command : List.of("mget", "set")) {
+        for (String command : List.of("mget", "set", "evalsha", "eval")) {
             RedisStats.Command b = redisBefore.getOrDefault(command, new RedisStats.Command(0, 0));
             RedisStats.Command a = redisAfter.getOrDefault(command, new RedisStats.Command(0, 0));
             long calls = a.calls() - b.calls();
