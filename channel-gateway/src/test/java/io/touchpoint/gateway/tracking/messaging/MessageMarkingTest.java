@@ -61,14 +61,4 @@ class MessageMarkingTest {
         assertTrue(pttl(source, "m-1") <= 60_000, "a duplicate must not restart the window");
         assertTrue(pttl(source, "m-2") > 60_000, "a new message in the same call gets the full window");
     }
-
-    @Test
-    void marksStillWorkAfterRedisForgotTheScript() {
-        redis.execute("SCRIPT", "FLUSH").await().atMost(WAIT);
-        String source = "flushed-" + UUID.randomUUID();
-
-        deduplicator.markPublished(source, List.of("m-1", "m-2")).await().atMost(WAIT);
-
-        assertEquals(Set.of("m-1", "m-2"), deduplicator.alreadyPublished(source, List.of("m-1", "m-2")).await().atMost(WAIT));
-    }
 }
