@@ -26,8 +26,10 @@ import java.util.UUID;
  *
  * <p>Phases: warm-up (not measured), record-size sample, settle, raw producer, settle, batch load,
  * wait until profile-service applied it all, settle, single-event track load, open-loop batches at half
- * the gateway's rate, open-loop batches at a rate the whole pipeline sustains, and the batch load again
- * with every consumer paused (diagnostic).
+ * the gateway's rate, open-loop batches at a rate the whole pipeline sustains, the target phase
+ * (open-loop batches at 40% of the raw producer's records/s with every consumer running: what issue
+ * #3's target asks), optionally the same with the consumers at a lower OS priority, and the batch
+ * load again with every consumer paused (diagnostic).
  * Options: {@code --name=value}; see {@link #main}. Writes a Markdown report to stdout and a file.
  */
 public final class IngestionBenchmark {
@@ -55,7 +57,7 @@ public final class IngestionBenchmark {
         int batchRequests = settings.integer("batch-requests", 300);
         int warmupRequests = settings.integer("warmup-requests", 60);
         // Diagnostic: the same load with every consumer of the stack paused (SIGSTOP), as the raw producer had it.
-        int isolatedRequests = settings.integer("isolated-batch-requests", 200);
+        int isolatedRequests = settings.integer("isolated-batch-requests", 1000);
         int users = settings.integer("users", 5000);
         int trackRequests = settings.integer("track-requests", 1000);
         int trackConcurrency = settings.integer("track-concurrency", 1);
@@ -67,6 +69,15 @@ public final class IngestionBenchmark {
         double sustainedFraction = Double.parseDouble(settings.string("sustained-fraction", "0.8"));
         int sustainedBatchSize = settings.integer("sustained-batch-size", 20);
         Duration sustainedLimit = settings.seconds("sustained-seconds", 60);
+        // The target phase: open loop at this fraction of the raw producer's records/s, every consumer running.
+        double targetFraction = Double.parseDouble(settings.string("target-fraction", "0.4"));
+        int targetBatchSize = settings.integer("target-batch-size", 100);
+        Duration targetDuration = settings.seconds("target-seconds", 20);
+        // Client connections of the open-loop phases: enough that a slow answer delays no other request.
+        int openLoopConnections = settings.integer("open-loop-connections", 32);
+        // If above 0, the target phase runs a second time with every consumer service (and its PostgreSQL
+        // backends) at this nice value: separate pods emulated on one machine. A separate figure, not the target's.
+        int targetNice = settings.integer("target-consumer-nice", 0);
         long rawRecords = settings.integer("raw-records", 500_000);
         String rawTopic = settings.string("raw-topic", "bench.raw");
         int rawPartitions = settings.integer("raw-partitions", 6);
@@ -93,9 +104,11 @@ public final class IngestionBenchmark {
         Map<String, Long> roots = CpuSampler.stackProcesses(state);
         CpuSampler cpu = new CpuSampler(roots, state);
         RedisStats redis = new RedisStats(Settings.require(env, "TOUCHPOINT_DEVSTACK_REDIS_URL"));
-        HttpLoad load = new HttpLoad(writeKey);
-        URI batchUri = URI.create(gateway + "/v1/batch");
-        URI trackUri = URI.create(gateway + "/v1/track");
+        HttpLoad load = new HttpLoad(gateway, writeKey);
+        String batchUri = "/v1/batch";
+        String trackUri = "/v1/track";
+        // Compared like for like: the raw producer runs with the settings the gateway logged for its own producer.
+        Map<String, String> producerProps = gatewayProducerSettings(state.resolve("logs").resolve("channel-gateway.log"));
         SyntheticEvents events = new SyntheticEvents(runId, users, seed);
         String loadAtStart = Files.exists(Path.of("/proc/loadavg")) ? Files.readString(Path.of("/proc/loadavg")).trim() : "n/a";
         ZonedDateTime startedAt = ZonedDateTime.now(ZoneOffset.UTC);
@@ -108,9 +121,10 @@ public final class IngestionBenchmark {
 
             log("warm-up: %d batches of %d at concurrency %d, then %d single tracks (not measured)", warmupRequests,
                     batchSize, concurrency, Math.max(50, trackRequests / 5));
-            HttpLoad.Result warmup = load.run("warmup", batchUri, events.batches(warmupRequests, batchSize), batchSize,
-                    concurrency, phaseLimit);
-            load.run("warmup-track", trackUri, events.tracks(Math.max(50, trackRequests / 5)), 1, trackConcurrency, phaseLimit);
+            HttpLoad.Result warmup = load.run("warmup", load.prepare(batchUri, events.batches(warmupRequests, batchSize)),
+                    batchSize, concurrency, phaseLimit);
+            load.run("warmup-track", load.prepare(trackUri, events.tracks(Math.max(50, trackRequests / 5))), 1,
+                    trackConcurrency, phaseLimit);
             log("warm-up: %.0f events/s, p99 %.1f ms, failures %s", warmup.eventsPerSecond(), warmup.percentileMillis(99),
                     warmup.failures());
 
@@ -122,11 +136,12 @@ public final class IngestionBenchmark {
             settle(kafka, settleLimit, "after warm-up");
 
             // The raw ceiling, with the stack idle.
-            log("raw producer: %d records of %d bytes to %s (%d partitions), acks=all, unthrottled", rawRecords,
-                    rawRecordSize, rawTopic, rawPartitions);
+            log("raw producer: %d records of %d bytes to %s (%d partitions), unthrottled, producer settings %s", rawRecords,
+                    rawRecordSize, rawTopic, rawPartitions, producerProps);
             kafka.recreateTopic(rawTopic, rawPartitions);
             CpuSampler.Snapshot rawCpuBefore = cpu.snapshot();
-            RawProducer.Result raw = RawProducer.run(bootstrap, rawTopic, rawRecords, rawRecordSize, Duration.ofSeconds(180),
+            RawProducer.Result raw = RawProducer.run(bootstrap, rawTopic, rawRecords, rawRecordSize, producerProps,
+                    Duration.ofSeconds(180),
                     out.toAbsolutePath().getParent().resolve("producer-performance-" + runId + ".log"));
             Map<String, Double> rawCpu = CpuSampler.coresUsed(rawCpuBefore, cpu.snapshot());
             kafka.deleteTopic(rawTopic);
@@ -136,6 +151,7 @@ public final class IngestionBenchmark {
             // Batch load through the gateway.
             List<byte[]> bodies = events.batches(batchRequests, batchSize);
             long bodyBytes = bodies.stream().mapToLong(b -> b.length).sum();
+            List<byte[]> batchRequestBytes = load.prepare(batchUri, bodies);
             long appliedBefore = profiles.applied();
             long offsetsBefore = KafkaProbe.sum(kafka.endOffsets(INTERACTIONS));
             Prometheus gatewayBefore = Prometheus.scrape(gateway);
@@ -148,7 +164,7 @@ public final class IngestionBenchmark {
                 jcmd(roots.get("channel-gateway"), "JFR.start", "name=bench", "settings=profile", "filename=" + jfrFile);
             }
             long sendStart = System.nanoTime();
-            HttpLoad.Result batch = load.run("batch", batchUri, bodies, batchSize, concurrency, phaseLimit);
+            HttpLoad.Result batch = load.run("batch", batchRequestBytes, batchSize, concurrency, phaseLimit);
             long sendEnd = System.nanoTime();
             if (jfr) {
                 jcmd(roots.get("channel-gateway"), "JFR.stop", "name=bench");
@@ -165,26 +181,27 @@ public final class IngestionBenchmark {
                     appliedAtSendEnd);
 
             // Wait until profile-service has applied every accepted event.
-            long target = batch.eventsAccepted();
+            long batchAccepted = batch.eventsAccepted();
             long applyDeadline = sendEnd + applyLimit.toNanos();
             long applied = appliedAtSendEnd;
             long appliedAt = sendEnd;
-            while (applied < target && System.nanoTime() < applyDeadline) {
+            while (applied < batchAccepted && System.nanoTime() < applyDeadline) {
                 Thread.sleep(200);
                 applied = profiles.applied() - appliedBefore;
                 appliedAt = System.nanoTime();
             }
             CpuSampler.Snapshot applyCpuAfter = cpu.snapshot();
-            boolean allApplied = applied >= target;
+            boolean allApplied = applied >= batchAccepted;
             long profileLag = kafka.lag(PROFILE_GROUP, INTERACTIONS);
-            log("profile-service applied %d of %d in %.1f s after the first send (%s)", applied, target,
+            log("profile-service applied %d of %d in %.1f s after the first send (%s)", applied, batchAccepted,
                     (appliedAt - sendStart) / 1e9, allApplied ? "all" : "time limit reached");
             Duration pipeline = settle(kafka, settleLimit, "after the batch load");
 
             // Single events at low concurrency, the stack otherwise idle.
             Prometheus trackBefore = Prometheus.scrape(gateway);
             log("track load: %d single /v1/track at concurrency %d", trackRequests, trackConcurrency);
-            HttpLoad.Result track = load.run("track", trackUri, events.tracks(trackRequests), 1, trackConcurrency, phaseLimit);
+            HttpLoad.Result track = load.run("track", load.prepare(trackUri, events.tracks(trackRequests)), 1, trackConcurrency,
+                    phaseLimit);
             Prometheus trackAfter = Prometheus.scrape(gateway);
             log("track load: %.0f req/s, p50 %.2f ms, p99 %.2f ms, failures %s", track.requestsPerSecond(),
                     track.percentileMillis(50), track.percentileMillis(99), track.failures());
@@ -194,9 +211,10 @@ public final class IngestionBenchmark {
             double steadyRequestsPerSecond = Math.max(0.5, steadyFraction * batch.requestsPerSecond());
             log("steady load: %d batches of %d at %.1f requests/s (%.0f events/s, open loop)", steadyRequests, batchSize,
                     steadyRequestsPerSecond, steadyRequestsPerSecond * batchSize);
+            List<byte[]> steadyRequestBytes = load.prepare(batchUri, events.batches(steadyRequests, batchSize));
             CpuSampler.Snapshot steadyCpuBefore = cpu.snapshot();
-            HttpLoad.Result steady = load.runAtRate("steady", batchUri, events.batches(steadyRequests, batchSize), batchSize,
-                    steadyRequestsPerSecond, phaseLimit);
+            HttpLoad.Result steady = load.runAtRate("steady", steadyRequestBytes, batchSize, steadyRequestsPerSecond,
+                    openLoopConnections, phaseLimit);
             Map<String, Double> steadyCpu = CpuSampler.coresUsed(steadyCpuBefore, cpu.snapshot());
             log("steady load: %.0f events/s, p50 %.1f ms, p99 %.1f ms, failures %s", steady.eventsPerSecond(),
                     steady.percentileMillis(50), steady.percentileMillis(99), steady.failures());
@@ -207,24 +225,58 @@ public final class IngestionBenchmark {
             int sustainedRequests = (int) Math.ceil(sustainedRequestsPerSecond * sustainedLimit.toSeconds());
             log("sustained load: %d batches of %d at %.1f requests/s (%.0f events/s, open loop)", sustainedRequests,
                     sustainedBatchSize, sustainedRequestsPerSecond, sustainedRequestsPerSecond * sustainedBatchSize);
+            List<byte[]> sustainedRequestBytes = load.prepare(batchUri, events.batches(sustainedRequests, sustainedBatchSize));
             CpuSampler.Snapshot sustainedCpuBefore = cpu.snapshot();
-            HttpLoad.Result sustained = load.runAtRate("sustained", batchUri,
-                    events.batches(sustainedRequests, sustainedBatchSize), sustainedBatchSize, sustainedRequestsPerSecond,
-                    sustainedLimit.plusSeconds(10));
+            HttpLoad.Result sustained = load.runAtRate("sustained", sustainedRequestBytes, sustainedBatchSize,
+                    sustainedRequestsPerSecond, openLoopConnections, sustainedLimit.plusSeconds(10));
             Map<String, Double> sustainedCpu = CpuSampler.coresUsed(sustainedCpuBefore, cpu.snapshot());
             log("sustained load: %.0f events/s, p50 %.1f ms, p99 %.1f ms, failures %s", sustained.eventsPerSecond(),
                     sustained.percentileMillis(50), sustained.percentileMillis(99), sustained.failures());
             settle(kafka, settleLimit, "after the sustained load");
+
+            // The target phase: exactly targetFraction of the raw producer's records/s, open loop, every consumer
+            // running at normal priority, for a bounded time. It leaves a backlog the consumers work off in the
+            // following phases, so it comes after every phase that waits for an idle stack.
+            List<Long> consumers = roots.entrySet().stream()
+                    .filter(e -> !e.getKey().equals("channel-gateway") && !e.getKey().equals("devstack"))
+                    .map(Map.Entry::getValue).toList();
+            double targetRequestsPerSecond = targetFraction * raw.recordsPerSecond() / targetBatchSize;
+            Phase target = null;
+            Phase targetNiced = null;
+            if (raw.completed() && targetDuration.toSeconds() > 0) {
+                target = targetPhase("target", load, events, cpu, gateway, batchUri, targetRequestsPerSecond, targetBatchSize,
+                        targetDuration, openLoopConnections);
+                if (targetNice > 0) {
+                    // Not waiting for the backlog the first target phase left (minutes of profile-service work): the
+                    // consumers work it off at low priority meanwhile, which is the point of this figure.
+                    List<Long> niced = consumerTasks(consumers, state);
+                    log("target load again with %d threads of the consumer services and their PostgreSQL backends at nice %d",
+                            niced.size(), targetNice);
+                    Thread restore = new Thread(() -> {
+                        try {
+                            renice(0, consumerTasks(consumers, state));
+                        } catch (Exception e) {
+                            // best effort
+                        }
+                    });
+                    Runtime.getRuntime().addShutdownHook(restore);
+                    renice(targetNice, niced);
+                    try {
+                        targetNiced = targetPhase("target-niced", load, events, cpu, gateway, batchUri, targetRequestsPerSecond,
+                                targetBatchSize, targetDuration, openLoopConnections);
+                    } finally {
+                        renice(0, consumerTasks(consumers, state));
+                        Runtime.getRuntime().removeShutdownHook(restore);
+                    }
+                }
+            }
 
             HttpLoad.Result isolated = null;
             Map<String, Double> isolatedCpu = Map.of();
             Prometheus isolatedBefore = null;
             Prometheus isolatedAfter = null;
             if (isolatedRequests > 0) {
-                List<byte[]> isolatedBodies = events.batches(isolatedRequests, batchSize);
-                List<Long> consumers = roots.entrySet().stream()
-                        .filter(e -> !e.getKey().equals("channel-gateway") && !e.getKey().equals("devstack"))
-                        .map(Map.Entry::getValue).toList();
+                List<byte[]> isolatedRequestBytes = load.prepare(batchUri, events.batches(isolatedRequests, batchSize));
                 // Well under the consumers' 45 s session timeout, so nobody is evicted from its group.
                 Duration isolatedLimit = phaseLimit.compareTo(Duration.ofSeconds(25)) < 0 ? phaseLimit : Duration.ofSeconds(25);
                 log("isolated batch load: %d requests with the consumers %s paused (at most %d s)", isolatedRequests, consumers,
@@ -242,7 +294,7 @@ public final class IngestionBenchmark {
                 try {
                     isolatedBefore = Prometheus.scrape(gateway);
                     CpuSampler.Snapshot before = cpu.snapshot();
-                    isolated = load.run("isolated", batchUri, isolatedBodies, batchSize, concurrency, isolatedLimit);
+                    isolated = load.run("isolated", isolatedRequestBytes, batchSize, concurrency, isolatedLimit);
                     isolatedCpu = CpuSampler.coresUsed(before, cpu.snapshot());
                     isolatedAfter = Prometheus.scrape(gateway);
                 } finally {
@@ -263,6 +315,9 @@ public final class IngestionBenchmark {
             line("- options: %s", settings.used());
             line("- interaction record on Kafka (mean of %d sampled): key %.0f B, value %.0f B, headers %.0f B; raw producer "
                     + "record size %d B", sizes.sampled(), sizes.key(), sizes.value(), sizes.headers(), rawRecordSize);
+            line("- producer settings, gateway's interaction producer (from its log) and raw ProducerPerformance alike: %s",
+                    producerProps);
+            line("- HTTP client: one blocking keep-alive socket per client thread, requests built before each phase");
             line("");
             line("| measure | gateway / profile-service | raw Kafka ProducerPerformance, same run |");
             line("|---|---|---|");
@@ -270,6 +325,20 @@ public final class IngestionBenchmark {
                     concurrency, batchSize, batch.eventsPerSecond(), 100 * batch.eventsPerSecond() / raw.recordsPerSecond(),
                     raw.recordsPerSecond(), raw.mbPerSecond(), raw.records(), rawRecordSize);
             line("| `/v1/batch` requests/s | %,.1f | |", batch.requestsPerSecond());
+            for (Phase phase : java.util.Arrays.asList(target, targetNiced)) {
+                if (phase == null) {
+                    continue;
+                }
+                HttpLoad.Result r = phase.result();
+                line("| **target phase%s**: `/v1/batch` open loop at %.0f%% of raw = %,.0f events/s intended (%d events per batch, %.1f requests/s, %d s, %d connections), %s: events/s accepted; p50 / p90 / p99 / p99.9 / max accept from intended start (ms) | **%,.0f** (%.1f%% of raw; %d of %d requests sent, %d ok); %s | |",
+                        phase == targetNiced ? ", consumers at nice " + targetNice : "", 100 * targetFraction,
+                        phase.intendedEventsPerSecond(), phase.batchSize(), phase.requestsPerSecond(), targetDuration.toSeconds(),
+                        openLoopConnections, phase == targetNiced
+                                ? "consumer services and their PostgreSQL backends at lower OS priority (separate pods emulated; NOT the target's condition)"
+                                : "every consumer running at normal priority",
+                        r.eventsPerSecond(), 100 * r.eventsPerSecond() / raw.recordsPerSecond(), r.requests(),
+                        phase.requestsDue(), r.ok(), latencies(r));
+            }
             if (isolated != null) {
                 line("| diagnostic: events/s accepted, same load, every consumer paused (stack idle but gateway, Kafka, Redis, as for the raw producer) | %,.0f (%.1f%% of raw); p50 / p90 / p99 / p99.9 / max %s ms | |",
                         isolated.eventsPerSecond(), 100 * isolated.eventsPerSecond() / raw.recordsPerSecond(), latencies(isolated));
@@ -285,26 +354,49 @@ public final class IngestionBenchmark {
                     trackConcurrency, latencies(track), track.requestsPerSecond());
             double overall = applied / ((appliedAt - sendStart) / 1e9);
             double drain = appliedAt > sendEnd ? (applied - appliedAtSendEnd) / ((appliedAt - sendEnd) / 1e9) : Double.NaN;
-            line("| events/s applied by profile-service, first send → last applied (%,d events) | **%,.0f**%s | |", target,
+            line("| events/s applied by profile-service, first send → last applied (%,d events) | **%,.0f**%s | |", batchAccepted,
                     overall, allApplied ? "" : " (time limit reached: " + applied + " applied)");
             line("| … applied during the %.1f s of sending / drain rate after sending stopped | %,d (%,.0f/s) / %,.0f/s over %.1f s | |",
                     batch.seconds(), appliedAtSendEnd, appliedAtSendEnd / batch.seconds(), drain, (appliedAt - sendEnd) / 1e9);
             line("| whole pipeline settled (every consumer group's lag 0) after sending stopped | %.1f s | |",
                     (pipeline.toNanos() + (appliedAt - sendEnd)) / 1e9);
             line("");
-            boolean throughputMet = batch.eventsPerSecond() >= 0.4 * raw.recordsPerSecond();
-            boolean latencyMet = steady.percentileMillis(99) < 50;
-            line("Targets: gateway ≥ 40%% of raw records/s: **%s** (%.1f%%); `/v1/batch` p99 accept < 50 ms at a steady rate: "
-                    + "**%s** at half the gateway's rate (%.1f ms), **%s** at a rate the pipeline sustains (%.1f ms); "
-                    + "saturated closed loop: %.1f ms.",
-                    throughputMet ? "met" : "NOT met", 100 * batch.eventsPerSecond() / raw.recordsPerSecond(),
-                    latencyMet ? "met" : "NOT met", steady.percentileMillis(99),
+            // Judged on the target phase: an open loop at 40% of raw whose every request was sent on schedule and
+            // accepted, with p99 from the intended start under 50 ms, is the gateway sustaining that rate.
+            if (target != null) {
+                HttpLoad.Result r = target.result();
+                boolean allAccepted = r.ok() == target.requestsDue();
+                boolean met = allAccepted && r.percentileMillis(99) < 50 && targetFraction >= 0.4;
+                line("Target (issue #3: ≥ 40%% of raw records/s with p99 accept < 50 ms, whole stack running), judged on the "
+                        + "target phase: **%s**: %,.0f events/s offered (%.0f%% of raw), %,.0f accepted per second (%.1f%% of raw), "
+                        + "%s, p99 %.1f ms from intended start.",
+                        met ? "met" : "NOT met", target.intendedEventsPerSecond(), 100 * targetFraction, r.eventsPerSecond(),
+                        100 * r.eventsPerSecond() / raw.recordsPerSecond(),
+                        allAccepted ? "every request accepted" : (r.ok() + " of " + target.requestsDue() + " requests accepted"),
+                        r.percentileMillis(99));
+                if (targetNiced != null) {
+                    HttpLoad.Result n = targetNiced.result();
+                    line("Separate figure, not the target's condition (consumers at nice %d, as if in pods of their own): %,.0f "
+                            + "events/s accepted (%.1f%% of raw), %d of %d requests accepted, p99 %.1f ms.", targetNice,
+                            n.eventsPerSecond(), 100 * n.eventsPerSecond() / raw.recordsPerSecond(), n.ok(),
+                            targetNiced.requestsDue(), n.percentileMillis(99));
+                }
+            } else {
+                line("Target: not judged (the raw producer did not finish or the target phase was switched off).");
+            }
+            line("Other latency figures: `/v1/batch` p99 accept < 50 ms **%s** at half the gateway's closed-loop rate (%.1f ms), "
+                    + "**%s** at a rate the pipeline sustains (%.1f ms); saturated closed loop: %.1f ms (%.1f%% of raw).",
+                    steady.percentileMillis(99) < 50 ? "met" : "NOT met", steady.percentileMillis(99),
                     sustained.percentileMillis(99) < 50 ? "met" : "NOT met", sustained.percentileMillis(99),
-                    batch.percentileMillis(99));
+                    batch.percentileMillis(99), 100 * batch.eventsPerSecond() / raw.recordsPerSecond());
             line("");
-            line("Failures: warm-up %s, batch %s, track %s, steady %s, sustained %s%s.", warmup.failures(), batch.failures(),
-                    track.failures(), steady.failures(), sustained.failures(),
+            line("Failures: warm-up %s, batch %s, track %s, steady %s, sustained %s, target %s%s.", warmup.failures(),
+                    batch.failures(), track.failures(), steady.failures(), sustained.failures(),
+                    target == null ? "-" : target.result().failures(),
                     batch.firstFailure() == null ? "" : "; first: " + batch.firstFailure());
+            if (target != null && target.result().firstFailure() != null) {
+                line("First failure in the target phase: %s", target.result().firstFailure());
+            }
             line("Records published to %s during the batch load: %,d (accepted %,d)%s.", INTERACTIONS, published,
                     batch.eventsAccepted(), batch.timedOut() ? "; the phase hit its time limit" : "");
             line("profile-service consumer lag (committed offsets) when the last event was applied: %,d.", profileLag);
@@ -315,10 +407,40 @@ public final class IngestionBenchmark {
             line("");
             line("CPU, in cores used (2 = the whole machine), per phase:");
             line("");
-            cpuTable(Map.of("raw producer", rawCpu, "batch load (sending)", CpuSampler.coresUsed(batchCpuBefore, batchCpuAfter),
-                    "apply (after sending)", CpuSampler.coresUsed(batchCpuAfter, applyCpuAfter),
-                    "steady load", steadyCpu, "sustained load", sustainedCpu, "isolated batch load (consumers paused)",
-                    isolatedCpu));
+            Map<String, Double> batchCpu = CpuSampler.coresUsed(batchCpuBefore, batchCpuAfter);
+            Map<String, Map<String, Double>> phaseCpu = new LinkedHashMap<>();
+            phaseCpu.put("raw producer", rawCpu);
+            phaseCpu.put("batch load (sending)", batchCpu);
+            phaseCpu.put("apply (after sending)", CpuSampler.coresUsed(batchCpuAfter, applyCpuAfter));
+            phaseCpu.put("steady load", steadyCpu);
+            phaseCpu.put("sustained load", sustainedCpu);
+            phaseCpu.put("target load", target == null ? Map.of() : target.cores());
+            if (targetNiced != null) {
+                phaseCpu.put("target load, consumers niced", targetNiced.cores());
+            }
+            phaseCpu.put("isolated batch load (consumers paused)", isolatedCpu);
+            cpuTable(phaseCpu);
+            line("");
+            StringBuilder perEvent = new StringBuilder("CPU per accepted event (µs): benchmark client JVM ")
+                    .append(String.format(Locale.ROOT, "%.1f batch load, %.1f steady, %.1f sustained",
+                            clientMicrosPerEvent(batchCpu, batch), clientMicrosPerEvent(steadyCpu, steady),
+                            clientMicrosPerEvent(sustainedCpu, sustained)));
+            if (target != null) {
+                perEvent.append(String.format(Locale.ROOT, ", %.1f target", clientMicrosPerEvent(target.cores(), target.result())));
+            }
+            if (isolated != null) {
+                perEvent.append(String.format(Locale.ROOT, ", %.1f isolated", clientMicrosPerEvent(isolatedCpu, isolated)));
+            }
+            if (target != null) {
+                perEvent.append(String.format(Locale.ROOT, "; gateway JVM %.0f in the target phase",
+                        1e6 * target.gatewayCpuSeconds() / Math.max(1, target.result().eventsAccepted())));
+            }
+            if (targetNiced != null) {
+                perEvent.append(String.format(Locale.ROOT, ", %.0f in the niced target phase (client %.1f)",
+                        1e6 * targetNiced.gatewayCpuSeconds() / Math.max(1, targetNiced.result().eventsAccepted()),
+                        clientMicrosPerEvent(targetNiced.cores(), targetNiced.result())));
+            }
+            line("%s.", perEvent);
             if (isolated != null) {
                 double cpuSeconds = isolatedAfter.delta(isolatedBefore, "process_cpu_time_ns_total") / 1e9;
                 line("");
@@ -350,6 +472,136 @@ public final class IngestionBenchmark {
         log("report written to %s", out.toAbsolutePath());
     }
 
+    /** One open-loop phase of the target kind, with the CPU it cost. */
+    private record Phase(HttpLoad.Result result, int requestsDue, double requestsPerSecond, int batchSize,
+            Map<String, Double> cores, double gatewayCpuSeconds) {
+
+        double intendedEventsPerSecond() {
+            return requestsPerSecond * batchSize;
+        }
+    }
+
+    private static Phase targetPhase(String name, HttpLoad load, SyntheticEvents events, CpuSampler cpu, String gateway,
+            String path, double requestsPerSecond, int batchSize, Duration duration, int connections) throws Exception {
+        int count = (int) Math.ceil(requestsPerSecond * duration.toSeconds());
+        log("%s load: %d batches of %d at %.1f requests/s (%.0f events/s, open loop) for %d s", name, count, batchSize,
+                requestsPerSecond, requestsPerSecond * batchSize, duration.toSeconds());
+        List<byte[]> requests = load.prepare(path, events.batches(count, batchSize));
+        Prometheus before = Prometheus.scrape(gateway);
+        CpuSampler.Snapshot cpuBefore = cpu.snapshot();
+        HttpLoad.Result result = load.runAtRate(name, requests, batchSize, requestsPerSecond, connections, duration);
+        Map<String, Double> cores = CpuSampler.coresUsed(cpuBefore, cpu.snapshot());
+        Prometheus after = Prometheus.scrape(gateway);
+        log("%s load: %.0f events/s of %.0f intended, p50 %.1f ms, p99 %.1f ms, %d of %d requests sent, failures %s", name,
+                result.eventsPerSecond(), requestsPerSecond * batchSize, result.percentileMillis(50),
+                result.percentileMillis(99), result.requests(), count, result.failures());
+        return new Phase(result, count, requestsPerSecond, batchSize, cores,
+                after.delta(before, "process_cpu_time_ns_total") / 1e9);
+    }
+
+    /** CPU µs the benchmark's own JVM spent per accepted event in a phase (cores are averaged over the phase's wall time). */
+    private static double clientMicrosPerEvent(Map<String, Double> cores, HttpLoad.Result result) {
+        return 1e6 * cores.getOrDefault("benchmark client JVM", 0.0) * result.seconds() / Math.max(1, result.eventsAccepted());
+    }
+
+    /**
+     * The settings the gateway's interaction producer runs with, from the line it logs at start
+     * ({@code interaction producer: acks=all enable.idempotence=true batch.size=...}).
+     */
+    static Map<String, String> gatewayProducerSettings(Path gatewayLog) throws IOException {
+        String marker = "interaction producer: ";
+        String found = null;
+        if (Files.exists(gatewayLog)) {
+            for (String line : Files.readAllLines(gatewayLog)) {
+                int at = line.indexOf(marker);
+                if (at >= 0) {
+                    found = line.substring(at + marker.length()).trim();
+                }
+            }
+        }
+        if (found == null) {
+            throw new IllegalStateException("no '" + marker + "' line in " + gatewayLog + ": cannot run the raw producer "
+                    + "with the gateway's producer settings (is the gateway older than this benchmark?)");
+        }
+        Map<String, String> props = new LinkedHashMap<>();
+        for (String pair : found.split(" ")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                props.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return props;
+    }
+
+    /**
+     * Every thread of the consumer services' JVMs and of the PostgreSQL backends serving their
+     * databases: what a pod of their own would take off the gateway's machine.
+     */
+    private static List<Long> consumerTasks(List<Long> consumers, Path state) throws IOException {
+        List<Long> tasks = new java.util.ArrayList<>();
+        for (long pid : consumers) {
+            tasks.addAll(threadsOf(pid));
+        }
+        String postgresDir = state.resolve("devstack").resolve("postgres").toString();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                String cmd;
+                try {
+                    cmd = new String(Files.readAllBytes(proc.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    continue;
+                }
+                // Backends of this stack's PostgreSQL only (another stack may run on the machine).
+                if (cmd.startsWith("postgres: ") && !cmd.contains("touchpoint_gateway") && cmd.contains("touchpoint_")
+                        && cmdline(parent(proc)).contains(postgresDir)) {
+                    tasks.addAll(threadsOf(Long.parseLong(proc.getFileName().toString())));
+                }
+            }
+        }
+        return tasks;
+    }
+
+    private static long parent(Path proc) {
+        try {
+            String stat = Files.readString(proc.resolve("stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static List<Long> threadsOf(long pid) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.map(t -> Long.parseLong(t.getFileName().toString())).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Sets the nice value of each thread (Linux applies it per thread, so a JVM's pid alone would miss its workers). */
+    private static void renice(int nice, List<Long> tasks) throws IOException, InterruptedException {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        List<String> args = new java.util.ArrayList<>(List.of("renice", "-n", Integer.toString(nice), "-p"));
+        tasks.forEach(t -> args.add(t.toString()));
+        Process process = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("renice did not finish");
+        }
+        // A thread that ended meanwhile makes renice exit non-zero; the others were reniced.
+    }
+
     private void diagnostics(HttpLoad.Result batch, Prometheus before, Prometheus after, Map<String, RedisStats.Command> redisBefore,
             Map<String, RedisStats.Command> redisAfter, RawProducer.Result raw, Prometheus trackBefore, Prometheus trackAfter) {
         String batchUri = "uri=\"/v1/batch\"";
@@ -375,7 +627,7 @@ public final class IngestionBenchmark {
         double redisSum = after.delta(before, "redis_commands_duration_seconds_sum");
         line("| Redis calls from the gateway, client-observed (redis_commands_duration_seconds) | %.0f calls, mean %.2f ms, %.2f per request |",
                 redisCount, 1000 * redisSum / redisCount, redisCount / batch.ok());
-        for (String command : List.of("mget", "set")) {
+        for (String command : List.of("mget", "set", "evalsha", "eval")) {
             RedisStats.Command b = redisBefore.getOrDefault(command, new RedisStats.Command(0, 0));
             RedisStats.Command a = redisAfter.getOrDefault(command, new RedisStats.Command(0, 0));
             long calls = a.calls() - b.calls();
@@ -413,8 +665,7 @@ public final class IngestionBenchmark {
     }
 
     private void cpuTable(Map<String, Map<String, Double>> phases) {
-        List<String> names = List.of("raw producer", "batch load (sending)", "apply (after sending)", "steady load", "sustained load",
-                "isolated batch load (consumers paused)");
+        List<String> names = List.copyOf(phases.keySet());
         Map<String, Map<String, Double>> byRole = new LinkedHashMap<>();
         for (String phase : names) {
             phases.getOrDefault(phase, Map.of()).forEach((role, cores) -> byRole.computeIfAbsent(role, r -> new LinkedHashMap<>()).put(phase, cores));

@@ -10,11 +10,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One HTTP/1.1 keep-alive connection used by one thread: writes a GET, reads the status line, the
- * headers and the body (Content-Length or chunked), and answers the status. It exists so the lookup
- * phase costs the client about what the raw Redis loop costs it (a blocking socket, no selector
- * threads, no per-request objects beyond the request bytes): on a machine where the client shares
- * the cores with the server, a heavy client would lower the API's figure, not Redis'.
+ * One HTTP/1.1 keep-alive connection used by one thread: writes a request (a GET, or request bytes
+ * built before the load started), reads the status line, the headers and the body (Content-Length
+ * or chunked), and answers the status. It exists so a load costs the client about what the raw
+ * loops cost theirs (a blocking socket, no selector threads, no per-request objects beyond what
+ * the answer's headers need): on a machine where the client shares the cores with the server, a
+ * heavy client would lower the server's figure, not its own.
  */
 final class KeepAliveHttpConnection implements Closeable {
 
@@ -25,6 +26,7 @@ final class KeepAliveHttpConnection implements Closeable {
     private OutputStream out;
     private InputStream in;
     private final StringBuilder line = new StringBuilder(128);
+    private String lastErrorBody;
 
     KeepAliveHttpConnection(URI base) {
         this.host = base.getHost();
@@ -51,6 +53,38 @@ final class KeepAliveHttpConnection implements Closeable {
         }
     }
 
+    /**
+     * A complete request (request line, headers, body) for {@link #exchange}; built once per body
+     * before a load starts, so the load itself only writes bytes.
+     */
+    static byte[] post(URI base, String path, String authorization, String contentType, byte[] body) {
+        int port = base.getPort() < 0 ? 80 : base.getPort();
+        String head = "POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + port + "\r\nAuthorization: "
+                + authorization + "\r\nContent-Type: " + contentType + "\r\nAccept: application/json\r\nContent-Length: "
+                + body.length + "\r\n\r\n";
+        return concat(head.getBytes(StandardCharsets.US_ASCII), body);
+    }
+
+    /** Writes a request built by {@link #post}, reads the whole answer and returns its status. */
+    int exchange(byte[] request) throws IOException {
+        if (socket == null) {
+            connect();
+        }
+        try {
+            out.write(request);
+            out.flush();
+            return readResponse();
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The body of the last answer that was not 2xx (at most 2 KB), for the report's first failure. */
+    String lastErrorBody() {
+        return lastErrorBody;
+    }
+
     private int readResponse() throws IOException {
         String status = readLine();
         if (!status.startsWith("HTTP/1.1 ") || status.length() < 12) {
@@ -75,18 +109,23 @@ final class KeepAliveHttpConnection implements Closeable {
                 closes = value.equalsIgnoreCase("close");
             }
         }
+        // Only a failure's body is kept (for the report); a success's is skipped unread.
+        java.io.ByteArrayOutputStream kept = code / 100 == 2 ? null : new java.io.ByteArrayOutputStream();
         if (chunked) {
             for (long size = Long.parseLong(chunkSize(readLine()), 16); size > 0; size = Long.parseLong(chunkSize(readLine()), 16)) {
-                skip(size);
+                skip(size, kept);
                 readLine();
             }
             while (!readLine().isEmpty()) {
                 // trailers
             }
         } else if (length > 0) {
-            skip(length);
+            skip(length, kept);
         } else if (length < 0) {
             throw new IOException("an answer without Content-Length or chunks cannot be kept alive");
+        }
+        if (kept != null) {
+            lastErrorBody = kept.toString(StandardCharsets.UTF_8);
         }
         if (closes) {
             close();
@@ -99,7 +138,19 @@ final class KeepAliveHttpConnection implements Closeable {
         return (semicolon < 0 ? line : line.substring(0, semicolon)).trim();
     }
 
-    private void skip(long n) throws IOException {
+    private void skip(long n, java.io.ByteArrayOutputStream kept) throws IOException {
+        if (kept != null) {
+            for (; n > 0; n--) {
+                int c = in.read();
+                if (c < 0) {
+                    throw new IOException("the server closed the connection mid-body");
+                }
+                if (kept.size() < 2048) {
+                    kept.write(c);
+                }
+            }
+            return;
+        }
         while (n > 0) {
             long skipped = in.skip(n);
             if (skipped <= 0) {
@@ -128,6 +179,8 @@ final class KeepAliveHttpConnection implements Closeable {
     private void connect() throws IOException {
         socket = new Socket(host, port);
         socket.setTcpNoDelay(true);
+        // A request the server never answers ends the phase's thread, not the whole benchmark.
+        socket.setSoTimeout(30_000);
         out = socket.getOutputStream();
         in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
     }

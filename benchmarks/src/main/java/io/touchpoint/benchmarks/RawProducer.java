@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
 /**
  * The raw ceiling: Kafka's own {@code org.apache.kafka.tools.ProducerPerformance} (kafka-tools, the
  * kafka-clients version of the Quarkus BOM) in a child JVM with this module's classpath, against the
- * same broker, acks=all (idempotent, the producer default), unthrottled.
+ * same broker, unthrottled, with the producer settings the gateway's own interaction producer runs
+ * with (acks, idempotence, batch.size, linger.ms, compression, ...: {@code producerProps}), so the
+ * two are compared like for like.
  */
 final class RawProducer {
 
@@ -35,7 +37,8 @@ final class RawProducer {
             "producer-metrics:request-latency-avg", "producer-metrics:record-queue-time-avg",
             "producer-metrics:record-size-avg", "producer-metrics:requests-in-flight");
 
-    static Result run(String bootstrap, String topic, long records, int recordSize, Duration limit, Path log)
+    static Result run(String bootstrap, String topic, long records, int recordSize, Map<String, String> producerProps,
+            Duration limit, Path log)
             throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("java.class.path");
@@ -49,7 +52,8 @@ final class RawProducer {
                 "org.apache.kafka.tools.ProducerPerformance",
                 "--topic", topic, "--num-records", Long.toString(records), "--record-size", Integer.toString(recordSize),
                 "--throughput", "-1", "--print-metrics",
-                "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all", "client.id=touchpoint-benchmark-raw"));
+                "--producer-props", "bootstrap.servers=" + bootstrap, "client.id=touchpoint-benchmark-raw"));
+        producerProps.forEach((name, value) -> command.add(name + "=" + value));
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean completed = process.waitFor(limit.toSeconds(), TimeUnit.SECONDS);

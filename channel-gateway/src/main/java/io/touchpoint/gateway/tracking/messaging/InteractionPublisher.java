@@ -98,6 +98,7 @@ public class InteractionPublisher {
         config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "7000");
         config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        LOG.infof("interaction producer: %s", settings(config));
         producer = new KafkaProducer<>(config, new StringSerializer(), new InteractionSerializer());
         metrics = new KafkaClientMetrics(producer);
         metrics.bindTo(registry);
@@ -114,6 +115,19 @@ public class InteractionPublisher {
                 LOG.warnf("no metadata yet for %s (the first publish fetches it): %s", TOPIC, e.toString());
             }
         });
+    }
+
+    /** The settings that decide throughput and durability, as in force (Kafka's default where unset). */
+    static String settings(Map<String, Object> config) {
+        Map<String, Object> defaults = ProducerConfig.configDef().defaultValues();
+        StringBuilder text = new StringBuilder();
+        for (String name : List.of(ProducerConfig.ACKS_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                ProducerConfig.BATCH_SIZE_CONFIG, ProducerConfig.LINGER_MS_CONFIG, ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, ProducerConfig.BUFFER_MEMORY_CONFIG)) {
+            Object value = config.containsKey(name) ? config.get(name) : defaults.get(name);
+            text.append(text.isEmpty() ? "" : " ").append(name).append('=').append(value);
+        }
+        return text.toString();
     }
 
     @PreDestroy
