@@ -1,5 +1,6 @@
 package io.touchpoint.segmentation.membership.store;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -243,9 +244,11 @@ public class NearCache {
                 subscribe();
             }
         } else {
-            status.guard(redis.pubsub(String.class).publish(CHANNEL, HEARTBEAT)).subscribe().with(v -> {
-            }, e -> {
-            });
+            // Not through RedisStatus.guard: a slow heartbeat must not declare Redis down (a lookup
+            // or a write will if it really is); a lost one is what the silence check is for.
+            redis.pubsub(String.class).publish(CHANNEL, HEARTBEAT).ifNoItem().after(Duration.ofMillis(heartbeatMs)).fail()
+                    .subscribe().with(v -> {
+                    }, e -> LOG.debugf("near cache: heartbeat not published: %s", e.toString()));
         }
         copies.values().removeIf(c -> now - c.expiresAtNanos() >= 0);
     }

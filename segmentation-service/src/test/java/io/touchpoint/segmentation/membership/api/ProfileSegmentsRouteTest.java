@@ -51,8 +51,10 @@ class ProfileSegmentsRouteTest {
         String profile = "metric-" + UUID.randomUUID();
         given().header("Authorization", new TestTokens(privateKey, issuer).bearer("analyst"))
                 .get("/v1/profiles/{id}/segments", profile).then().statusCode(200);
+        given().get("/v1/profiles/{id}/segments", profile).then().statusCode(401);
         given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("uri=\"/v1/profiles/{profileId}/segments\""))
+                .body(containsString("http_server_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/v1/profiles/{profileId}/segments\"}"))
+                .body(containsString("http_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"401\",uri=\"/v1/profiles/{profileId}/segments\"}"))
                 .body(not(containsString(profile)));
     }
 
