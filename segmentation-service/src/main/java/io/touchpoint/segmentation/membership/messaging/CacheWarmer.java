@@ -24,6 +24,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.segmentation.membership.store.MembershipCache;
+import io.touchpoint.segmentation.membership.store.NearCache;
 import io.touchpoint.segmentation.membership.store.SegmentSizes;
 import io.touchpoint.segmentation.platform.cache.RedisStatus;
 import io.vertx.mutiny.core.Vertx;
@@ -58,6 +59,8 @@ public class CacheWarmer {
     ReactiveRedisDataSource redis;
     @Inject
     Vertx vertx;
+    @Inject
+    NearCache near;
 
     @ConfigProperty(name = "touchpoint.segments.warm-profiles", defaultValue = "10000")
     int warmProfiles;
@@ -157,7 +160,9 @@ public class CacheWarmer {
         return redis.key().scan(new KeyScanArgs().match("touchpoint:segmentation:profile-segments:*").count(1000))
                 .toMulti().group().intoLists().of(500)
                 .onItem().transformToUniAndConcatenate(keys -> redis.key().unlink(keys.toArray(String[]::new)))
-                .collect().last().replaceWithVoid();
+                .collect().last().replaceWithVoid()
+                // Replicas may have copied entries in memory that the flush just removed from Redis.
+                .call(near::announceFlush);
     }
 
     private static List<List<String>> chunks(List<String> ids) {

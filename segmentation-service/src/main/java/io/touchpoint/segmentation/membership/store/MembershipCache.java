@@ -24,7 +24,8 @@ import io.touchpoint.segmentation.platform.cache.RedisStatus;
  * Hot "which segments is this profile in" lookups. Redis holds, per profile, a hash of segment id to
  * entered-at (plus a marker, so an empty membership is a hit too). PostgreSQL stays the truth: entries
  * are dropped after every committed change and rebuilt from PostgreSQL on the next read, and any
- * Redis failure falls back to PostgreSQL instead of failing the read.
+ * Redis failure falls back to PostgreSQL instead of failing the read. In front of Redis, a
+ * {@link NearCache} keeps hot entries in memory while every replica hears of every invalidation.
  */
 @ApplicationScoped
 public class MembershipCache {
@@ -41,6 +42,11 @@ public class MembershipCache {
 
         Uni<Void> delete(String... keys);
 
+        /** Deletes the keys and publishes {@code message} on {@code channel}, both or neither. */
+        default Uni<Void> deleteAndPublish(String channel, String message, String... keys) {
+            return delete(keys);
+        }
+
         /** For each key, the values of the same few fields of its hash (null for each one absent). */
         default Uni<List<List<String>>> fields(List<String> keys, String... fields) {
             List<Uni<List<String>>> reads = keys.stream()
@@ -55,6 +61,9 @@ public class MembershipCache {
     ReactiveRedisDataSource redis;
     @Inject
     RedisStatus status;
+    /** Null for a test store. */
+    @Inject
+    NearCache near;
 
     public MembershipCache() {
     }
@@ -85,6 +94,11 @@ public class MembershipCache {
      * them (the stored text as is), else from {@code truth}, which is then cached.
      */
     public Uni<List<EnteredSegment>> read(String profileId, Supplier<Uni<Map<String, Instant>>> truth) {
+        List<EnteredSegment> held = nearHit(profileId);
+        if (held != null) {
+            return Uni.createFrom().item(held);
+        }
+        long ticket = near == null ? 0 : near.ticket(profileId);
         return guarded(store().get(key(profileId)))
                 .onFailure().recoverWithItem(e -> {
                     LOG.debugf(e, "redis read failed; reading memberships from PostgreSQL");
@@ -92,10 +106,19 @@ public class MembershipCache {
                 })
                 .chain(cached -> {
                     if (cached != null && cached.containsKey(MARKER)) {
-                        return Uni.createFrom().item(fromCache(cached));
+                        List<EnteredSegment> segments = fromCache(cached);
+                        if (near != null) {
+                            near.put(profileId, segments, ticket);
+                        }
+                        return Uni.createFrom().item(segments);
                     }
                     return truth.get().call(fresh -> write(profileId, fresh)).map(MembershipCache::fromTruth);
                 });
+    }
+
+    /** The profile's segments when this replica holds them in memory (no I/O), else null. */
+    public List<EnteredSegment> nearHit(String profileId) {
+        return near == null ? null : near.get(profileId);
     }
 
     private static final Comparator<EnteredSegment> BY_SEGMENT = Comparator.comparing(EnteredSegment::segmentId);
@@ -185,7 +208,17 @@ public class MembershipCache {
         if (profileIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return guarded(store().delete(profileIds.stream().map(MembershipCache::key).toArray(String[]::new)))
+        String[] keys = profileIds.stream().map(MembershipCache::key).toArray(String[]::new);
+        Uni<Void> delete = near == null ? store().delete(keys)
+                : store().deleteAndPublish(NearCache.CHANNEL, NearCache.message(profileIds), keys);
+        // Dropped here once Redis no longer has them (earlier, a racing read could copy the old entry
+        // again), or on failure; the other replicas drop them when they hear the message.
+        return guarded(delete)
+                .onTermination().invoke(() -> {
+                    if (near != null) {
+                        near.drop(profileIds);
+                    }
+                })
                 .onFailure().invoke(e -> {
                     LOG.debugf("redis invalidation failed for %s: %s", profileIds, e.getMessage());
                     if (status != null) {
@@ -217,6 +250,23 @@ public class MembershipCache {
         @Override
         public Uni<Void> delete(String... keys) {
             return redis.key().del(keys).replaceWithVoid();
+        }
+
+        /** One script, so no replica can miss the message for a deletion that happened. */
+        private static final String DELETE_AND_PUBLISH = """
+                for _, k in ipairs(KEYS) do redis.call('del', k) end
+                redis.call('publish', ARGV[1], ARGV[2])
+                return 0""";
+
+        @Override
+        public Uni<Void> deleteAndPublish(String channel, String message, String... keys) {
+            String[] args = new String[keys.length + 4];
+            args[0] = DELETE_AND_PUBLISH;
+            args[1] = Integer.toString(keys.length);
+            System.arraycopy(keys, 0, args, 2, keys.length);
+            args[keys.length + 2] = channel;
+            args[keys.length + 3] = message;
+            return redis.execute("EVAL", args).replaceWithVoid();
         }
 
         /** One round trip for all keys: a thousand separate commands would queue on the pool. */
