@@ -20,8 +20,10 @@ case "${1:-}" in
 esac
 shift
 
-log "building the benchmarks module..."
-./mvnw -q -B -pl benchmarks package
+# The whole build, not just this module: a fresh stack runs the services' packaged jars, and jars
+# older than the sources would measure old code.
+log "building the services and the benchmarks module (tests skipped)..."
+./mvnw -q -B -DskipTests package
 [[ -f $HERE/target/benchmark.classpath ]] || { log "build did not write benchmarks/target/benchmark.classpath"; exit 1; }
 
 started=0
