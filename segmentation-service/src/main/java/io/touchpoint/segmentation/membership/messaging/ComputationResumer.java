@@ -1,7 +1,6 @@
 package io.touchpoint.segmentation.membership.messaging;
 
 import java.util.LinkedHashSet;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,6 +14,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.segmentation.membership.domain.BulkPass;
 import io.touchpoint.segmentation.membership.store.ComputationStore;
+import io.touchpoint.segmentation.platform.time.PeriodicWork;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -40,23 +40,15 @@ public class ComputationResumer {
     @ConfigProperty(name = "touchpoint.segments.computation-resume-interval-ms", defaultValue = "10000")
     long intervalMs;
 
-    private final AtomicBoolean running = new AtomicBoolean();
-    private volatile long timer = -1;
+    private PeriodicWork work;
 
     void start(@Observes StartupEvent event) {
-        timer = vertx.setPeriodic(intervalMs, id -> {
-            if (running.compareAndSet(false, true)) {
-                resumeLapsed().subscribe().with(resumed -> running.set(false), e -> {
-                    LOG.warn("resuming lapsed bulk passes failed; the next tick retries", e);
-                    running.set(false);
-                });
-            }
-        });
+        work = PeriodicWork.every(vertx, intervalMs, this::resumeLapsed, LOG, "resuming lapsed bulk passes failed; the next tick retries");
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        if (work != null) {
+            work.cancel();
         }
     }
 

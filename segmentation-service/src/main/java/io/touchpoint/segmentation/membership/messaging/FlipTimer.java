@@ -1,7 +1,6 @@
 package io.touchpoint.segmentation.membership.messaging;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +15,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.segmentation.membership.domain.MembershipUpdater;
+import io.touchpoint.segmentation.platform.time.PeriodicWork;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -42,23 +42,15 @@ public class FlipTimer {
     @ConfigProperty(name = "touchpoint.segments.flip-poll-interval-ms", defaultValue = "1000")
     long intervalMs;
 
-    private final AtomicBoolean running = new AtomicBoolean();
-    private volatile long timer = -1;
+    private PeriodicWork work;
 
     void start(@Observes StartupEvent event) {
-        timer = vertx.setPeriodic(intervalMs, id -> {
-            if (running.compareAndSet(false, true)) {
-                flipDue().subscribe().with(n -> running.set(false), e -> {
-                    LOG.warn("flipping due memberships failed; the next tick retries", e);
-                    running.set(false);
-                });
-            }
-        });
+        work = PeriodicWork.every(vertx, intervalMs, this::flipDue, LOG, "flipping due memberships failed; the next tick retries");
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        if (work != null) {
+            work.cancel();
         }
     }
 
