@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -38,6 +39,7 @@ import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
 import io.touchpoint.segmentation.segment.domain.SegmentService;
 import io.touchpoint.segmentation.segment.store.SegmentStore;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 @Path("/v1/segments")
 @Produces(MediaType.APPLICATION_JSON)
@@ -161,12 +163,7 @@ public class SegmentResource {
     public Uni<ComputationPage> computations(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("20") int limit,
             @QueryParam("after") String after) {
         int size = checkLimit(limit);
-        return pool.withConnection(sql -> segments.find(sql, id, false).chain(found -> {
-            if (found.isEmpty()) {
-                throw new NotFoundException("No segment " + id + " exists.");
-            }
-            return computations.forSegment(sql, id, size, after);
-        })).map(page -> new ComputationPage(page.stream().map(ComputationView::of).toList(),
+        return ofExistingSegment(id, sql -> computations.forSegment(sql, id, size, after)).map(page -> new ComputationPage(page.stream().map(ComputationView::of).toList(),
                 page.size() == size ? page.get(page.size() - 1).id() : null));
     }
 
@@ -178,6 +175,16 @@ public class SegmentResource {
         return pool.withConnection(sql -> computations.find(sql, computationId)).map(found -> found
                 .filter(c -> c.segmentIds().contains(id)).map(ComputationView::of)
                 .orElseThrow(() -> new NotFoundException("Segment " + id + " has no computation " + computationId + ".")));
+    }
+
+    /** What {@code read} finds on one connection, once segment {@code id} is known to exist; else a 404. */
+    private <T> Uni<T> ofExistingSegment(String id, Function<SqlClient, Uni<T>> read) {
+        return pool.withConnection(sql -> segments.find(sql, id, false).chain(found -> {
+            if (found.isEmpty()) {
+                throw new NotFoundException("No segment " + id + " exists.");
+            }
+            return read.apply(sql);
+        }));
     }
 
     /** A saved segment with the pass its save started, as it stands now. */
@@ -201,12 +208,7 @@ public class SegmentResource {
     public Uni<MemberPage> members(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("100") int limit,
             @QueryParam("after") String after) {
         int size = checkLimit(limit);
-        return pool.withConnection(sql -> segments.find(sql, id, false).chain(found -> {
-            if (found.isEmpty()) {
-                throw new NotFoundException("No segment " + id + " exists.");
-            }
-            return memberships.members(sql, id, size, after);
-        })).map(page -> new MemberPage(page.stream().map(m -> new MemberView(m.profileId(), m.enteredAt())).toList(),
+        return ofExistingSegment(id, sql -> memberships.members(sql, id, size, after)).map(page -> new MemberPage(page.stream().map(m -> new MemberView(m.profileId(), m.enteredAt())).toList(),
                 page.size() == size ? page.get(page.size() - 1).profileId() : null));
     }
 
