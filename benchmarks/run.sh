@@ -3,7 +3,9 @@
 # ./touchpoint up --detach under benchmarks/target/touchpoint-home unless one is already running,
 # runs the benchmark's main class against it, and stops the stack it started.
 #   benchmarks/run.sh ingestion|segmentation [--name=value ...]    options: see the class and its README
-# Environment: TOUCHPOINT_HOME (use the stack running there instead of starting one).
+# Environment: TOUCHPOINT_HOME (use the stack running there instead of starting one), BENCHMARK_JAVA_OPTS
+# (the benchmark JVM's options, default -Xmx1g); the launcher's own (TOUCHPOINT_JAVA_OPTS,
+# TOUCHPOINT_PROCESSING_NICE, ...) apply to the stack it starts.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -50,5 +52,6 @@ stop() {
 trap stop EXIT
 
 cd "$HERE"
-"$JAVA" -Xmx1g -cp "$HERE/target/classes:$(cat "$HERE/target/benchmark.classpath")" \
+# shellcheck disable=SC2086
+"$JAVA" ${BENCHMARK_JAVA_OPTS:--Xmx1g} -cp "$HERE/target/classes:$(cat "$HERE/target/benchmark.classpath")" \
   "$main" --state="$state" "$@"

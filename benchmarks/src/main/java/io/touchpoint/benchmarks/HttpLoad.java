@@ -30,7 +30,36 @@ import org.HdrHistogram.Histogram;
 final class HttpLoad {
 
     record Result(String name, int concurrency, int requests, int ok, long eventsAccepted, long elapsedNanos,
-            Histogram latencyMicros, Map<String, Integer> failures, String firstFailure, boolean timedOut) {
+            Histogram latencyMicros, Map<String, Integer> failures, String firstFailure, boolean timedOut,
+            long[] lateness) {
+
+        /**
+         * Open loop only: per 500 ms of intended start, the worst latency (ms) and how many requests took
+         * over 50 ms, for the windows that had any; shows whether a tail is a few stalls or spread out.
+         */
+        String slowWindows(int most) {
+            if (lateness == null) {
+                return "";
+            }
+            Map<Long, long[]> windows = new TreeMap<>();
+            for (int i = 0; i + 1 < lateness.length; i += 2) {
+                if (lateness[i + 1] < 0) {
+                    continue;
+                }
+                long[] w = windows.computeIfAbsent(lateness[i] / 500_000_000L, k -> new long[2]);
+                w[0] = Math.max(w[0], lateness[i + 1]);
+                if (lateness[i + 1] > 50_000) {
+                    w[1]++;
+                }
+            }
+            StringBuilder out = new StringBuilder();
+            windows.entrySet().stream().filter(e -> e.getValue()[1] > 0)
+                    .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(most)
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> out.append(String.format(java.util.Locale.ROOT, "%s%.1f s: max %.0f ms, %d over 50 ms",
+                            out.length() == 0 ? "" : "; ", e.getKey() * 0.5, e.getValue()[0] / 1000.0, e.getValue()[1])));
+            return out.length() == 0 ? "none over 50 ms" : out.toString();
+        }
 
         double requestsPerSecond() {
             return ok / seconds();
@@ -138,7 +167,7 @@ final class HttpLoad {
         boolean timedOut = sent < requests.size() || clients.stream().anyMatch(Thread::isAlive);
         long elapsed = Math.max(1, lastAnswer.get() - startedAt[0]);
         return new Result(name, concurrency, sent, ok.get(), (long) ok.get() * eventsPerBody, elapsed, all,
-                new TreeMap<>(failures), firstFailure.get(), timedOut);
+                new TreeMap<>(failures), firstFailure.get(), timedOut, null);
     }
 
     /**
@@ -161,6 +190,9 @@ final class HttpLoad {
         AtomicInteger next = new AtomicInteger();
         AtomicLong lastAnswer = new AtomicLong();
         double intervalNanos = 1e9 / requestsPerSecond;
+        // Pairs (intended start offset in ns, latency in µs; -1 for a failure or a request not sent).
+        long[] lateness = new long[2 * requests.size()];
+        java.util.Arrays.fill(lateness, -1);
         CountDownLatch start = new CountDownLatch(1);
         long[] startedAt = new long[1];
         List<Thread> clients = new ArrayList<>();
@@ -187,8 +219,10 @@ final class HttpLoad {
                         String failure = exchange(connection, requests.get(index));
                         long answered = System.nanoTime();
                         lastAnswer.accumulateAndGet(answered, Math::max);
+                        lateness[2 * index] = intended - startedAt[0];
                         if (failure == null) {
                             histogram.recordValue(Math.max(1, (answered - intended) / 1000));
+                            lateness[2 * index + 1] = Math.max(1, (answered - intended) / 1000);
                             ok.incrementAndGet();
                         } else {
                             record(failures, firstFailure, failure, connection);
@@ -212,7 +246,8 @@ final class HttpLoad {
         int sent = attempted.get();
         long elapsed = Math.max(1, lastAnswer.get() - startedAt[0]);
         return new Result(name, connections, sent, ok.get(), (long) ok.get() * eventsPerBody, elapsed, all,
-                new TreeMap<>(failures), firstFailure.get(), sent < requests.size() || clients.stream().anyMatch(Thread::isAlive));
+                new TreeMap<>(failures), firstFailure.get(), sent < requests.size() || clients.stream().anyMatch(Thread::isAlive),
+                lateness);
     }
 
     /** @return null when the gateway answered 2xx, else what went wrong */

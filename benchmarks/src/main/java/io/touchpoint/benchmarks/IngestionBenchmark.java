@@ -75,9 +75,9 @@ public final class IngestionBenchmark {
         Duration targetDuration = settings.seconds("target-seconds", 20);
         // Client connections of the open-loop phases: enough that a slow answer delays no other request.
         int openLoopConnections = settings.integer("open-loop-connections", 32);
-        // If above 0, the target phase runs a second time with every consumer service (and its PostgreSQL
-        // backends) at this nice value: separate pods emulated on one machine. A separate figure, not the target's.
-        int targetNice = settings.integer("target-consumer-nice", 0);
+        // The target phase runs a second time with every consumer service (and its PostgreSQL backends) at the
+        // gateway's priority, whatever the launcher gave them: a separate figure, not the target's.
+        boolean equalPriorityPhase = Boolean.parseBoolean(settings.string("equal-priority-phase", "true"));
         long rawRecords = settings.integer("raw-records", 500_000);
         String rawTopic = settings.string("raw-topic", "bench.raw");
         int rawPartitions = settings.integer("raw-partitions", 6);
@@ -234,38 +234,42 @@ public final class IngestionBenchmark {
                     sustained.percentileMillis(50), sustained.percentileMillis(99), sustained.failures());
             settle(kafka, settleLimit, "after the sustained load");
 
-            // The target phase: exactly targetFraction of the raw producer's records/s, open loop, every consumer
-            // running at normal priority, for a bounded time. It leaves a backlog the consumers work off in the
-            // following phases, so it comes after every phase that waits for an idle stack.
+            // The target phase: exactly targetFraction of the raw producer's records/s, open loop, on the stack as
+            // ./touchpoint up runs it (the processing tier at the launcher's lower CPU priority), for a bounded time.
+            // It leaves a backlog the consumers work off in the following phases, so it comes after every phase that
+            // waits for an idle stack.
             List<Long> consumers = roots.entrySet().stream()
                     .filter(e -> !e.getKey().equals("channel-gateway") && !e.getKey().equals("devstack"))
                     .map(Map.Entry::getValue).toList();
             double targetRequestsPerSecond = targetFraction * raw.recordsPerSecond() / targetBatchSize;
             Phase target = null;
-            Phase targetNiced = null;
+            Phase targetEqual = null;
+            String launchedPriority = priorities(roots, state);
             if (raw.completed() && targetDuration.toSeconds() > 0) {
+                log("target load on the stack as launched: %s", launchedPriority);
                 target = targetPhase("target", load, events, cpu, gateway, batchUri, targetRequestsPerSecond, targetBatchSize,
                         targetDuration, openLoopConnections);
-                if (targetNice > 0) {
-                    // Not waiting for the backlog the first target phase left (minutes of profile-service work): the
-                    // consumers work it off at low priority meanwhile, which is the point of this figure.
-                    List<Long> niced = consumerTasks(consumers, state);
-                    log("target load again with %d threads of the consumer services and their PostgreSQL backends at nice %d",
-                            niced.size(), targetNice);
+                if (equalPriorityPhase) {
+                    // Not waiting for the backlog the target phase left (minutes of profile-service work): with every
+                    // process at the same priority the consumers compete for the cores with it, which is this figure's point.
+                    List<Long> tasks = consumerTasks(consumers, state);
+                    Map<Long, Integer> launched = niceOf(tasks);
+                    log("target load again with %d threads of the consumer services and their PostgreSQL backends at nice 0, "
+                            + "as the gateway", tasks.size());
                     Thread restore = new Thread(() -> {
                         try {
-                            renice(0, consumerTasks(consumers, state));
+                            restoreNice(launched);
                         } catch (Exception e) {
                             // best effort
                         }
                     });
                     Runtime.getRuntime().addShutdownHook(restore);
-                    renice(targetNice, niced);
+                    renice(0, tasks);
                     try {
-                        targetNiced = targetPhase("target-niced", load, events, cpu, gateway, batchUri, targetRequestsPerSecond,
-                                targetBatchSize, targetDuration, openLoopConnections);
+                        targetEqual = targetPhase("target-equal-priority", load, events, cpu, gateway, batchUri,
+                                targetRequestsPerSecond, targetBatchSize, targetDuration, openLoopConnections);
                     } finally {
-                        renice(0, consumerTasks(consumers, state));
+                        restoreNice(launched);
                         Runtime.getRuntime().removeShutdownHook(restore);
                     }
                 }
@@ -325,17 +329,17 @@ public final class IngestionBenchmark {
                     concurrency, batchSize, batch.eventsPerSecond(), 100 * batch.eventsPerSecond() / raw.recordsPerSecond(),
                     raw.recordsPerSecond(), raw.mbPerSecond(), raw.records(), rawRecordSize);
             line("| `/v1/batch` requests/s | %,.1f | |", batch.requestsPerSecond());
-            for (Phase phase : java.util.Arrays.asList(target, targetNiced)) {
+            for (Phase phase : java.util.Arrays.asList(target, targetEqual)) {
                 if (phase == null) {
                     continue;
                 }
                 HttpLoad.Result r = phase.result();
                 line("| **target phase%s**: `/v1/batch` open loop at %.0f%% of raw = %,.0f events/s intended (%d events per batch, %.1f requests/s, %d s, %d connections), %s: events/s accepted; p50 / p90 / p99 / p99.9 / max accept from intended start (ms) | **%,.0f** (%.1f%% of raw; %d of %d requests sent, %d ok); %s | |",
-                        phase == targetNiced ? ", consumers at nice " + targetNice : "", 100 * targetFraction,
+                        phase == targetEqual ? ", every process at the same priority" : "", 100 * targetFraction,
                         phase.intendedEventsPerSecond(), phase.batchSize(), phase.requestsPerSecond(), targetDuration.toSeconds(),
-                        openLoopConnections, phase == targetNiced
-                                ? "consumer services and their PostgreSQL backends at lower OS priority (separate pods emulated; NOT the target's condition)"
-                                : "every consumer running at normal priority",
+                        openLoopConnections, phase == targetEqual
+                                ? "consumer services and their PostgreSQL backends reniced to 0, the gateway's priority, with the target phase's backlog (a separate figure, NOT the stack as launched)"
+                                : "the whole stack running as `./touchpoint up` starts it (" + launchedPriority + ")",
                         r.eventsPerSecond(), 100 * r.eventsPerSecond() / raw.recordsPerSecond(), r.requests(),
                         phase.requestsDue(), r.ok(), latencies(r));
             }
@@ -374,12 +378,12 @@ public final class IngestionBenchmark {
                         100 * r.eventsPerSecond() / raw.recordsPerSecond(),
                         allAccepted ? "every request accepted" : (r.ok() + " of " + target.requestsDue() + " requests accepted"),
                         r.percentileMillis(99));
-                if (targetNiced != null) {
-                    HttpLoad.Result n = targetNiced.result();
-                    line("Separate figure, not the target's condition (consumers at nice %d, as if in pods of their own): %,.0f "
-                            + "events/s accepted (%.1f%% of raw), %d of %d requests accepted, p99 %.1f ms.", targetNice,
+                if (targetEqual != null) {
+                    HttpLoad.Result n = targetEqual.result();
+                    line("Separate figure (every consumer reniced to the gateway's priority, with the target phase's backlog): "
+                            + "%,.0f events/s accepted (%.1f%% of raw), %d of %d requests accepted, p99 %.1f ms.",
                             n.eventsPerSecond(), 100 * n.eventsPerSecond() / raw.recordsPerSecond(), n.ok(),
-                            targetNiced.requestsDue(), n.percentileMillis(99));
+                            targetEqual.requestsDue(), n.percentileMillis(99));
                 }
             } else {
                 line("Target: not judged (the raw producer did not finish or the target phase was switched off).");
@@ -415,8 +419,8 @@ public final class IngestionBenchmark {
             phaseCpu.put("steady load", steadyCpu);
             phaseCpu.put("sustained load", sustainedCpu);
             phaseCpu.put("target load", target == null ? Map.of() : target.cores());
-            if (targetNiced != null) {
-                phaseCpu.put("target load, consumers niced", targetNiced.cores());
+            if (targetEqual != null) {
+                phaseCpu.put("target load, equal priority", targetEqual.cores());
             }
             phaseCpu.put("isolated batch load (consumers paused)", isolatedCpu);
             cpuTable(phaseCpu);
@@ -435,10 +439,10 @@ public final class IngestionBenchmark {
                 perEvent.append(String.format(Locale.ROOT, "; gateway JVM %.0f in the target phase",
                         1e6 * target.gatewayCpuSeconds() / Math.max(1, target.result().eventsAccepted())));
             }
-            if (targetNiced != null) {
-                perEvent.append(String.format(Locale.ROOT, ", %.0f in the niced target phase (client %.1f)",
-                        1e6 * targetNiced.gatewayCpuSeconds() / Math.max(1, targetNiced.result().eventsAccepted()),
-                        clientMicrosPerEvent(targetNiced.cores(), targetNiced.result())));
+            if (targetEqual != null) {
+                perEvent.append(String.format(Locale.ROOT, ", %.0f in the equal-priority target phase (client %.1f)",
+                        1e6 * targetEqual.gatewayCpuSeconds() / Math.max(1, targetEqual.result().eventsAccepted()),
+                        clientMicrosPerEvent(targetEqual.cores(), targetEqual.result())));
             }
             line("%s.", perEvent);
             if (isolated != null) {
@@ -495,6 +499,7 @@ public final class IngestionBenchmark {
         log("%s load: %.0f events/s of %.0f intended, p50 %.1f ms, p99 %.1f ms, %d of %d requests sent, failures %s", name,
                 result.eventsPerSecond(), requestsPerSecond * batchSize, result.percentileMillis(50),
                 result.percentileMillis(99), result.requests(), count, result.failures());
+        log("%s load: slowest 500 ms windows by intended start: %s", name, result.slowWindows(8));
         return new Phase(result, count, requestsPerSecond, batchSize, cores,
                 after.delta(before, "process_cpu_time_ns_total") / 1e9);
     }
@@ -585,6 +590,39 @@ public final class IngestionBenchmark {
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /** Each task's nice value now (field 19 of its stat; the command name before it is in parentheses). */
+    private static Map<Long, Integer> niceOf(List<Long> tasks) {
+        Map<Long, Integer> nice = new LinkedHashMap<>();
+        for (long task : tasks) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(task), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                nice.put(task, Integer.parseInt(fields[16]));
+            } catch (IOException | RuntimeException e) {
+                // ended meanwhile
+            }
+        }
+        return nice;
+    }
+
+    private static void restoreNice(Map<Long, Integer> nice) throws IOException, InterruptedException {
+        Map<Integer, List<Long>> byValue = new java.util.TreeMap<>();
+        nice.forEach((task, value) -> byValue.computeIfAbsent(value, v -> new java.util.ArrayList<>()).add(task));
+        for (var entry : byValue.entrySet()) {
+            renice(entry.getKey(), entry.getValue());
+        }
+    }
+
+    /** The nice values the stack's processes run at, as the report states them: "channel-gateway 0, profile-service 10, ...". */
+    private static String priorities(Map<String, Long> roots, Path state) throws IOException {
+        StringBuilder out = new StringBuilder("nice values: ");
+        roots.forEach((name, pid) -> out.append(name).append(' ')
+                .append(niceOf(List.of(pid)).getOrDefault(pid, 0)).append(", "));
+        List<Long> backends = consumerTasks(List.of(), state);
+        out.append("PostgreSQL backends ").append(niceOf(backends).values().stream().distinct().sorted().toList());
+        return out.toString();
     }
 
     /** Sets the nice value of each thread (Linux applies it per thread, so a JVM's pid alone would miss its workers). */
