@@ -73,6 +73,9 @@ public final class IngestionBenchmark {
         double targetFraction = Double.parseDouble(settings.string("target-fraction", "0.4"));
         int targetBatchSize = settings.integer("target-batch-size", 100);
         Duration targetDuration = settings.seconds("target-seconds", 20);
+        // Before the target phase, the same open-loop load for this long, not measured: the gateway's JIT
+        // compiles for this rate (C2 took 0.4 cores of a target phase that followed only the shorter phases).
+        Duration targetWarmup = settings.seconds("target-warmup-seconds", 20);
         // Client connections of the open-loop phases: enough that a slow answer delays no other request.
         int openLoopConnections = settings.integer("open-loop-connections", 32);
         // The target phase runs a second time with every consumer service (and its PostgreSQL backends) at the
@@ -247,6 +250,10 @@ public final class IngestionBenchmark {
             String launchedPriority = priorities(roots, state);
             if (raw.completed() && targetDuration.toSeconds() > 0) {
                 log("target load on the stack as launched: %s", launchedPriority);
+                if (targetWarmup.toSeconds() > 0) {
+                    targetPhase("target-warmup", load, events, cpu, gateway, batchUri, targetRequestsPerSecond, targetBatchSize,
+                            targetWarmup, openLoopConnections);
+                }
                 target = targetPhase("target", load, events, cpu, gateway, batchUri, targetRequestsPerSecond, targetBatchSize,
                         targetDuration, openLoopConnections);
                 if (equalPriorityPhase) {
