@@ -104,27 +104,19 @@ public class InteractionSerializer extends ObjectMapperSerializer<Interaction> {
         }
     }
 
-    private static boolean stringKeys(Map<?, ?> map) {
-        for (Object key : map.keySet()) {
-            if (!(key instanceof String)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** As the mapper writes untyped values: map entries and list elements in iteration order, null entries of maps left out. */
     private static void value(JsonGenerator json, Object value) throws IOException {
         if (value == null) {
             json.writeNull();
         } else if (value instanceof String s) {
             json.writeString(s);
-        } else if (value instanceof Map<?, ?> map && stringKeys(map)) {
+        } else if (value instanceof Map<?, ?> map) {
             json.writeStartObject();
             for (Map.Entry<?, ?> entry : map.entrySet()) {
                 // The contract's NON_NULL inclusion reaches into maps (at every depth), not into lists.
                 if (entry.getValue() != null) {
-                    json.writeFieldName((String) entry.getKey());
+                    // The parser's keys are strings; others as the mapper's default key serializer writes them.
+                    json.writeFieldName(entry.getKey() instanceof String key ? key : String.valueOf(entry.getKey()));
                     value(json, entry.getValue());
                 }
             }

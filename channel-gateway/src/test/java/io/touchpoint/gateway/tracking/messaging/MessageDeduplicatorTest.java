@@ -34,6 +34,7 @@ class MessageDeduplicatorTest {
         MessageDeduplicator deduplicator = new MessageDeduplicator();
         deduplicator.redis = dataSource;
         deduplicator.window = Duration.ofHours(24);
+        deduplicator.clock = java.time.Clock.systemUTC();
         deduplicator.timeout = Duration.ofMillis(200);
         return deduplicator;
     }

@@ -1,9 +1,11 @@
 package io.touchpoint.gateway.tracking.messaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -11,29 +13,46 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.touchpoint.gateway.support.AdjustableClock;
 
-/** Marking a call's messages as published, against the real Redis of the devstack. */
+/** Marking a call's messages as published, against the real Redis of the devstack, on the service clock. */
 @QuarkusTest
 class MessageMarkingTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** A bucket boundary of the 24-hour window: buckets are counted from the epoch. */
+    private static final Instant MIDNIGHT = Instant.parse("2031-05-04T00:00:00Z");
 
     @Inject
     MessageDeduplicator deduplicator;
-
     @Inject
     ReactiveRedisDataSource redis;
+    @Inject
+    AdjustableClock clock;
+    @ConfigProperty(name = "touchpoint.gateway.dedupe.window")
+    Duration window;
 
-    private long pttl(String sourceId, String messageId) {
-        return redis.key().pttl("touchpoint:gateway:published:" + sourceId + ":" + messageId).await().atMost(WAIT);
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    private Set<String> seen(String source, List<String> ids) {
+        return deduplicator.alreadyPublished(source, ids).await().atMost(WAIT);
+    }
+
+    private String bucketKey(String source, Instant at) {
+        return MessageDeduplicator.key(source, Math.floorDiv(at.toEpochMilli(), window.toMillis()));
     }
 
     @Test
-    void markedMessagesAreSeenForTheWindowAndOnlyFromTheirSource() {
+    void markedMessagesAreSeenOnlyFromTheirSource() {
         String source = "mark-" + UUID.randomUUID();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -43,22 +62,49 @@ class MessageMarkingTest {
 
         List<String> asked = new ArrayList<>(ids);
         asked.add("m-unmarked");
-        assertEquals(Set.copyOf(ids), deduplicator.alreadyPublished(source, asked).await().atMost(WAIT));
-        assertEquals(Set.of(), deduplicator.alreadyPublished("other-" + source, ids).await().atMost(WAIT));
-        long ttl = pttl(source, "m-99");
-        assertTrue(ttl > Duration.ofHours(24).minusMinutes(1).toMillis() && ttl <= Duration.ofHours(24).toMillis(),
-                "the dedupe window is the key's time to live, got " + ttl + " ms");
+        assertEquals(Set.copyOf(ids), seen(source, asked));
+        assertEquals(Set.of(), seen("other-" + source, ids));
     }
 
     @Test
-    void markingAgainDoesNotExtendTheFirstPublicationsWindow() {
-        String source = "remark-" + UUID.randomUUID();
-        deduplicator.markPublished(source, List.of("m-1")).await().atMost(WAIT);
-        redis.key().pexpire("touchpoint:gateway:published:" + source + ":m-1", 60_000).await().atMost(WAIT);
+    void aMessageIsRememberedForAtLeastTheWindowAndAtMostTwice() {
+        assertEquals(Duration.ofHours(24), window);
+        String source = "window-" + UUID.randomUUID();
+        // Published late in a bucket: still seen a whole window later, in the next bucket.
+        clock.fixAt(MIDNIGHT.minusSeconds(1));
+        deduplicator.markPublished(source, List.of("late")).await().atMost(WAIT);
+        clock.fixAt(MIDNIGHT.minusSeconds(1).plus(window));
+        assertEquals(Set.of("late"), seen(source, List.of("late")));
+        clock.fixAt(MIDNIGHT.plus(window));
+        assertEquals(Set.of(), seen(source, List.of("late")), "forgotten once the next bucket ended");
 
-        deduplicator.markPublished(source, List.of("m-1", "m-2")).await().atMost(WAIT);
+        // Published early in a bucket: seen until the end of the next one, just under two windows later.
+        clock.fixAt(MIDNIGHT);
+        deduplicator.markPublished(source, List.of("early")).await().atMost(WAIT);
+        clock.fixAt(MIDNIGHT.plus(window.multipliedBy(2)).minusMillis(1));
+        assertEquals(Set.of("early"), seen(source, List.of("early")));
+        clock.fixAt(MIDNIGHT.plus(window.multipliedBy(2)));
+        assertEquals(Set.of(), seen(source, List.of("early")));
+    }
 
-        assertTrue(pttl(source, "m-1") <= 60_000, "a duplicate must not restart the window");
-        assertTrue(pttl(source, "m-2") > 60_000, "a new message in the same call gets the full window");
+    @Test
+    void bucketsExpireAfterTheirLastUseAndAreUnlinkedOnceTwoNewerOnesAreInUse() {
+        String source = "expiry-" + UUID.randomUUID();
+        Instant noon = MIDNIGHT.plus(Duration.ofHours(12));
+        clock.fixAt(noon);
+        deduplicator.markPublished(source, List.of("a")).await().atMost(WAIT);
+        long ttl = redis.key().pttl(bucketKey(source, noon)).await().atMost(WAIT);
+        // The end of the next bucket and a whole window more: 12 h + 24 h + 24 h from noon.
+        long expected = Duration.ofHours(60).toMillis();
+        assertTrue(ttl > expected - 60_000 && ttl <= expected, "expires after its last use as a backstop, got " + ttl + " ms");
+
+        clock.fixAt(noon.plus(window));
+        deduplicator.markPublished(source, List.of("b")).await().atMost(WAIT);
+        assertTrue(redis.key().exists(bucketKey(source, noon)).await().atMost(WAIT), "the previous bucket is still looked in");
+        clock.fixAt(noon.plus(window.multipliedBy(2)));
+        deduplicator.markPublished(source, List.of("c")).await().atMost(WAIT);
+        assertFalse(redis.key().exists(bucketKey(source, noon)).await().atMost(WAIT),
+                "two buckets on, nobody looks in it: unlinked");
+        assertEquals(Set.of("b", "c"), seen(source, List.of("a", "b", "c")));
     }
 }
