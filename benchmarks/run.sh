@@ -4,7 +4,7 @@
 # runs the benchmark's main class against it, and stops the stack it started.
 #   benchmarks/run.sh ingestion|segmentation [--name=value ...]    options: see the class and its README
 # Environment: TOUCHPOINT_HOME (use the stack running there instead of starting one), BENCHMARK_JAVA_OPTS
-# (the benchmark JVM's options, default -Xmx1g); the launcher's own (TOUCHPOINT_JAVA_OPTS,
+# (the benchmark JVM's options, default -Xmx3g: the open-loop phases hold their requests prepared); the launcher's own (TOUCHPOINT_JAVA_OPTS,
 # TOUCHPOINT_PROCESSING_NICE, ...) apply to the stack it starts.
 set -euo pipefail
 
@@ -53,5 +53,5 @@ trap stop EXIT
 
 cd "$HERE"
 # shellcheck disable=SC2086
-"$JAVA" ${BENCHMARK_JAVA_OPTS:--Xmx1g} -cp "$HERE/target/classes:$(cat "$HERE/target/benchmark.classpath")" \
+"$JAVA" ${BENCHMARK_JAVA_OPTS:--Xmx3g} -cp "$HERE/target/classes:$(cat "$HERE/target/benchmark.classpath")" \
   "$main" --state="$state" "$@"
