@@ -13,9 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
@@ -29,7 +29,8 @@ import io.vertx.mutiny.redis.client.Response;
  * <p>Check, publish, then mark: marking before publishing would lose an interaction whose publish
  * fails. Two identical calls racing can therefore both publish; that is acceptable because
  * consumers are idempotent on (sourceId, messageId) anyway. This is an optimization, not the
- * guarantee, so a Redis outage never fails ingestion: it degrades to publishing every call.
+ * guarantee, so a Redis outage never fails ingestion: it degrades to publishing every call, and
+ * {@link DedupeRedis} keeps a Redis that hangs from holding up every call.
  *
  * <p>Marks are kept per source in one Redis hash per window-long bucket of the service clock
  * (field: the messageId), and a call looks in the current and the previous bucket: a message is
@@ -49,17 +50,13 @@ public class MessageDeduplicator {
     private static final String MARK = "1";
 
     @Inject
-    ReactiveRedisDataSource redis;
+    DedupeRedis redis;
 
     @Inject
     Clock clock;
 
     @ConfigProperty(name = "touchpoint.gateway.dedupe.window", defaultValue = "PT24H")
     Duration window;
-
-    /** Ingestion must not wait long for an optimization. */
-    @ConfigProperty(name = "touchpoint.gateway.dedupe.timeout", defaultValue = "PT1S")
-    Duration timeout;
 
     /** The newest bucket this instance marked into, per source: a newer one unlinks the bucket two before it. */
     private final Map<String, Long> newestMarked = new ConcurrentHashMap<>();
@@ -76,8 +73,7 @@ public class MessageDeduplicator {
             current.arg(id);
             previous.arg(id);
         }
-        return redis.getRedis().batch(List.of(current, previous))
-                .ifNoItem().after(timeout).fail()
+        return redis.batch(List.of(current, previous))
                 .map(responses -> {
                     Set<String> seen = new HashSet<>();
                     for (Response response : responses) {
@@ -90,8 +86,7 @@ public class MessageDeduplicator {
                     return seen;
                 })
                 .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("cannot check for duplicate messages in Redis, publishing all %d: %s", messageIds.size(),
-                            e.toString());
+                    log(e, "cannot check for duplicate messages in Redis, publishing all %d: %s", messageIds.size());
                     return Set.<String>of();
                 });
     }
@@ -118,12 +113,20 @@ public class MessageDeduplicator {
         if (before == null || before < bucket) {
             requests.add(Request.cmd(Command.UNLINK).arg(key(sourceId, bucket - 2)));
         }
-        return redis.getRedis().batch(requests)
-                .ifNoItem().after(timeout).fail()
-                .onFailure().invoke(e -> LOG.warnf("cannot remember %d published messages in Redis; their retries "
-                        + "will be published again: %s", messageIds.size(), e.toString()))
+        return redis.batch(requests)
+                .onFailure().invoke(e -> log(e, "cannot remember %d published messages in Redis; their retries "
+                        + "will be published again: %s", messageIds.size()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
+    }
+
+    /** While the circuit is open every call fails the same way; the failures that opened it were logged already. */
+    private static void log(Throwable failure, String format, int count) {
+        if (failure instanceof CircuitBreakerOpenException) {
+            LOG.debugf(format, count, failure.toString());
+        } else {
+            LOG.warnf(format, count, failure.toString());
+        }
     }
 
     private long bucket() {
