@@ -66,7 +66,7 @@ public class MessageDeduplicator {
         if (messageIds.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
-        long bucket = bucket();
+        long bucket = bucketOf(clock.millis());
         Request current = Request.cmd(Command.HMGET).arg(key(sourceId, bucket));
         Request previous = Request.cmd(Command.HMGET).arg(key(sourceId, bucket - 1));
         for (String id : messageIds) {
@@ -97,7 +97,7 @@ public class MessageDeduplicator {
             return Uni.createFrom().voidItem();
         }
         long nowMillis = clock.millis();
-        long bucket = Math.floorDiv(nowMillis, window.toMillis());
+        long bucket = bucketOf(nowMillis);
         String key = key(sourceId, bucket);
         Request mark = Request.cmd(Command.HSET).arg(key);
         for (String id : messageIds) {
@@ -129,8 +129,8 @@ public class MessageDeduplicator {
         }
     }
 
-    private long bucket() {
-        return Math.floorDiv(clock.millis(), window.toMillis());
+    private long bucketOf(long epochMillis) {
+        return Math.floorDiv(epochMillis, window.toMillis());
     }
 
     static String key(String sourceId, long bucket) {
