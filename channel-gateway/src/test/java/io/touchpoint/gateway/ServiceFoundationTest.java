@@ -14,4 +14,9 @@ import io.touchpoint.devstack.testing.TouchpointTestResource;
 @QuarkusTestResource(value = TouchpointTestResource.class, initArgs = {
         @ResourceArg(name = "database", value = "gateway"), @ResourceArg(name = "mailer", value = "true") })
 class ServiceFoundationTest extends ServiceFoundationContract {
+
+    @Override
+    protected boolean usesRedis() {
+        return true;
+    }
 }

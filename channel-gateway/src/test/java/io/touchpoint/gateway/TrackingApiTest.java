@@ -41,7 +41,7 @@ import io.touchpoint.contracts.CloudEventHeaders;
 import io.touchpoint.contracts.EventTypes;
 import io.touchpoint.contracts.events.Interaction;
 import io.touchpoint.devstack.testing.TestTokens;
-import io.touchpoint.gateway.support.AdjustableClock;
+import io.touchpoint.platform.time.AdjustableClock;
 import io.touchpoint.gateway.support.Gateway;
 import io.touchpoint.gateway.support.InteractionLog;
 import io.touchpoint.gateway.support.InteractionLog.Published;
@@ -246,7 +246,7 @@ class TrackingApiTest {
 
     @Test
     void clientClockSkewIsCorrectedFromSentAt() {
-        clock.fixAt(NOW);
+        clock.freezeAt(NOW);
         // The device's clock is more than ten years behind; only the 5 s between reading and sending count.
         String both = id("skew-original");
         post("/v1/track", map("messageId", both, "userId", "u-skew", "event", "Tapped",
@@ -283,7 +283,7 @@ class TrackingApiTest {
 
     @Test
     void aBatchSentAtAppliesToEveryMessageOfTheBatch() {
-        clock.fixAt(NOW);
+        clock.freezeAt(NOW);
         String a = id("batch-skew-a");
         String b = id("batch-skew-b");
         post("/v1/batch", map("sentAt", "2020-06-01T08:01:00Z", "batch", List.of(

@@ -44,7 +44,7 @@ import io.touchpoint.contracts.events.SegmentMembershipChanged;
 import io.touchpoint.devstack.testing.TestEvents;
 import io.touchpoint.devstack.testing.TestTokens;
 import io.touchpoint.segmentation.membership.messaging.FlipTimer;
-import io.touchpoint.segmentation.platform.time.TestClock;
+import io.touchpoint.platform.time.AdjustableClock;
 import io.touchpoint.segmentation.preset.domain.Presets;
 import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
 
@@ -64,6 +64,8 @@ class SegmentationOnTheStackTest {
     String bootstrap;
     @Inject
     FlipTimer timer;
+    @Inject
+    AdjustableClock clock;
     @ConfigProperty(name = "touchpoint.devstack.jwt.private-key")
     String privateKey;
     @ConfigProperty(name = "touchpoint.devstack.jwt.issuer")
@@ -448,10 +450,10 @@ class SegmentationOnTheStackTest {
         awaitTransitions(profile, segment, true);
         try {
             // Nothing but the clock moves: the flip timer alone takes the profile out.
-            TestClock.advance(Duration.ofDays(2));
+            clock.advance(Duration.ofDays(2));
             awaitTransitions(profile, segment, true, false);
         } finally {
-            TestClock.reset();
+            clock.reset();
         }
     }
 
@@ -465,14 +467,14 @@ class SegmentationOnTheStackTest {
         awaitTransitions(profile, segment, true);
         await().atMost(WAIT).until(() -> boundary.equals(dueAt(profile, segment)));
         try {
-            TestClock.freezeAt(boundary.minusMillis(1));
+            clock.freezeAt(boundary.minusMillis(1));
             timer.flipDue().await().atMost(WAIT);
             given().header("Authorization", admin()).get("/v1/segments/{id}/explain/{p}", segment, profile)
                     .then().statusCode(200).body("matches", equalTo(true)).body("member", equalTo(true))
                     .body("nextChangeAt", equalTo(boundary.toString()));
             assertEquals(List.of(true), transitions(profile, segment));
 
-            TestClock.freezeAt(boundary);
+            clock.freezeAt(boundary);
             awaitTransitions(profile, segment, true, false);
             var exit = received.stream().filter(e -> e.profileId().equals(profile) && !e.entered()).findFirst().orElseThrow();
             assertEquals(boundary, exit.at());
@@ -481,7 +483,7 @@ class SegmentationOnTheStackTest {
             assertEquals(null, dueAt(profile, segment));
             assertEquals(List.of(true, false), transitions(profile, segment));
         } finally {
-            TestClock.reset();
+            clock.reset();
         }
     }
 
@@ -499,10 +501,10 @@ class SegmentationOnTheStackTest {
         awaitTransitions(profile, segment, true);
         await().atMost(WAIT).until(() -> boundary.equals(dueAt(profile, segment)));
         try {
-            TestClock.freezeAt(boundary);
+            clock.freezeAt(boundary);
             awaitTransitions(profile, segment, true, false);
         } finally {
-            TestClock.reset();
+            clock.reset();
         }
     }
 
@@ -523,11 +525,11 @@ class SegmentationOnTheStackTest {
         awaitTransitions(profile, big, true);
         await().atMost(WAIT).until(() -> drop.equals(dueAt(profile, big)) && tenured.equals(dueAt(profile, veteran)));
         try {
-            TestClock.freezeAt(drop.minusMillis(1));
+            clock.freezeAt(drop.minusMillis(1));
             timer.flipDue().await().atMost(WAIT);
             assertEquals(List.of(true), transitions(profile, big));
 
-            TestClock.freezeAt(drop);
+            clock.freezeAt(drop);
             awaitTransitions(profile, big, true, false);
             var exit = received.stream().filter(e -> e.profileId().equals(profile) && e.segmentId().equals(big) && !e.entered())
                     .findFirst().orElseThrow();
@@ -536,10 +538,10 @@ class SegmentationOnTheStackTest {
                     .then().statusCode(200).body("matches", equalTo(false)).body("trace.seen", equalTo(70));
 
             assertEquals(List.of(), transitions(profile, veteran));
-            TestClock.freezeAt(tenured);
+            clock.freezeAt(tenured);
             awaitTransitions(profile, veteran, true);
         } finally {
-            TestClock.reset();
+            clock.reset();
         }
     }
 
@@ -637,23 +639,23 @@ class SegmentationOnTheStackTest {
         String lapsesNew = "p-lapses-" + UUID.randomUUID();
         String lapsesActive = "p-active-" + UUID.randomUUID();
         try {
-            TestClock.freezeAt(day.apply(0));
+            clock.freezeAt(day.apply(0));
             lifecycleChange(walker, 1, null, null, day.apply(0));
             awaitStage(walker, "suspect");
 
-            TestClock.freezeAt(day.apply(1));
+            clock.freezeAt(day.apply(1));
             lifecycleChange(walker, 2, null, "Page Viewed", day.apply(1));
             awaitStage(walker, "prospect");
 
-            TestClock.freezeAt(day.apply(2));
+            clock.freezeAt(day.apply(2));
             for (String p : List.of(walker, neverBets, lapsesNew, lapsesActive)) {
                 lifecycleChange(p, 3, day.apply(2), "Registration Completed", day.apply(2));
                 awaitStage(p, "new-customer");
             }
 
-            TestClock.freezeAt(day.apply(10));
+            clock.freezeAt(day.apply(10));
             lifecycleChange(lapsesNew, 4, day.apply(2), "Bet Placed", day.apply(10));
-            TestClock.freezeAt(day.apply(40));
+            clock.freezeAt(day.apply(40));
             lifecycleChange(walker, 4, day.apply(2), "Bet Placed", day.apply(40));
             for (int i = 0; i < 4; i++) {
                 lifecycleChange(lapsesActive, 4 + i, day.apply(2), "Bet Placed", day.apply(40).plusSeconds(i));
@@ -665,39 +667,39 @@ class SegmentationOnTheStackTest {
                     && rows("SELECT count(*) FROM profile_event WHERE profile_id = ?", lapsesNew) == 2);
 
             // Sixty days after registering, with no profile change: the flip timer moves each on.
-            TestClock.freezeAt(day.apply(62).plusSeconds(1));
+            clock.freezeAt(day.apply(62).plusSeconds(1));
             awaitStage(walker, "active-random");
             awaitStage(lapsesActive, "active-active");
             awaitStage(lapsesNew, "becoming-passive-from-new");
             awaitStage(neverBets, "passive-from-new");
 
             // Bets a few seconds apart; the clock stands after them (a bet stamped later would not count yet).
-            TestClock.freezeAt(day.apply(63).plusSeconds(10));
+            clock.freezeAt(day.apply(63).plusSeconds(10));
             for (int i = 0; i < 3; i++) {
                 lifecycleChange(walker, 5 + i, day.apply(2), "Bet Placed", day.apply(63).plusSeconds(i));
             }
             awaitStage(walker, "active-active");
-            TestClock.freezeAt(day.apply(68).plusSeconds(10));
+            clock.freezeAt(day.apply(68).plusSeconds(10));
             for (int i = 0; i < 8; i++) {
                 lifecycleChange(walker, 8 + i, day.apply(2), "Bet Placed", day.apply(68).plusSeconds(i));
             }
             awaitStage(walker, "active-top");
 
-            TestClock.freezeAt(day.apply(98).plusSeconds(8));
+            clock.freezeAt(day.apply(98).plusSeconds(8));
             awaitStage(walker, "becoming-passive-from-top");
             awaitStage(lapsesActive, "becoming-passive-from-active");
 
-            TestClock.freezeAt(day.apply(251).plusSeconds(8));
+            clock.freezeAt(day.apply(251).plusSeconds(8));
             awaitStage(walker, "passive-from-active");
             awaitStage(lapsesActive, "passive-from-active");
             awaitStage(lapsesNew, "passive-from-new");
 
-            TestClock.freezeAt(day.apply(260));
+            clock.freezeAt(day.apply(260));
             lifecycleChange(walker, 16, day.apply(2), "Bet Placed", day.apply(260));
             awaitStage(walker, "active-random");
-            TestClock.freezeAt(day.apply(290));
+            clock.freezeAt(day.apply(290));
             awaitStage(walker, "becoming-passive-from-random");
-            TestClock.freezeAt(day.apply(443));
+            clock.freezeAt(day.apply(443));
             awaitStage(walker, "passive-from-random");
 
             assertEquals(List.of("suspect", "prospect", "new-customer", "active-random", "active-active", "active-top",
@@ -715,7 +717,7 @@ class SegmentationOnTheStackTest {
                     .then().statusCode(200).body("matches", equalTo(true))
                     .body("trace.children[1].seen", equalTo("lifecycle-active-random"));
         } finally {
-            TestClock.reset();
+            clock.reset();
         }
     }
 

@@ -13,4 +13,9 @@ import io.touchpoint.devstack.testing.TouchpointTestResource;
 @QuarkusTest
 @QuarkusTestResource(value = TouchpointTestResource.class, initArgs = @ResourceArg(name = "database", value = "segmentation"))
 class ServiceFoundationTest extends ServiceFoundationContract {
+
+    @Override
+    protected boolean usesRedis() {
+        return true;
+    }
 }

@@ -3,7 +3,9 @@ package io.touchpoint.devstack.testing;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.sql.DriverManager;
@@ -24,8 +26,8 @@ import io.touchpoint.contracts.events.ProfileErasureRequested;
 /**
  * What every Touchpoint service does the same way, checked on the real stack: it obeys erasure
  * events from the broker exactly once (a row through PostgreSQL), it puts JWT roles in front of its
- * management API and answers failures as problem+json, and its readiness covers Kafka, PostgreSQL and
- * Redis. A service's test extends this with {@code @QuarkusTest} and its {@link TouchpointTestResource}.
+ * management API and answers failures as problem+json, and its readiness covers Kafka, PostgreSQL and,
+ * only where the service uses it, Redis. A service's test extends this with {@code @QuarkusTest} and its {@link TouchpointTestResource}.
  */
 public abstract class ServiceFoundationContract {
 
@@ -119,13 +121,20 @@ public abstract class ServiceFoundationContract {
                 .body("detail", equalTo("No erasure nope was received."));
     }
 
+    /** Whether the service uses Redis: only then may a Redis outage take it out of service. */
+    protected boolean usesRedis() {
+        return false;
+    }
+
     @Test
-    void readinessCoversKafkaPostgresAndRedis() {
+    void readinessCoversKafkaPostgresAndRedisWhereUsed() {
         await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("SmallRye Reactive Messaging - readiness check",
-                        "Reactive PostgreSQL connections health check", "Redis connection health check")));
+                        "Reactive PostgreSQL connections health check"))
+                .body("checks.name", usesRedis() ? hasItem("Redis connection health check")
+                        : not(hasItem("Redis connection health check"))));
     }
 
     @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.touchpoint.gateway.support.AdjustableClock;
+import io.touchpoint.platform.time.AdjustableClock;
 
 /** Marking a call's messages as published, against the real Redis of the devstack, on the service clock. */
 @QuarkusTest
@@ -71,19 +71,19 @@ class MessageMarkingTest {
         assertEquals(Duration.ofHours(24), window);
         String source = "window-" + UUID.randomUUID();
         // Published late in a bucket: still seen a whole window later, in the next bucket.
-        clock.fixAt(MIDNIGHT.minusSeconds(1));
+        clock.freezeAt(MIDNIGHT.minusSeconds(1));
         deduplicator.markPublished(source, List.of("late")).await().atMost(WAIT);
-        clock.fixAt(MIDNIGHT.minusSeconds(1).plus(window));
+        clock.freezeAt(MIDNIGHT.minusSeconds(1).plus(window));
         assertEquals(Set.of("late"), seen(source, List.of("late")));
-        clock.fixAt(MIDNIGHT.plus(window));
+        clock.freezeAt(MIDNIGHT.plus(window));
         assertEquals(Set.of(), seen(source, List.of("late")), "forgotten once the next bucket ended");
 
         // Published early in a bucket: seen until the end of the next one, just under two windows later.
-        clock.fixAt(MIDNIGHT);
+        clock.freezeAt(MIDNIGHT);
         deduplicator.markPublished(source, List.of("early")).await().atMost(WAIT);
-        clock.fixAt(MIDNIGHT.plus(window.multipliedBy(2)).minusMillis(1));
+        clock.freezeAt(MIDNIGHT.plus(window.multipliedBy(2)).minusMillis(1));
         assertEquals(Set.of("early"), seen(source, List.of("early")));
-        clock.fixAt(MIDNIGHT.plus(window.multipliedBy(2)));
+        clock.freezeAt(MIDNIGHT.plus(window.multipliedBy(2)));
         assertEquals(Set.of(), seen(source, List.of("early")));
     }
 
@@ -91,17 +91,17 @@ class MessageMarkingTest {
     void bucketsExpireAfterTheirLastUseAndAreUnlinkedOnceTwoNewerOnesAreInUse() {
         String source = "expiry-" + UUID.randomUUID();
         Instant noon = MIDNIGHT.plus(Duration.ofHours(12));
-        clock.fixAt(noon);
+        clock.freezeAt(noon);
         deduplicator.markPublished(source, List.of("a")).await().atMost(WAIT);
         long ttl = redis.key().pttl(bucketKey(source, noon)).await().atMost(WAIT);
         // The end of the next bucket and a whole window more: 12 h + 24 h + 24 h from noon.
         long expected = Duration.ofHours(60).toMillis();
         assertTrue(ttl > expected - 60_000 && ttl <= expected, "expires after its last use as a backstop, got " + ttl + " ms");
 
-        clock.fixAt(noon.plus(window));
+        clock.freezeAt(noon.plus(window));
         deduplicator.markPublished(source, List.of("b")).await().atMost(WAIT);
         assertTrue(redis.key().exists(bucketKey(source, noon)).await().atMost(WAIT), "the previous bucket is still looked in");
-        clock.fixAt(noon.plus(window.multipliedBy(2)));
+        clock.freezeAt(noon.plus(window.multipliedBy(2)));
         deduplicator.markPublished(source, List.of("c")).await().atMost(WAIT);
         assertFalse(redis.key().exists(bucketKey(source, noon)).await().atMost(WAIT),
                 "two buckets on, nobody looks in it: unlinked");

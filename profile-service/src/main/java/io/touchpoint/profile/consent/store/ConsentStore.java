@@ -1,7 +1,7 @@
 package io.touchpoint.profile.consent.store;
 
-import static io.touchpoint.profile.platform.store.Json.instant;
-import static io.touchpoint.profile.platform.store.Json.ts;
+import static io.touchpoint.platform.store.Json.instant;
+import static io.touchpoint.platform.store.Json.ts;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import jakarta.inject.Inject;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.events.ConsentState;
 import io.touchpoint.profile.consent.domain.ConsentChange;
-import io.touchpoint.profile.platform.store.Json;
+import io.touchpoint.platform.store.Json;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;

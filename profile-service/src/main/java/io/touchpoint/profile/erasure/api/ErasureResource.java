@@ -17,38 +17,25 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Roles;
 import io.touchpoint.profile.erasure.domain.ErasureJob;
-import io.touchpoint.profile.erasure.domain.ErasureReceipt;
 
-@Path("/v1")
+/** The erasures this service was asked for; the receipts every service keeps are the platform's. */
+@Path("/v1/erasures")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)
 @SecurityRequirement(name = "jwt")
 public class ErasureResource {
-
-    public record ErasureReceiptView(String erasureId, Instant requestedAt, Instant completedAt) {
-    }
 
     public record ErasureJobView(String erasureId, String status, Instant requestedAt, Instant completedAt,
             String requestedBy) {
     }
 
     @GET
-    @Path("erasures/{erasureId}")
+    @Path("{erasureId}")
     @WithSession
     @Operation(summary = "Progress of a GDPR erasure: accepted (deleted here), completed (every service told)")
     public Uni<ErasureJobView> job(@PathParam("erasureId") String erasureId) {
         return ErasureJob.<ErasureJob>findById(erasureId)
                 .onItem().ifNull().failWith(() -> new NotFoundException("No erasure " + erasureId + "."))
                 .map(j -> new ErasureJobView(j.id, j.status, j.requestedAt, j.completedAt, j.requestedBy));
-    }
-
-    @GET
-    @Path("erasure-receipts/{erasureId}")
-    @WithSession
-    @Operation(summary = "Proof that this service erased what it held for one GDPR erasure")
-    public Uni<ErasureReceiptView> receipt(@PathParam("erasureId") String erasureId) {
-        return ErasureReceipt.<ErasureReceipt>findById(erasureId)
-                .onItem().ifNull().failWith(() -> new NotFoundException("No erasure " + erasureId + " was received."))
-                .map(r -> new ErasureReceiptView(r.erasureId, r.requestedAt, r.completedAt));
     }
 }

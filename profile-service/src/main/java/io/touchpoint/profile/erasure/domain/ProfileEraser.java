@@ -1,6 +1,6 @@
 package io.touchpoint.profile.erasure.domain;
 
-import static io.touchpoint.profile.platform.store.Json.ts;
+import static io.touchpoint.platform.store.Json.ts;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -16,11 +16,12 @@ import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.EventTypes;
 import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.ProfileErasureRequested;
-import io.touchpoint.profile.erasure.store.ErasureReceiptStore;
+import io.touchpoint.platform.erasure.ErasedIdentities;
+import io.touchpoint.platform.erasure.ErasureHandler;
 import io.touchpoint.profile.identity.store.IdentityStore;
 import io.touchpoint.profile.master.store.ProfileStore;
-import io.touchpoint.profile.outbox.messaging.OutboxRelay;
-import io.touchpoint.profile.outbox.store.OutboxStore;
+import io.touchpoint.platform.outbox.OutboxRelay;
+import io.touchpoint.platform.outbox.OutboxStore;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -31,7 +32,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * service, all in one transaction.
  */
 @ApplicationScoped
-public class ProfileEraser {
+public class ProfileEraser implements ErasureHandler {
 
     @Inject
     Pool pool;
@@ -46,7 +47,7 @@ public class ProfileEraser {
     @Inject
     OutboxRelay relay;
     @Inject
-    ErasureReceiptStore receipts;
+    ErasedIdentities erased;
 
     /** @return the erasure job id, or empty when no profile has that id */
     public Uni<Optional<String>> erase(String profileId, String requestedBy) {
@@ -59,7 +60,7 @@ public class ProfileEraser {
             String id = resolved.get();
             return profiles.lock(sql, List.of(id))
                     .chain(() -> identities.aliasesOf(sql, id))
-                    .chain(aliases -> deleteAll(sql, id, aliases)
+                    .chain(aliases -> deleteAll(sql, id, aliases, now)
                             .chain(() -> sql.preparedQuery("""
                                     INSERT INTO erasure_job (id, status, requested_at, requested_by) VALUES ($1, 'accepted', $2, $3)""")
                                     .execute(Tuple.of(jobId, ts(now), requestedBy)))
@@ -70,31 +71,33 @@ public class ProfileEraser {
     }
 
     /**
-     * Obeys an erasure event (ours, echoed back, or one another tool published): deletes whatever is
-     * still here and records the receipt, once.
+     * Obeys an erasure event (ours, echoed back, or one another tool published), inside the
+     * platform's receipt transaction: deletes whatever is still here.
      */
-    public Uni<Boolean> obey(ProfileErasureRequested erasure) {
+    @Override
+    public Uni<Void> erase(SqlClient sql, ProfileErasureRequested erasure, List<String> ids) {
         Instant now = clock.instant();
-        List<String> ids = new ArrayList<>();
-        ids.add(erasure.profileId());
-        if (erasure.alsoProfileIds() != null) {
-            ids.addAll(erasure.alsoProfileIds());
-        }
-        return pool.withTransaction(sql -> receipts.recordOnce(sql, erasure.erasureId(), erasure.requestedAt(), now)
-                .chain(first -> !first ? Uni.createFrom().item(false)
-                        : profiles.resolveId(sql, erasure.profileId()).chain(resolved -> {
-                            if (resolved.isEmpty()) {
-                                return identities.forget(sql, ids).replaceWith(true);
-                            }
-                            return identities.aliasesOf(sql, resolved.get())
-                                    .chain(aliases -> deleteAll(sql, resolved.get(), aliases)).replaceWith(true);
-                        })));
+        return profiles.resolveId(sql, erasure.profileId()).chain(resolved -> {
+            if (resolved.isEmpty()) {
+                return identities.forget(sql, ids);
+            }
+            return identities.aliasesOf(sql, resolved.get())
+                    .chain(aliases -> deleteAll(sql, resolved.get(), aliases, now));
+        });
     }
 
-    private Uni<Void> deleteAll(SqlClient sql, String id, List<String> aliases) {
+    /**
+     * The person's identifiers are remembered as erased (salted hashes) before they go, so their
+     * interactions still in flight or replayed later are dropped instead of making a new profile.
+     */
+    private Uni<Void> deleteAll(SqlClient sql, String id, List<String> aliases, Instant now) {
         List<String> all = new ArrayList<>(aliases);
         all.add(id);
-        return identities.forget(sql, all)
+        return identities.identifiersOfAll(sql, all)
+                .chain(owned -> erased.remember(sql, owned.values().stream().flatMap(List::stream)
+                        .map(i -> new ErasedIdentities.Identity(i.type(), i.value())).toList(), now))
+                .chain(() -> erased.remember(sql, ErasedIdentities.profiles(all), now))
+                .chain(() -> identities.forget(sql, all))
                 .chain(() -> outbox.dropPendingFor(sql, all, EventTypes.PROFILE_ERASURE_REQUESTED))
                 .chain(() -> profiles.delete(sql, id));
     }

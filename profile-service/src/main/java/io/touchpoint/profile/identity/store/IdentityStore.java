@@ -1,7 +1,7 @@
 package io.touchpoint.profile.identity.store;
 
-import static io.touchpoint.profile.platform.store.Json.instant;
-import static io.touchpoint.profile.platform.store.Json.ts;
+import static io.touchpoint.platform.store.Json.instant;
+import static io.touchpoint.platform.store.Json.ts;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import jakarta.inject.Inject;
 
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.profile.identity.domain.Identifier;
-import io.touchpoint.profile.platform.store.Json;
+import io.touchpoint.platform.store.Json;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;

@@ -1,11 +1,12 @@
 package io.touchpoint.profile.ingestion.domain;
 
-import static io.touchpoint.profile.platform.store.Transactions.each;
+import static io.touchpoint.platform.store.Transactions.each;
 
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,6 +25,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.events.Interaction;
 import io.touchpoint.contracts.events.ProfileChanged;
+import io.touchpoint.platform.erasure.ErasedIdentities;
 import io.touchpoint.profile.consent.domain.ConsentChange;
 import io.touchpoint.profile.consent.store.ConsentStore;
 import io.touchpoint.profile.identity.domain.Identifier;
@@ -33,9 +35,9 @@ import io.touchpoint.profile.master.domain.ProfileRules;
 import io.touchpoint.profile.master.domain.ProfileState;
 import io.touchpoint.profile.master.domain.ProfileWriter;
 import io.touchpoint.profile.master.store.ProfileStore;
-import io.touchpoint.profile.outbox.messaging.OutboxRelay;
-import io.touchpoint.profile.platform.store.Json;
-import io.touchpoint.profile.platform.store.Transactions;
+import io.touchpoint.platform.outbox.OutboxRelay;
+import io.touchpoint.platform.store.Json;
+import io.touchpoint.platform.store.Transactions;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
@@ -74,6 +76,8 @@ public class InteractionApplier {
     OutboxRelay relay;
     @Inject
     Json json;
+    @Inject
+    ErasedIdentities erased;
 
     /** Applies one interaction in its own transaction, retrying what a concurrent transaction caused. */
     public Uni<Void> apply(Interaction interaction) {
@@ -139,8 +143,10 @@ public class InteractionApplier {
                 .chain(lookups -> Uni.combine().all().unis(
                         profiles.recordedAmong(sql, interactions.stream().map(InteractionApplier::sourceOf).toList(),
                                 interactions.stream().map(Interaction::messageId).toList()),
-                        identities.owners(sql, lookups)).asTuple())
+                        identities.owners(sql, lookups),
+                        erased.erasedAt(sql, lookups.stream().map(InteractionApplier::identity).toList())).asTuple())
                 .chain(both -> {
+                    scope.erasedAt.putAll(both.getItem3());
                     both.getItem1().forEach(r -> scope.seen.add(messageKey(r.getItem1(), r.getItem2())));
                     List<String> owning = both.getItem2().values().stream().distinct().sorted().toList();
                     return owning.isEmpty() ? Uni.createFrom().item(List.<String>of()) : profiles.lock(sql, owning);
@@ -171,6 +177,12 @@ public class InteractionApplier {
         final Set<String> seen = new HashSet<>();
         /** Profiles this transaction locked or created: nobody else can move their identifiers until it ends. */
         final Set<String> held = new HashSet<>();
+        /** Identifiers of erased people among the batch's, with when they were erased. */
+        final Map<ErasedIdentities.Identity, Instant> erasedAt = new HashMap<>();
+    }
+
+    private static ErasedIdentities.Identity identity(Identifier id) {
+        return new ErasedIdentities.Identity(id.type(), id.value());
     }
 
     private static String sourceOf(Interaction i) {
@@ -189,6 +201,12 @@ public class InteractionApplier {
         }
         List<Identifier> ids = rules.identities().extract(i);
         List<Identifier> lookups = lookupsOf(i);
+        if (!scope.erasedAt.isEmpty() && ErasedIdentities.stale(scope.erasedAt,
+                lookups.stream().map(InteractionApplier::identity).toList(), i.receivedAt())) {
+            // In flight when its person was erased, or replayed since: applying it would bring them back.
+            LOG.debugf("message %s from %s is about an erased person; dropped", i.messageId(), sourceId);
+            return Uni.createFrom().voidItem();
+        }
         boolean alias = isAlias(i);
         if (ids.isEmpty()) {
             LOG.warnf("message %s from %s names nobody (blocked identifiers only); not applied", i.messageId(), sourceId);

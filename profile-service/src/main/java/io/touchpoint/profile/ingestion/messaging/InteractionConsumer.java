@@ -19,7 +19,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.touchpoint.contracts.events.Interaction;
 import io.touchpoint.profile.ingestion.domain.InteractionApplier;
-import io.touchpoint.profile.platform.store.Transactions;
+import io.touchpoint.platform.store.Transactions;
 
 /**
  * Feeds the gateway's interactions into the master profile, a poll at a time: the whole batch is

@@ -51,7 +51,7 @@ import io.touchpoint.profile.erasure.domain.ProfileEraser;
 import io.touchpoint.profile.identity.domain.Identifier;
 import io.touchpoint.profile.master.domain.ProfileEditor;
 import io.touchpoint.profile.master.store.ProfileStore;
-import io.touchpoint.profile.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.InvalidRequestException;
 import io.vertx.mutiny.sqlclient.Pool;
 
 @Path("/v1/profiles")

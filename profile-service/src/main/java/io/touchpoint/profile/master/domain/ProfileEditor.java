@@ -13,8 +13,8 @@ import io.smallrye.mutiny.Uni;
 import io.touchpoint.profile.consent.domain.ConsentChange;
 import io.touchpoint.profile.consent.store.ConsentStore;
 import io.touchpoint.profile.master.store.ProfileStore;
-import io.touchpoint.profile.outbox.messaging.OutboxRelay;
-import io.touchpoint.profile.platform.store.Transactions;
+import io.touchpoint.platform.outbox.OutboxRelay;
+import io.touchpoint.platform.store.Transactions;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**

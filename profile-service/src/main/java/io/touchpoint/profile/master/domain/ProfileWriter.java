@@ -17,7 +17,7 @@ import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.ProfileChanged;
 import io.touchpoint.profile.consent.store.ConsentStore;
 import io.touchpoint.profile.master.store.ProfileStore;
-import io.touchpoint.profile.outbox.store.OutboxStore;
+import io.touchpoint.platform.outbox.OutboxStore;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**

@@ -1,7 +1,7 @@
 package io.touchpoint.profile.master.store;
 
-import static io.touchpoint.profile.platform.store.Json.instant;
-import static io.touchpoint.profile.platform.store.Json.ts;
+import static io.touchpoint.platform.store.Json.instant;
+import static io.touchpoint.platform.store.Json.ts;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -22,7 +22,7 @@ import jakarta.inject.Inject;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.tuples.Tuple2;
 import io.touchpoint.profile.master.domain.ProfileState;
-import io.touchpoint.profile.platform.store.Json;
+import io.touchpoint.platform.store.Json;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;

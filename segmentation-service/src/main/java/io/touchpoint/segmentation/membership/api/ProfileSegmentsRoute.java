@@ -16,7 +16,7 @@ import io.touchpoint.contracts.Roles;
 import io.touchpoint.segmentation.membership.domain.EnteredSegment;
 import io.touchpoint.segmentation.membership.store.MembershipCache;
 import io.touchpoint.segmentation.membership.store.MembershipStore;
-import io.touchpoint.segmentation.platform.security.VerifiedTokens;
+import io.touchpoint.segmentation.security.api.VerifiedTokens;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

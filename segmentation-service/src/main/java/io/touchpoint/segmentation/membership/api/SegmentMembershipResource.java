@@ -38,7 +38,7 @@ import io.touchpoint.contracts.Roles;
 import io.touchpoint.segmentation.membership.store.MembershipCache;
 import io.touchpoint.segmentation.membership.store.MembershipStore;
 import io.touchpoint.segmentation.membership.store.SegmentSizes;
-import io.touchpoint.segmentation.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.segmentation.segment.store.SegmentStore;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

@@ -1,7 +1,7 @@
 package io.touchpoint.segmentation.membership.domain;
 
-import static io.touchpoint.segmentation.platform.store.Json.instant;
-import static io.touchpoint.segmentation.platform.store.Json.ts;
+import static io.touchpoint.platform.store.Json.instant;
+import static io.touchpoint.platform.store.Json.ts;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -27,8 +27,8 @@ import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.SegmentMembershipChanged;
 import io.touchpoint.segmentation.membership.store.ComputationStore;
 import io.touchpoint.segmentation.membership.store.DueStore;
-import io.touchpoint.segmentation.platform.store.Json;
-import io.touchpoint.segmentation.platform.store.Transactions;
+import io.touchpoint.platform.store.Json;
+import io.touchpoint.platform.store.Transactions;
 import io.touchpoint.segmentation.profile.store.ProfileSnapshotStore;
 import io.touchpoint.segmentation.profile.store.ProfileSnapshotStore.Snapshot;
 import io.touchpoint.segmentation.segment.domain.Condition;

@@ -1,6 +1,6 @@
 package io.touchpoint.segmentation.membership.domain;
 
-import static io.touchpoint.segmentation.platform.store.Transactions.each;
+import static io.touchpoint.platform.store.Transactions.each;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -27,9 +27,10 @@ import io.touchpoint.segmentation.membership.store.DueStore;
 import io.touchpoint.segmentation.membership.store.MembershipCache;
 import io.touchpoint.segmentation.membership.store.MembershipStore;
 import io.touchpoint.segmentation.membership.store.SegmentSizes;
-import io.touchpoint.segmentation.outbox.messaging.OutboxRelay;
-import io.touchpoint.segmentation.outbox.store.OutboxStore;
-import io.touchpoint.segmentation.platform.store.Transactions;
+import io.touchpoint.platform.erasure.ErasedIdentities;
+import io.touchpoint.platform.outbox.OutboxRelay;
+import io.touchpoint.platform.outbox.OutboxStore;
+import io.touchpoint.platform.store.Transactions;
 import io.touchpoint.segmentation.profile.store.ProfileSnapshotStore;
 import io.touchpoint.segmentation.profile.store.ProfileSnapshotStore.Snapshot;
 import io.touchpoint.segmentation.segment.domain.Condition;
@@ -64,6 +65,8 @@ public class MembershipUpdater {
     OutboxStore outbox;
     @Inject
     OutboxRelay relay;
+    @Inject
+    ErasedIdentities erased;
     @Inject
     MembershipCache cache;
     @Inject
@@ -105,8 +108,16 @@ public class MembershipUpdater {
                 : change.mergedProfileIds().stream().filter(m -> !m.equals(id)).distinct().toList();
         var snapshot = new Snapshot(id, change.version(), nonNull(change.traits()), nonNull(change.computed()),
                 change.consents() == null ? List.of() : change.consents());
-        return profiles.isMergedAway(sql, id).chain(gone -> {
-            if (gone) {
+        List<String> about = new ArrayList<>(merged);
+        about.add(id);
+        return Uni.combine().all().unis(profiles.isMergedAway(sql, id),
+                erased.erasedAt(sql, ErasedIdentities.profiles(about))).asTuple().chain(both -> {
+            if (ErasedIdentities.stale(both.getItem2(), ErasedIdentities.profiles(about), change.occurredAt())) {
+                // In flight when the person was erased, or replayed since: storing it would bring them back.
+                LOG.debugf("profile %s was erased; its change %d is dropped", id, change.version());
+                return Uni.createFrom().voidItem();
+            }
+            if (both.getItem1()) {
                 LOG.debugf("profile %s was merged away; its late change %d is ignored", id, change.version());
                 return Uni.createFrom().voidItem();
             }

@@ -1,6 +1,6 @@
 package io.touchpoint.segmentation.membership.messaging;
 
-import static io.touchpoint.segmentation.platform.store.Json.instant;
+import static io.touchpoint.platform.store.Json.instant;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import io.smallrye.mutiny.Uni;
 import io.touchpoint.segmentation.membership.store.MembershipCache;
 import io.touchpoint.segmentation.membership.store.NearCache;
 import io.touchpoint.segmentation.membership.store.SegmentSizes;
-import io.touchpoint.segmentation.platform.cache.RedisStatus;
+import io.touchpoint.segmentation.cache.store.RedisStatus;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

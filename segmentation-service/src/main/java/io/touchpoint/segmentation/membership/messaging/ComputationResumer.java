@@ -14,7 +14,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.segmentation.membership.domain.BulkPass;
 import io.touchpoint.segmentation.membership.store.ComputationStore;
-import io.touchpoint.segmentation.platform.time.PeriodicWork;
+import io.touchpoint.platform.time.PeriodicWork;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 

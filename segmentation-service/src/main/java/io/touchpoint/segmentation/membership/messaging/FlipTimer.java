@@ -15,7 +15,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.segmentation.membership.domain.MembershipUpdater;
-import io.touchpoint.segmentation.platform.time.PeriodicWork;
+import io.touchpoint.platform.time.PeriodicWork;
 import io.vertx.mutiny.core.Vertx;
 
 /**

@@ -1,6 +1,6 @@
 package io.touchpoint.segmentation.membership.store;
 
-import static io.touchpoint.segmentation.platform.store.Json.ts;
+import static io.touchpoint.platform.store.Json.ts;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

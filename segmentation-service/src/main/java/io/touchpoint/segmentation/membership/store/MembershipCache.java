@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.segmentation.membership.domain.EnteredSegment;
-import io.touchpoint.segmentation.platform.cache.RedisStatus;
+import io.touchpoint.segmentation.cache.store.RedisStatus;
 
 /**
  * Hot "which segments is this profile in" lookups. Redis holds, per profile, a hash of segment id to

@@ -1,7 +1,7 @@
 package io.touchpoint.segmentation.membership.store;
 
-import static io.touchpoint.segmentation.platform.store.Json.instant;
-import static io.touchpoint.segmentation.platform.store.Json.ts;
+import static io.touchpoint.platform.store.Json.instant;
+import static io.touchpoint.platform.store.Json.ts;
 
 import java.time.Instant;
 import java.util.ArrayList;

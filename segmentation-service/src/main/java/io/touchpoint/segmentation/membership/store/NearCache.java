@@ -23,7 +23,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.segmentation.membership.domain.EnteredSegment;
-import io.touchpoint.segmentation.platform.cache.RedisStatus;
+import io.touchpoint.segmentation.cache.store.RedisStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.mutiny.core.Vertx;
 

@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
-import io.touchpoint.segmentation.platform.cache.RedisStatus;
+import io.touchpoint.segmentation.cache.store.RedisStatus;
 
 /**
  * Segment sizes in Redis. Each committed transaction adds its net change per segment, but only to a

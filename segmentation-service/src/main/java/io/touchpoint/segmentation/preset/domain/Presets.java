@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.touchpoint.contracts.Problem;
-import io.touchpoint.segmentation.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.segmentation.segment.domain.SegmentService.Definition;
 import io.touchpoint.segmentation.segment.domain.SegmentService.Fixed;
 

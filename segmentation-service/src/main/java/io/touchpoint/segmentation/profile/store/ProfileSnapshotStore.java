@@ -1,7 +1,7 @@
 package io.touchpoint.segmentation.profile.store;
 
-import static io.touchpoint.segmentation.platform.store.Json.instant;
-import static io.touchpoint.segmentation.platform.store.Json.ts;
+import static io.touchpoint.platform.store.Json.instant;
+import static io.touchpoint.platform.store.Json.ts;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.events.ConsentState;
-import io.touchpoint.segmentation.platform.store.Json;
+import io.touchpoint.platform.store.Json;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;

@@ -33,7 +33,7 @@ import io.touchpoint.contracts.Roles;
 import io.touchpoint.segmentation.membership.store.ComputationStore;
 import io.touchpoint.segmentation.membership.store.MembershipStore;
 import io.touchpoint.segmentation.membership.store.SegmentSizes;
-import io.touchpoint.segmentation.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.segmentation.segment.domain.Segment;
 import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
 import io.touchpoint.segmentation.segment.domain.SegmentService;

@@ -1,7 +1,7 @@
 package io.touchpoint.segmentation.segment.store;
 
-import static io.touchpoint.segmentation.platform.store.Json.instant;
-import static io.touchpoint.segmentation.platform.store.Json.ts;
+import static io.touchpoint.platform.store.Json.instant;
+import static io.touchpoint.platform.store.Json.ts;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.smallrye.mutiny.Uni;
-import io.touchpoint.segmentation.platform.store.Json;
+import io.touchpoint.platform.store.Json;
 import io.touchpoint.segmentation.segment.domain.ConditionParser;
 import io.touchpoint.segmentation.segment.domain.Segment;
 import io.vertx.mutiny.sqlclient.Row;

@@ -15,7 +15,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import io.touchpoint.segmentation.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.segmentation.segment.domain.Condition;
 import io.touchpoint.segmentation.segment.domain.ConditionParser;
 import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
