@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -38,6 +39,7 @@ import io.touchpoint.contracts.EventTypes;
 import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.Interaction;
 import io.touchpoint.contracts.events.ProfileChanged;
+import io.touchpoint.devstack.testing.RedisOutage;
 import io.touchpoint.devstack.testing.TestEvents;
 import io.touchpoint.devstack.testing.TestTokens;
 
@@ -59,6 +61,8 @@ class ProfileIngestionTest {
     String issuer;
     @Inject
     AgroalDataSource jdbc;
+    @ConfigProperty(name = "touchpoint.devstack.dir")
+    String devstackDir;
 
     @AfterAll
     static void close() {
@@ -287,6 +291,49 @@ class ProfileIngestionTest {
         }
         given().header("Authorization", admin()).get("/v1/profiles/{id}", id).then().statusCode(404)
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void anErasedPersonsInteractionsReplayedFromTheTopicNeverBringThemBack() throws Exception {
+        String anon = "anon-" + UUID.randomUUID();
+        String user = "user-" + UUID.randomUUID();
+        String email = "replay-" + UUID.randomUUID() + "@example.com";
+        Instant t = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.MILLIS);
+        List<Interaction> history = List.of(
+                page(anon, null, "Home", t),
+                identify(anon, user, Map.of("email", email), t.plusSeconds(1)),
+                track(anon, user, "Bet Placed", Map.of("stake", 10), t.plusSeconds(2)));
+        history.forEach(this::send);
+        String id = awaitProfile("userId", user, p -> p.getInt("computed.eventCount") == 3).getString("id");
+
+        String erasureId = given().header("Authorization", admin()).delete("/v1/profiles/{id}", id)
+                .then().statusCode(202).extract().path("erasureId");
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", admin())
+                .get("/v1/erasure-receipts/{id}", erasureId).then().statusCode(200));
+
+        // The same records again, as a consumer reading the topic from its earliest offset gets them.
+        history.forEach(this::send);
+        // The person visits again afterwards, on the same device (same partition, so it is applied
+        // after the replayed records): that is a new visitor, who knows nothing of the old history.
+        send(page(anon, null, "Back", Instant.now()));
+        var fresh = awaitProfile("anonymousId", anon, p -> true);
+        assertNotEquals(id, fresh.getString("id"));
+        assertEquals(1, fresh.getInt("computed.eventCount"), "none of the replayed events was applied");
+        given().header("Authorization", marketer()).queryParam("userId", user).get("/v1/profiles").then().statusCode(404);
+        given().header("Authorization", marketer()).queryParam("email", email).get("/v1/profiles").then().statusCode(404);
+        assertEquals(0L, count("SELECT count(*) FROM identifier WHERE value IN ('" + user + "','" + email + "')"));
+        assertEquals(0L, count("SELECT count(*) FROM profile_event WHERE payload::text LIKE '%" + user + "%'"));
+        assertEquals(0L, count("SELECT count(*) FROM outbox WHERE payload::text LIKE '%" + user + "%'"));
+    }
+
+    @Test
+    void aFrozenRedisDoesNotTouchTheMasterProfile() throws Exception {
+        String user = "user-" + UUID.randomUUID();
+        try (RedisOutage outage = RedisOutage.of(Path.of(devstackDir)).begin()) {
+            send(identify(null, user, Map.of("plan", "gold"), Instant.now()));
+            awaitProfile("userId", user, p -> "gold".equals(p.getString("traits.plan")));
+            given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        }
     }
 
     @Test

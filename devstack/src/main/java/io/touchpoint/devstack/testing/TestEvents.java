@@ -2,13 +2,19 @@ package io.touchpoint.devstack.testing;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -24,8 +30,10 @@ import io.touchpoint.contracts.Topic;
 public final class TestEvents implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
+    private final String bootstrapServers;
 
     public TestEvents(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
         producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -51,6 +59,29 @@ public final class TestEvents implements AutoCloseable {
             throw new IllegalStateException("publish to " + topic.topicName() + " failed", e.getCause());
         }
         return eventId;
+    }
+
+    /**
+     * Whether consumer group {@code group} has committed offsets up to the end of every partition
+     * of {@code topic}: everything published so far was consumed (a replay was read, not just sent).
+     */
+    public boolean consumedToTheEnd(String group, Topic topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < topic.partitions(); p++) {
+                latest.put(new TopicPartition(topic.topicName(), p), OffsetSpec.latest());
+            }
+            var ends = admin.listOffsets(latest).all().get();
+            return ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
+                    || (committed.get(end.getKey()) != null && committed.get(end.getKey()).offset() >= end.getValue().offset()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the offsets of group " + group, e.getCause());
+        }
     }
 
     @Override

@@ -147,7 +147,7 @@ class SegmentComputationTest {
         JsonPath first = given().header("Authorization", token("analyst")).queryParam("limit", 1)
                 .get("/v1/segments/{id}/computations", segment).then().statusCode(200).body("items", hasSize(1))
                 .body("items[0].id", equalTo(renamed)).extract().jsonPath();
-        given().header("Authorization", token("analyst")).queryParam("limit", 1).queryParam("after", first.getString("next"))
+        given().header("Authorization", token("analyst")).queryParam("limit", 1).queryParam("cursor", first.getString("nextCursor"))
                 .get("/v1/segments/{id}/computations", segment).then().statusCode(200)
                 .body("items[0].id", equalTo(computation));
 

@@ -40,6 +40,9 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Roles;
+import io.touchpoint.platform.api.Cursor;
+import io.touchpoint.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.Page;
 import io.touchpoint.gateway.source.domain.Source;
 import io.touchpoint.gateway.source.domain.WriteKeyAuthenticator;
 import io.touchpoint.gateway.source.domain.WriteKeys;
@@ -87,10 +90,6 @@ public class SourceResource {
         }
     }
 
-    @RegisterForReflection
-    public record SourcePage(List<SourceView> items, int page, int size, long total) {
-    }
-
     @Inject
     SourceStore sources;
 
@@ -123,11 +122,28 @@ public class SourceResource {
 
     @GET
     @WithSession
-    @Operation(summary = "List sources, oldest first")
-    public Uni<SourcePage> list(@QueryParam("page") @DefaultValue("0") @Min(0) int page,
-            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(200) int size) {
-        return sources.page(page, size).chain(items -> sources.count()
-                .map(total -> new SourcePage(items.stream().map(s -> SourceView.of(s, null)).toList(), page, size, total)));
+    @Operation(summary = "List sources, oldest first; pass nextCursor as cursor for the following page")
+    public Uni<Page<SourceView>> list(@QueryParam(Page.LIMIT) @DefaultValue("50") @Min(1) @Max(200) int limit,
+            @QueryParam(Page.CURSOR) String cursor) {
+        Uni<List<Source>> found;
+        if (cursor == null) {
+            found = sources.firstPage(limit + 1);
+        } else {
+            List<String> after = Cursor.decode(cursor, 2);
+            Instant createdAt;
+            try {
+                createdAt = Instant.parse(after.get(0));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw InvalidRequestException.field(Page.CURSOR, "is not a cursor this API returned");
+            }
+            found = sources.pageAfter(createdAt, after.get(1), limit + 1);
+        }
+        return found.map(rows -> {
+            List<Source> items = rows.size() > limit ? rows.subList(0, limit) : rows;
+            Source last = items.isEmpty() ? null : items.get(items.size() - 1);
+            String next = rows.size() > limit ? Cursor.encode(last.createdAt.toString(), last.id) : null;
+            return new Page<>(items.stream().map(s -> SourceView.of(s, null)).toList(), next);
+        });
     }
 
     @GET

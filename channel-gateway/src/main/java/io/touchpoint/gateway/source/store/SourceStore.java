@@ -6,7 +6,6 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.gateway.source.domain.Source;
@@ -19,8 +18,14 @@ public class SourceStore implements PanacheRepositoryBase<Source, String> {
     }
 
     /** Oldest first, so pages stay stable while sources are added. */
-    public Uni<List<Source>> page(int page, int size) {
-        return findAll(Sort.by("createdAt").and("id")).page(Page.of(page, size)).list();
+    public Uni<List<Source>> firstPage(int size) {
+        return findAll(Sort.by("createdAt").and("id")).range(0, size - 1).list();
+    }
+
+    /** The sources after (createdAt, id) in the same order: a keyset page. */
+    public Uni<List<Source>> pageAfter(Instant createdAt, String id, int size) {
+        return find("createdAt > ?1 or (createdAt = ?1 and id > ?2)", Sort.by("createdAt").and("id"), createdAt, id)
+                .range(0, size - 1).list();
     }
 
     /**

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.EventTypes;
@@ -34,20 +33,24 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class ProfileEraser implements ErasureHandler {
 
-    @Inject
-    Pool pool;
-    @Inject
-    Clock clock;
-    @Inject
-    ProfileStore profiles;
-    @Inject
-    IdentityStore identities;
-    @Inject
-    OutboxStore outbox;
-    @Inject
-    OutboxRelay relay;
-    @Inject
-    ErasedIdentities erased;
+    private final Pool pool;
+    private final Clock clock;
+    private final ProfileStore profiles;
+    private final IdentityStore identities;
+    private final OutboxStore outbox;
+    private final OutboxRelay relay;
+    private final ErasedIdentities erased;
+
+    ProfileEraser(Pool pool, Clock clock, ProfileStore profiles, IdentityStore identities, OutboxStore outbox,
+            OutboxRelay relay, ErasedIdentities erased) {
+        this.pool = pool;
+        this.clock = clock;
+        this.profiles = profiles;
+        this.identities = identities;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.erased = erased;
+    }
 
     /** @return the erasure job id, or empty when no profile has that id */
     public Uni<Optional<String>> erase(String profileId, String requestedBy) {

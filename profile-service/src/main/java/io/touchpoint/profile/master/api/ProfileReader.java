@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.platform.api.Page;
 import io.touchpoint.profile.consent.store.ConsentStore;
 import io.touchpoint.profile.identity.domain.Identifier;
 import io.touchpoint.profile.identity.store.IdentityStore;
@@ -48,7 +49,7 @@ public class ProfileReader {
                         : view(sql, owners.values().iterator().next())));
     }
 
-    public Uni<ProfileView.Page<ProfileView>> page(String after, Map<String, Object> traitFilter, int limit) {
+    public Uni<Page<ProfileView>> page(String after, Map<String, Object> traitFilter, int limit) {
         return pool.withConnection(sql -> profiles.page(sql, after, traitFilter, limit + 1).chain(states -> {
             List<ProfileState> items = states.size() > limit ? states.subList(0, limit) : states;
             String next = states.size() > limit ? items.get(items.size() - 1).id() : null;
@@ -59,7 +60,7 @@ public class ProfileReader {
                     return list;
                 }));
             }
-            return views.map(list -> new ProfileView.Page<>(list, next));
+            return views.map(list -> new Page<>(list, next));
         }));
     }
 

@@ -41,6 +41,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.platform.api.Page;
 import io.touchpoint.contracts.Problem;
 import io.touchpoint.contracts.Roles;
 import io.touchpoint.contracts.events.ConsentState;
@@ -102,9 +103,9 @@ public class ProfileResource {
 
     @GET
     @Operation(summary = "The profile owning an identifier (userId, anonymousId, email, phone), or a page of profiles "
-            + "filtered by traits: trait.<name>=<value>, after=<cursor>, limit<=200")
+            + "filtered by traits: trait.<name>=<value>, cursor=<nextCursor>, limit<=200")
     public Uni<Object> find(@QueryParam("userId") String userId, @QueryParam("anonymousId") String anonymousId,
-            @QueryParam("email") String email, @QueryParam("phone") String phone, @QueryParam("after") String after,
+            @QueryParam("email") String email, @QueryParam("phone") String phone, @QueryParam("cursor") String after,
             @QueryParam("limit") Integer limit, @Context UriInfo uri) {
         Optional<Identifier> identifier = userId != null ? Optional.of(new Identifier(Identifier.USER_ID, userId))
                 : anonymousId != null ? Optional.of(new Identifier(Identifier.ANONYMOUS_ID, anonymousId))
@@ -239,9 +240,9 @@ public class ProfileResource {
 
     @GET
     @Path("{id}/events")
-    @Operation(summary = "The profile's event timeline, newest first; pass nextCursor as before= for the next page")
-    public Uni<ProfileView.Page<ProfileStore.TimelineEntry>> timeline(@PathParam("id") String id,
-            @QueryParam("before") String before, @QueryParam("limit") Integer limit) {
+    @Operation(summary = "The profile's event timeline, newest first; pass nextCursor as cursor= for the next page")
+    public Uni<Page<ProfileStore.TimelineEntry>> timeline(@PathParam("id") String id,
+            @QueryParam("cursor") String before, @QueryParam("limit") Integer limit) {
         int size = limit == null ? 50 : limit;
         if (size < 1 || size > MAX_PAGE) {
             throw InvalidRequestException.field("limit", "must be between 1 and " + MAX_PAGE);
@@ -254,7 +255,7 @@ public class ProfileResource {
                 beforeAt = Instant.parse(parts[0]);
                 beforeMessage = parts[1];
             } catch (RuntimeException e) {
-                throw InvalidRequestException.field("before", "is not a cursor this API returned");
+                throw InvalidRequestException.field("cursor", "is not a cursor this API returned");
             }
         }
         Instant at = beforeAt;
@@ -269,7 +270,7 @@ public class ProfileResource {
                         next = Base64.getUrlEncoder().withoutPadding().encodeToString(
                                 (last.timestamp() + "\n" + last.messageId()).getBytes(StandardCharsets.UTF_8));
                     }
-                    return new ProfileView.Page<>(items, next);
+                    return new Page<>(items, next);
                 });
     }
 

@@ -34,8 +34,4 @@ public record ProfileView(
     public record ConsentView(String channel, String topic, String status, boolean transactional, Instant at,
             String source, Map<String, Object> proof, Instant recordedAt) {
     }
-
-    @RegisterForReflection
-    public record Page<T>(List<T> items, String nextCursor) {
-    }
 }

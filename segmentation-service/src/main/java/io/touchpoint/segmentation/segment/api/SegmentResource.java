@@ -86,11 +86,11 @@ public class SegmentResource {
     }
 
     @RegisterForReflection
-    public record ComputationPage(List<ComputationView> items, String next) {
+    public record ComputationPage(List<ComputationView> items, String nextCursor) {
     }
 
     @RegisterForReflection
-    public record SegmentPage(List<SegmentView> items, String next) {
+    public record SegmentPage(List<SegmentView> items, String nextCursor) {
     }
 
     @RegisterForReflection
@@ -98,7 +98,7 @@ public class SegmentResource {
     }
 
     @RegisterForReflection
-    public record MemberPage(List<MemberView> items, String next) {
+    public record MemberPage(List<MemberView> items, String nextCursor) {
     }
 
     @RegisterForReflection
@@ -128,8 +128,8 @@ public class SegmentResource {
 
     @GET
     @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })
-    @Operation(summary = "List segments in id order; pass next as after for the following page")
-    public Uni<SegmentPage> list(@QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
+    @Operation(summary = "List segments in id order; pass nextCursor as cursor for the following page")
+    public Uni<SegmentPage> list(@QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("cursor") String after) {
         int size = checkLimit(limit);
         return pool.withConnection(sql -> segments.page(sql, size, after)).map(page -> new SegmentPage(
                 page.stream().map(s -> SegmentView.of(s, null, null)).toList(),
@@ -159,9 +159,9 @@ public class SegmentResource {
     @GET
     @Path("{id}/computations")
     @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })
-    @Operation(summary = "The segment's bulk computations, newest first, with progress and final counts; pass next as after for older ones")
+    @Operation(summary = "The segment's bulk computations, newest first, with progress and final counts; pass nextCursor as cursor for older ones")
     public Uni<ComputationPage> computations(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("20") int limit,
-            @QueryParam("after") String after) {
+            @QueryParam("cursor") String after) {
         int size = checkLimit(limit);
         return ofExistingSegment(id, sql -> computations.forSegment(sql, id, size, after)).map(page -> new ComputationPage(page.stream().map(ComputationView::of).toList(),
                 page.size() == size ? page.get(page.size() - 1).id() : null));
@@ -204,9 +204,9 @@ public class SegmentResource {
     @GET
     @Path("{id}/members")
     @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })
-    @Operation(summary = "Current members in profile id order; pass next as after for the following page")
+    @Operation(summary = "Current members in profile id order; pass nextCursor as cursor for the following page")
     public Uni<MemberPage> members(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("100") int limit,
-            @QueryParam("after") String after) {
+            @QueryParam("cursor") String after) {
         int size = checkLimit(limit);
         return ofExistingSegment(id, sql -> memberships.members(sql, id, size, after)).map(page -> new MemberPage(page.stream().map(m -> new MemberView(m.profileId(), m.enteredAt())).toList(),
                 page.size() == size ? page.get(page.size() - 1).profileId() : null));

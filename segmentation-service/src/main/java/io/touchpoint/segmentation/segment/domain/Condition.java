@@ -2,6 +2,7 @@ package io.touchpoint.segmentation.segment.domain;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -83,7 +84,7 @@ public sealed interface Condition {
         MORE_THAN_DAYS_AGO, IN_NEXT_DAYS, ANNIVERSARY_WITHIN_DAYS;
 
         public String jsonName() {
-            return name().toLowerCase();
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -120,7 +121,7 @@ public final class ConditionParser {
             ok = failed(path + ".operator", "is required: one of " + OPERATORS);
         } else {
             try {
-                operator = Operator.valueOf(o.toUpperCase());
+                operator = Operator.valueOf(o.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 ok = failed(path + ".operator", "'" + o + "' is not one of " + OPERATORS);
             }
@@ -196,7 +197,7 @@ public final class ConditionParser {
             } else {
                 Object op = cm.get("operator");
                 try {
-                    countOperator = CountOperator.valueOf(String.valueOf(op).toUpperCase());
+                    countOperator = CountOperator.valueOf(String.valueOf(op).toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
                     ok = failed(path + ".count.operator", "must be one of at_least, at_most, exactly");
                 }

@@ -2,6 +2,7 @@ package io.touchpoint.segmentation.segment.domain;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** A stored segment definition; {@code condition} is the JSON as written, {@code parsed} its typed form. */
@@ -12,7 +13,7 @@ public record Segment(String id, String name, String description, List<String> t
         DRAFT, ACTIVE, ARCHIVED;
 
         public String jsonName() {
-            return name().toLowerCase();
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

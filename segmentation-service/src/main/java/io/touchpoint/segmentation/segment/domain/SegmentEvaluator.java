@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -103,14 +104,14 @@ public final class SegmentEvaluator {
         if (condition instanceof Condition.Event e) {
             long performed = facts.events().stream().filter(l -> sameEvent(e, l)).count();
             String what = e.notPerformedForDays() != null ? "event " + e.event() + " not performed for " + e.notPerformedForDays() + " days"
-                    : "event " + e.event() + " " + e.countOperator().name().toLowerCase() + " " + e.count()
+                    : "event " + e.event() + " " + e.countOperator().name().toLowerCase(Locale.ROOT) + " " + e.count()
                             + (e.withinLastDays() != null ? " within last " + e.withinLastDays() + " days"
                                     : e.from() != null ? " between " + e.from() + " and " + e.to() : " ever");
             return new Trace(what, held, Map.of("loggedMatching", performed), List.of());
         }
         if (condition instanceof Condition.Consent c) {
             List<String> seen = facts.consents() == null ? List.of() : facts.consents().stream()
-                    .filter(s -> s.channel().equals(c.channel())).map(s -> s.topic() + ":" + s.status().name().toLowerCase()).toList();
+                    .filter(s -> s.channel().equals(c.channel())).map(s -> s.topic() + ":" + s.status().name().toLowerCase(Locale.ROOT)).toList();
             return new Trace("consent " + c.channel() + "/" + c.topic(), held, seen, List.of());
         }
         if (condition instanceof Condition.InSegment s) {

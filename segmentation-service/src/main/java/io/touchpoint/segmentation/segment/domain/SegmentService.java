@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -308,7 +309,7 @@ public class SegmentService {
         Segment.State state = Segment.State.DRAFT;
         if (d.state() != null) {
             try {
-                state = Segment.State.valueOf(d.state().toUpperCase());
+                state = Segment.State.valueOf(d.state().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 violations.add(new Problem.Violation("state", "must be one of draft, active, archived"));
             }

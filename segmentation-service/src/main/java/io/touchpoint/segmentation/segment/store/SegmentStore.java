@@ -6,6 +6,7 @@ import static io.touchpoint.platform.store.Json.ts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -92,7 +93,7 @@ public class SegmentStore {
             var parsed = ConditionParser.parse(condition, "condition");
             List<String> tags = json.list(r.getString(3)).stream().map(String::valueOf).toList();
             out.add(new Segment(r.getString(0), r.getString(1), r.getString(2), tags,
-                    Segment.State.valueOf(r.getString(4).toUpperCase()), condition, parsed.condition(),
+                    Segment.State.valueOf(r.getString(4).toUpperCase(Locale.ROOT)), condition, parsed.condition(),
                     parsed.referencedSegments(), r.getLong(6), instant(r.getOffsetDateTime(7)),
                     instant(r.getOffsetDateTime(8))));
         }
