@@ -13,6 +13,6 @@ class ArchitectureTest {
 
     @ArchTest
     void keepsTheServiceRules(JavaClasses classes) {
-        ArchitectureRules.of("analytics").forEach(rule -> rule.check(classes));
+        ArchitectureRules.all("analytics").check(classes);
     }
 }

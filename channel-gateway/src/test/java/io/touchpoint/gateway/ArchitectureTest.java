@@ -13,6 +13,6 @@ class ArchitectureTest {
 
     @ArchTest
     void keepsTheServiceRules(JavaClasses classes) {
-        ArchitectureRules.of("gateway").forEach(rule -> rule.check(classes));
+        ArchitectureRules.all("gateway").check(classes);
     }
 }

@@ -13,6 +13,6 @@ class ArchitectureTest {
 
     @ArchTest
     void keepsTheServiceRules(JavaClasses classes) {
-        ArchitectureRules.of("journey").forEach(rule -> rule.check(classes));
+        ArchitectureRules.all("journey").check(classes);
     }
 }

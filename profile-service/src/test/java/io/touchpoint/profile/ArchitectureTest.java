@@ -13,6 +13,6 @@ class ArchitectureTest {
 
     @ArchTest
     void keepsTheServiceRules(JavaClasses classes) {
-        ArchitectureRules.of("profile").forEach(rule -> rule.check(classes));
+        ArchitectureRules.all("profile").check(classes);
     }
 }

@@ -13,6 +13,6 @@ class ArchitectureTest {
 
     @ArchTest
     void keepsTheServiceRules(JavaClasses classes) {
-        ArchitectureRules.of("segmentation").forEach(rule -> rule.check(classes));
+        ArchitectureRules.all("segmentation").check(classes);
     }
 }

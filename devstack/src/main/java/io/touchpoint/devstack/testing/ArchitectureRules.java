@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.CompositeArchRule;
 
 /**
  * The layering every service keeps, checked on its compiled classes by a test of its own:
@@ -49,6 +50,15 @@ public final class ArchitectureRules {
                         .orShould().callMethod(String.class, "toUpperCase")
                         .as(service + " converts case with an explicit Locale"))
                 .map(rule -> rule.allowEmptyShould(true)).toList();
+    }
+
+    /** Every rule of {@link #of} as one, so a failure reports every violation at once. */
+    public static ArchRule all(String service) {
+        CompositeArchRule all = null;
+        for (ArchRule rule : of(service)) {
+            all = all == null ? CompositeArchRule.of(rule) : all.and(rule);
+        }
+        return all;
     }
 
     /** The same locale rule for the shared modules. */
