@@ -48,8 +48,8 @@ import io.vertx.core.Vertx;
  *
  * <p>This is the hottest path of the suite, so it talks to a plain Kafka producer instead of a
  * Reactive Messaging emitter: the emitter's per-message {@code Message}, metadata, cloud-event
- * helper and Mutiny pipeline cost about 40% of the gateway's CPU per event in the ingestion
- * benchmark (JFR, see benchmarks/README.md). A whole call is handed to one sender thread, because
+ * helper and Mutiny pipeline cost a large share of the gateway's CPU per event (measured:
+ * benchmarks/README.md). A whole call is handed to one sender thread, because
  * {@code send} can block (metadata, full buffer) and must never run on the event loop; the answer
  * comes back on the caller's Vert.x context once the broker acknowledged every record.
  */

@@ -26,7 +26,8 @@ import io.touchpoint.contracts.events.Interaction;
  *
  * <p>The record's members are written by hand, in the order the mapper writes them: going through
  * the mapper's bean and map serializers, which look up a serializer for every map value's class,
- * took a sixth of the gateway's CPU at 30,000 events/s (JFR, benchmarks/README.md). The values of
+ * was a large share of the gateway's CPU (measured: benchmarks/README.md, "Interaction records
+ * written by hand"). The values of
  * properties, traits, context and integrations are what the request parser makes of JSON (maps,
  * lists, strings, numbers, booleans, nulls); anything else is handed to the mapper.
  * InteractionSerializerTest pins the bytes to the contract mapper's.

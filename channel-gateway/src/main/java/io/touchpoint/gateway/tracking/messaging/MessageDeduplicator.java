@@ -35,9 +35,9 @@ import io.vertx.mutiny.redis.client.Response;
  * <p>Marks are kept per source in one Redis hash per window-long bucket of the service clock
  * (field: the messageId), and a call looks in the current and the previous bucket: a message is
  * remembered from its publication until the end of the next bucket, at least one window and at
- * most two. A key per message cost a SET with its own expiry per message plus an MGET argument: the
- * Redis client was a sixth of the gateway's CPU samples at 27,000 events/s, and Redis itself took
- * 0.13 cores (benchmarks/README.md); a call now costs two HMGETs, one HSET and one PEXPIRE. The bucket before the previous one is
+ * most two. A key per message cost a SET with its own expiry per message plus an MGET argument,
+ * in the gateway's CPU and in Redis' (measured: benchmarks/README.md, "Dedupe marks per call");
+ * a call now costs two HMGETs, one HSET and one PEXPIRE. The bucket before the previous one is
  * unlinked (freed by Redis in the background) when this instance first marks into a new bucket, so
  * that a large hash never expires, and is freed, in Redis' main thread; its expiry is only a backstop
  * for a source that stopped sending.

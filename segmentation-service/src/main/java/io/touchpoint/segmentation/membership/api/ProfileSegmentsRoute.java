@@ -28,16 +28,16 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The hot path of {@code GET /v1/profiles/{profileId}/segments}, served straight from a Vert.x route
- * in front of {@link ProfileMembershipResource}. Behind RESTEasy this lookup cost about ten times its
- * Redis read in HTTP, security and reactive plumbing (every Mutiny operator captures the request
+ * in front of {@link ProfileMembershipResource}. Behind RESTEasy this lookup cost several times its
+ * Redis read in HTTP, security and reactive plumbing (benchmarks/README-segmentation.md) (every Mutiny operator captures the request
  * context), so the route answers the common case itself: a bearer token this service has already
  * verified ({@link VerifiedTokens}) carrying one of the resource's roles, a plain path and a JSON
  * Accept. Everything else (no or unknown token, another role, an encoded path, another Accept, a
  * failed read) goes on to the resource, which answers exactly as before: 401/403/406 problems,
  * token verification, errors. The resource also keeps documenting the operation in OpenAPI.
  * <p>
- * Micrometer's HTTP server binder ignores this path (its per-request tag building was about a tenth
- * of the lookup's CPU); the route records the same {@code http.server.requests} timer with the same
+ * Micrometer's HTTP server binder ignores this path (its per-request tag building was a measurable
+ * share of the lookup's CPU, benchmarks/README-segmentation.md); the route records the same {@code http.server.requests} timer with the same
  * tags itself, from a timer resolved once, and for the requests it hands on, once they end.
  */
 @ApplicationScoped
@@ -65,7 +65,7 @@ public class ProfileSegmentsRoute {
 
     /**
      * Just before Quarkus' authentication filter (and after CORS): the route does its own token check,
-     * and the filters it skips cost a twentieth of the lookup's CPU (setting up lazy authentication,
+     * and the filters it skips cost a share of the lookup's CPU (setting up lazy authentication,
      * and RESTEasy matching the path to a template for metrics on an authentication failure). What it
      * hands on passes through them as any request does. So a {@code quarkus.http.auth.permission}
      * policy on this path would not apply to the requests the route answers; the service has none.
