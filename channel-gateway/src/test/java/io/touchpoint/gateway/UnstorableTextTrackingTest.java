@@ -136,6 +136,25 @@ class UnstorableTextTrackingTest {
     }
 
     @Test
+    void theOverlongUtf8FormOfNulIsRefusedToo() {
+        // Jackson decodes C0 80 as NUL: the check is on the decoded text, so it is caught like the escape.
+        String device = id("overlong-device");
+        String messageId = id("overlong");
+        byte[] body = ("{\"messageId\": \"" + messageId + "\", \"anonymousId\": \"" + device + "\", \"event\": \"E\", "
+                + "\"properties\": {\"note\": \"a#b\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int at = new String(body, java.nio.charset.StandardCharsets.UTF_8).indexOf('#');
+        byte[] overlong = new byte[body.length + 1];
+        System.arraycopy(body, 0, overlong, 0, at);
+        overlong[at] = (byte) 0xC0;
+        overlong[at + 1] = (byte) 0x80;
+        System.arraycopy(body, at + 1, overlong, at + 2, body.length - at - 1);
+        given().header("Authorization", basic(writeKey)).contentType("application/json").body(overlong).post("/v1/track")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", contains("properties.note"));
+        assertNothingPublished(device, messageId);
+    }
+
+    @Test
     void storableUnicodeStillGoesThroughUnchanged() {
         String messageId = id("unicode");
         post("/v1/track", "{\"messageId\": \"" + messageId + "\", \"userId\": \"\\u00e9l\\u00e8ve\", "

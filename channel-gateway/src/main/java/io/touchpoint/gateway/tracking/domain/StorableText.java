@@ -12,11 +12,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  * A message holding either in anything it would publish is refused at the edge, with the JSON path
  * of every such string, instead of being accepted and then dead-lettered by the services that store it.
  *
- * <p>{@link #firstUnstorable} is the check on the hot path: one pass over the characters of a string
+ * <p>The same rule holds for the rest of the gateway's API ({@code io.touchpoint.gateway.edge}).
+ * {@link #firstUnstorable} is the check on the hot path: one pass over the characters of a string
  * the walk is already copying. {@link #faults} finds and names the offending fields, and runs only
  * once a message is known to hold one.
  */
-final class StorableText {
+public final class StorableText {
 
     /** A message with more faulty strings than this is told about the first ones only. */
     static final int MAX_FAULTS_REPORTED = 20;
@@ -25,10 +26,11 @@ final class StorableText {
     }
 
     /** @return the index of the first NUL or unpaired surrogate in the text, or -1 when there is none */
-    static int firstUnstorable(String text) {
+    public static int firstUnstorable(String text) {
         for (int i = 0, n = text.length(); i < n; i++) {
             char c = text.charAt(i);
-            if (c != 0 && (c < Character.MIN_SURROGATE || c > Character.MAX_SURROGATE)) {
+            // One unsigned comparison for the usual case, U+0001 to U+D7FF: NUL wraps around to U+FFFF.
+            if ((char) (c - 1) < Character.MIN_SURROGATE - 1 || c > Character.MAX_SURROGATE) {
                 continue;
             }
             if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
@@ -40,12 +42,12 @@ final class StorableText {
         return -1;
     }
 
-    static boolean storable(String text) {
+    public static boolean storable(String text) {
         return firstUnstorable(text) < 0;
     }
 
     /** Why the text cannot be stored, e.g. {@code contains U+0000 (NUL)}; assumes {@code !storable(text)}. */
-    static String fault(String text) {
+    public static String fault(String text) {
         int at = firstUnstorable(text);
         char c = text.charAt(at);
         return c == 0 ? "contains U+0000 (NUL)"
@@ -53,7 +55,7 @@ final class StorableText {
     }
 
     /** The violation message for a string value at {@code path}. */
-    static String valueFault(String path, String text) {
+    public static String valueFault(String path, String text) {
         return path + " " + fault(text) + ", which cannot be stored; send text without it";
     }
 
