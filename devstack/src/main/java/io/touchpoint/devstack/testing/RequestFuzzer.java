@@ -295,6 +295,7 @@ public final class RequestFuzzer {
         Random random = new Random(seed);
         log.printf(Locale.ROOT, "%s: seed %d (replay with -D%s=%d), %d requests over %d operations against %s%n", name,
                 seed, SEED_PROPERTY, seed, requests, operations.size(), base);
+        log.println(name + ": operations " + operations.stream().map(Operation::key).toList());
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
         Map<Integer, Integer> statuses = new TreeMap<>();
