@@ -17,6 +17,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code mapper.convertValue(node, LinkedHashMap.class)} gives. Converting through the mapper
  * writes the tree out as tokens and reads them back; walking it directly costs a fraction of that,
  * several times per message (properties, traits, context, integrations).
+ *
+ * <p>The walk also checks every string and member name it copies ({@link StorableText}): it stops at
+ * the first one that cannot be stored with {@link UnstorableText}, and the caller names them all.
  */
 final class JsonValues {
 
@@ -35,12 +38,28 @@ final class JsonValues {
                 && !mapper.isEnabled(DeserializationFeature.USE_JAVA_ARRAY_FOR_JSON_ARRAY);
     }
 
-    /** @return null for null */
+    /**
+     * Thrown by {@link #map} and {@link #putAll} at the first string or member name that cannot be
+     * stored. Expected traffic, like a refusal, so without a stack trace; {@link StorableText#faults}
+     * says where.
+     */
+    static final class UnstorableText extends RuntimeException {
+
+        UnstorableText() {
+            super("text that cannot be stored", null, false, false);
+        }
+    }
+
+    /**
+     * @return null for null
+     * @throws UnstorableText when a string or member name in the object cannot be stored
+     */
     Map<String, Object> map(ObjectNode node) {
         if (node == null) {
             return null;
         }
         if (!walk) {
+            check(node);
             return mapper.convertValue(node, MAP);
         }
         Map<String, Object> map = new LinkedHashMap<>();
@@ -48,14 +67,30 @@ final class JsonValues {
         return map;
     }
 
-    /** Puts every member of the object into the map, replacing what the map had under the same names. */
+    /**
+     * Puts every member of the object into the map, replacing what the map had under the same names.
+     *
+     * @throws UnstorableText when a string or member name in the object cannot be stored; the map may
+     *                        then hold some of the members
+     */
     void putAll(Map<String, Object> map, ObjectNode node) {
         if (!walk) {
+            check(node);
             map.putAll(mapper.convertValue(node, MAP));
             return;
         }
         for (Map.Entry<String, JsonNode> member : node.properties()) {
-            map.put(member.getKey(), value(member.getValue()));
+            String name = member.getKey();
+            if (StorableText.firstUnstorable(name) >= 0) {
+                throw new UnstorableText();
+            }
+            map.put(name, value(member.getValue()));
+        }
+    }
+
+    private static void check(JsonNode node) {
+        if (!StorableText.storable(node)) {
+            throw new UnstorableText();
         }
     }
 
@@ -74,7 +109,11 @@ final class JsonValues {
                 return list;
             }
             case STRING -> {
-                return node.textValue();
+                String text = node.textValue();
+                if (StorableText.firstUnstorable(text) >= 0) {
+                    throw new UnstorableText();
+                }
+                return text;
             }
             // The node keeps the narrowest type the number fits (int, long, BigInteger; double), as the mapper does.
             case NUMBER -> {

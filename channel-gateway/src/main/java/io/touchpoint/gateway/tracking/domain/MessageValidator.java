@@ -100,6 +100,31 @@ public class MessageValidator {
         ObjectNode context = fields.object("context");
         ObjectNode integrations = fields.object("integrations");
 
+        // Copying the objects checks every string and member name in them; only a message holding
+        // text that cannot be stored is walked again, to name each such field.
+        Map<String, Object> propertyValues = null;
+        Map<String, Object> traitValues = null;
+        Map<String, Object> mergedContext = null;
+        Map<String, Object> mergedIntegrations = null;
+        try {
+            propertyValues = values.map(properties);
+            traitValues = values.map(traits);
+            mergedContext = merge(envelope.context(), context);
+            mergedIntegrations = merge(envelope.integrations(), integrations);
+        } catch (JsonValues.UnstorableText e) {
+            int before = fields.violations.size();
+            fields.unstorable(properties, "properties");
+            fields.unstorable(traits, "traits");
+            fields.unstorable(context, "context");
+            fields.unstorable(integrations, "integrations");
+            if (fields.violations.size() == before) {
+                // In the batch's context or integrations: TrackingRequestParser refuses such a batch
+                // whole, so only an envelope made elsewhere gets here.
+                fields.violation("context", "the batch's context or integrations hold text that cannot be stored");
+            }
+        }
+        fields.unstorableBeyondLimit();
+
         if (!fields.violations.isEmpty()) {
             String suffix = suffix(messageId);
             return new Rejected(fields.violations.stream()
@@ -108,16 +133,14 @@ public class MessageValidator {
 
         Instant sentAt = envelope.sentAt() != null ? envelope.sentAt() : messageSentAt;
         Instant clientTimestamp = originalTimestamp != null ? originalTimestamp : timestamp;
-        Map<String, Object> mergedContext = merge(envelope.context(), context);
         Object ip = mergedContext.get("ip");
         if (envelope.clientIp() != null && (ip == null || ip.toString().isBlank())) {
             mergedContext.put("ip", envelope.clientIp());
         }
-        Map<String, Object> mergedIntegrations = merge(envelope.integrations(), integrations);
         return new Accepted(new Interaction(
                 messageId != null ? messageId : UUID.randomUUID().toString(),
                 envelope.sourceId(), type.wire(), userId, anonymousId, previousId, groupId, event, name, category,
-                values.map(properties), values.map(traits), mergedContext, mergedIntegrations.isEmpty() ? null : mergedIntegrations,
+                propertyValues, traitValues, mergedContext, mergedIntegrations.isEmpty() ? null : mergedIntegrations,
                 ClockSkew.correct(envelope.receivedAt(), sentAt, clientTimestamp), clientTimestamp, sentAt,
                 envelope.receivedAt()));
     }
@@ -149,6 +172,8 @@ public class MessageValidator {
         /** The message's place in the batch, or -1; named in violations only, so not spelled out before one. */
         private final int index;
         final List<Problem.Violation> violations = new ArrayList<>();
+        /** How many strings and member names of the message cannot be stored. */
+        int unstorable;
 
         Fields(JsonNode node, int index) {
             this.node = node;
@@ -157,6 +182,29 @@ public class MessageValidator {
 
         void violation(String field, String message) {
             violations.add(new Problem.Violation(index < 0 ? field : self(index) + "." + field, message));
+        }
+
+        /** A top-level text field that cannot be stored; past the limit, only counted. */
+        private void unstorableText(String field, String text) {
+            if (unstorable++ < StorableText.MAX_FAULTS_REPORTED) {
+                violation(field, StorableText.valueFault(field, text));
+            }
+        }
+
+        /** Names the strings and member names of an object member that cannot be stored, up to the limit. */
+        void unstorable(JsonNode object, String field) {
+            if (object != null) {
+                unstorable += StorableText.faults(object, field,
+                        Math.max(0, StorableText.MAX_FAULTS_REPORTED - unstorable), this::violation);
+            }
+        }
+
+        /** Counts what is past the limit, so a client sees how much is left to fix. */
+        void unstorableBeyondLimit() {
+            if (unstorable > StorableText.MAX_FAULTS_REPORTED) {
+                violations.add(new Problem.Violation(self(index), (unstorable - StorableText.MAX_FAULTS_REPORTED)
+                        + " more strings or member names of the message cannot be stored either"));
+            }
         }
 
         MessageType type() {
@@ -185,7 +233,13 @@ public class MessageValidator {
             }
             if (value.isTextual() || value.isIntegralNumber()) {
                 String text = value.asText().strip();
-                return text.isEmpty() ? null : text;
+                if (text.isEmpty()) {
+                    return null;
+                }
+                if (!StorableText.storable(text)) {
+                    unstorableText(field, text);
+                }
+                return text;
             }
             violation(field, field + " must be a string");
             return null;
@@ -200,7 +254,14 @@ public class MessageValidator {
                 violation(field, field + " must be a string");
                 return null;
             }
-            return value.asText().isBlank() ? null : value.asText();
+            String text = value.textValue();
+            if (text.isBlank()) {
+                return null;
+            }
+            if (!StorableText.storable(text)) {
+                unstorableText(field, text);
+            }
+            return text;
         }
 
         Instant instant(String field) {

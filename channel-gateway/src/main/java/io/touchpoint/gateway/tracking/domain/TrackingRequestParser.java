@@ -28,7 +28,8 @@ import io.touchpoint.gateway.tracking.domain.IngestionRejected.Reason;
 /**
  * Reads the JSON of a tracking call, whatever content type it came with: browsers send it as
  * text/plain (sendBeacon and CORS-simple requests), some SDKs send none. Only the envelope is
- * checked here; messages are judged one by one by {@link MessageValidator}.
+ * checked here (its shape, and that its context and integrations hold only text that can be stored);
+ * messages are judged one by one by {@link MessageValidator}.
  */
 public class TrackingRequestParser {
 
@@ -85,6 +86,10 @@ public class TrackingRequestParser {
         }
         ObjectNode context = envelopeObject(root, "context", violations);
         ObjectNode integrations = envelopeObject(root, "integrations", violations);
+        // What lies under every message must be storable as much as the messages themselves; the
+        // messages are checked one by one (MessageValidator), the envelope once, here.
+        storable(context, "context", violations);
+        storable(integrations, "integrations", violations);
         if (!violations.isEmpty()) {
             throw new IngestionRejected(Reason.INVALID, "The batch envelope is not valid; no message was accepted.",
                     violations, null);
@@ -242,6 +247,19 @@ public class TrackingRequestParser {
             return null;
         }
         return (ObjectNode) node;
+    }
+
+    private static void storable(ObjectNode node, String field, List<Problem.Violation> violations) {
+        if (node == null || StorableText.storable(node)) {
+            return;
+        }
+        int limit = StorableText.MAX_FAULTS_REPORTED;
+        int faults = StorableText.faults(node, field, limit, (path, message) -> violations.add(new Problem.Violation(path,
+                message)));
+        if (faults > limit) {
+            violations.add(new Problem.Violation(field, (faults - limit)
+                    + " more strings or member names of " + field + " cannot be stored either"));
+        }
     }
 
     private static String blankToNull(String s) {

@@ -2,6 +2,7 @@ package io.touchpoint.gateway.tracking.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +60,22 @@ class JsonValuesTest {
         Map<String, Object> walked = new JsonValues(mapper).map(tree);
         assertEquals(converted, walked);
         assertEquals(types(converted), types(walked));
+    }
+
+    @Test
+    void theWalkStopsAtTextThatCannotBeStoredInValuesNamesAndArraysWithEitherMapper() throws Exception {
+        for (var mapper : List.of(new ObjectMapper(),
+                new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS))) {
+            var values = new JsonValues(mapper);
+            for (String json : List.of("{\"a\": \"\\u0000\"}", "{\"a\": {\"b\": [1, [\"x\\ud800\"]]}}",
+                    "{\"a\\u0000\": 1}", "{\"a\": [{\"\\u0000\": null}]}")) {
+                ObjectNode tree = (ObjectNode) mapper.readTree(json);
+                assertThrows(JsonValues.UnstorableText.class, () -> values.map(tree), json);
+                assertThrows(JsonValues.UnstorableText.class, () -> values.putAll(new LinkedHashMap<>(), tree), json);
+            }
+            ObjectNode fine = (ObjectNode) mapper.readTree("{\"\\ud83d\\ude00\": [\"\\u0001\", \"\\uffff\"]}");
+            assertEquals(Map.of("\uD83D\uDE00", List.of("\u0001", "\uFFFF")), values.map(fine));
+        }
     }
 
     /** The same structure with every leaf replaced by its class name. */
