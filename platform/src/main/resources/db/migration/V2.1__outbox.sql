@@ -11,3 +11,17 @@ CREATE TABLE IF NOT EXISTS outbox (
     payload     jsonb       NOT NULL,
     created_at  timestamptz NOT NULL
 );
+
+-- Records the broker can never take (larger than its limit, say) leave the outbox for this table,
+-- with why, instead of blocking every record behind them; an operator reads, fixes or drops them.
+CREATE TABLE outbox_failed (
+    id          bigint      PRIMARY KEY,
+    event_id    text        NOT NULL,
+    topic       text        NOT NULL,
+    record_key  text        NOT NULL,
+    event_type  text        NOT NULL,
+    payload     jsonb       NOT NULL,
+    created_at  timestamptz NOT NULL,
+    failed_at   timestamptz NOT NULL,
+    reason      text        NOT NULL
+);

@@ -40,12 +40,12 @@ class EdgeProblemsTest {
     void nulInAPathOrQueryParameterIs400NamingIt() {
         problem(admin().get("/v1/sources/%00").then(), 400)
                 .body("detail", equalTo("The request's path or query holds text that cannot be stored."))
-                .body("errors.field", contains("id"))
+                .body("errors.field", contains("path.id"))
                 .body("errors[0].message", equalTo("id contains U+0000 (NUL), which cannot be stored; send text without it"))
                 .body("instance", equalTo("/v1/sources/%00"));
-        problem(admin().post("/v1/sources/a%00b/rotate-key").then(), 400).body("errors.field", contains("id"));
-        problem(admin().get("/v1/erasure-receipts/x%00").then(), 400).body("errors.field", contains("erasureId"));
-        problem(admin().get("/v1/sources?page=0&size=%00").then(), 400).body("errors.field", contains("size"));
+        problem(admin().post("/v1/sources/a%00b/rotate-key").then(), 400).body("errors.field", contains("path.id"));
+        problem(admin().get("/v1/erasure-receipts/x%00").then(), 400).body("errors.field", contains("path.erasureId"));
+        problem(admin().get("/v1/sources?page=0&size=%00").then(), 400).body("errors.field", contains("query.size"));
         // Percent-encoded UTF-8 that is not valid decodes to U+FFFD, which can be stored: a plain 404.
         problem(admin().get("/v1/sources/%ED%A0%80").then(), 404);
     }

@@ -6,17 +6,20 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.touchpoint.contracts.Problem;
+import io.touchpoint.platform.json.StoredTextDeserializer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.pgclient.PgException;
 
 /** Every error a service answers is an RFC 9457 problem; nothing leaks a stack trace. */
@@ -25,52 +28,92 @@ public class ProblemMapper {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
     @ServerExceptionMapper
-    public Response unauthorized(UnauthorizedException e, UriInfo uri) {
-        return unauthenticated("A bearer token is required.", uri);
+    public Response unauthorized(UnauthorizedException e, HttpServerRequest request) {
+        return unauthenticated("A bearer token is required.", request);
     }
 
     @ServerExceptionMapper
-    public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
-        return unauthenticated("The bearer token is invalid or expired.", uri);
+    public Response authenticationFailed(AuthenticationFailedException e, HttpServerRequest request) {
+        return unauthenticated("The bearer token is invalid or expired.", request);
     }
 
     @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return problem(Problem.of(403, "Forbidden", "Your role does not allow this operation."), uri);
+    public Response forbidden(ForbiddenException e, HttpServerRequest request) {
+        return problem(Problem.of(403, "Forbidden", "Your role does not allow this operation."), request);
     }
 
     @ServerExceptionMapper
-    public Response invalid(ConstraintViolationException e, UriInfo uri) {
+    public Response invalid(ConstraintViolationException e, HttpServerRequest request) {
         List<Problem.Violation> violations = e.getConstraintViolations().stream()
                 .map(v -> new Problem.Violation(v.getPropertyPath().toString(), v.getMessage())).toList();
-        return problem(Problem.of(400, "Bad Request", "The request is not valid.").withErrors(violations), uri);
+        return problem(Problem.of(400, "Bad Request", "The request is not valid.").withErrors(violations), request);
     }
 
     @ServerExceptionMapper
-    public Response invalidRequest(InvalidRequestException e, UriInfo uri) {
-        return problem(Problem.of(400, "Bad Request", e.getMessage()).withErrors(e.violations()), uri);
+    public Response invalidRequest(InvalidRequestException e, HttpServerRequest request) {
+        return problem(Problem.of(400, "Bad Request", e.getMessage()).withErrors(e.violations()), request);
     }
 
     @ServerExceptionMapper
-    public Response conflict(ConflictException e, UriInfo uri) {
-        return problem(Problem.of(409, "Conflict", e.getMessage()), uri);
+    public Response conflict(ConflictException e, HttpServerRequest request) {
+        return problem(Problem.of(409, "Conflict", e.getMessage()), request);
     }
 
     @ServerExceptionMapper
-    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
+    public Response unstorable(StoredTextDeserializer.UnstorableJsonText e, HttpServerRequest request) {
+        String field = path(e);
+        return problem(Problem.of(400, "Bad Request", "The body holds text that cannot be stored.")
+                .withErrors(List.of(new Problem.Violation(field, StoredText.valueFault(field, e.text())))), request);
+    }
+
+    /**
+     * A body of the wrong shape for the operation ({@code false}, {@code []}, an array where a name
+     * goes). Quarkus' own mapper for it, more specific than the one for {@code JsonProcessingException},
+     * would answer a bare 400.
+     */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e, HttpServerRequest request) {
         String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                 + e.getLocation().getColumnNr();
-        return problem(Problem.of(400, "Bad Request", "The body is not valid JSON for this operation" + where + "."), uri);
+        Problem problem = Problem.of(400, "Bad Request", "The body is not valid JSON for this operation" + where + ".");
+        String field = path(e);
+        if (!field.isEmpty()) {
+            problem = problem.withErrors(List.of(new Problem.Violation(field, field + " is not of the type this operation takes")));
+        }
+        return problem(problem, request);
+    }
+
+    /** {@code name}, {@code items[2].sku}: the member a failure is about, or empty for the body itself. */
+    static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(StoredText.storable(reference.getFieldName()) ? reference.getFieldName() : "(a member)");
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri) {
+    public Response unreadableJson(JsonProcessingException e, HttpServerRequest request) {
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr();
+        return problem(Problem.of(400, "Bad Request", "The body is not valid JSON for this operation" + where + "."), request);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, HttpServerRequest request) {
         // The JSON body reader reports syntax errors wrapped in a plain 400; say what is wrong and where.
         if (e.getCause() instanceof JsonProcessingException json && e.getResponse().getStatus() == 400) {
-            return unreadableJson(json, uri);
+            return unreadableJson(json, request);
         }
         Response.StatusType status = e.getResponse().getStatusInfo();
-        return problem(Problem.of(status.getStatusCode(), status.getReasonPhrase(), e.getMessage()), uri);
+        return problem(Problem.of(status.getStatusCode(), status.getReasonPhrase(), e.getMessage()), request);
     }
 
     /**
@@ -78,26 +121,30 @@ public class ProblemMapper {
      * transaction failed whole, so nothing was written; the caller gets a 400, not a 500.
      */
     @ServerExceptionMapper
-    public Response database(PgException e, UriInfo uri) {
+    public Response database(PgException e, HttpServerRequest request) {
         if (StoredText.UNSTORABLE_STATES.contains(e.getSqlState())) {
-            return problem(Problem.of(400, "Bad Request", StoredText.UNSTORABLE), uri);
+            return problem(Problem.of(400, "Bad Request", StoredText.UNSTORABLE), request);
         }
-        return unexpected(e, uri);
+        return unexpected(e, request);
     }
 
     @ServerExceptionMapper
-    public Response unexpected(Throwable e, UriInfo uri) {
-        LOG.error("unexpected failure on " + uri.getPath(), e);
-        return problem(Problem.of(500, "Internal Server Error", "The request failed; it has been logged."), uri);
+    public Response unexpected(Throwable e, HttpServerRequest request) {
+        LOG.error("unexpected failure on " + request.path(), e);
+        return problem(Problem.of(500, "Internal Server Error", "The request failed; it has been logged."), request);
     }
 
-    private static Response unauthenticated(String detail, UriInfo uri) {
-        return Response.fromResponse(problem(Problem.of(401, "Unauthorized", detail), uri))
+    private static Response unauthenticated(String detail, HttpServerRequest request) {
+        return Response.fromResponse(problem(Problem.of(401, "Unauthorized", detail), request))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
     }
 
-    static Response problem(Problem problem, UriInfo uri) {
+    /**
+     * Named by the path as it came (always a valid URI reference): decoding it again can fail on a
+     * path the framework could not decode in the first place.
+     */
+    static Response problem(Problem problem, HttpServerRequest request) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE)
-                .entity(problem.withInstance(uri.getPath())).build();
+                .entity(problem.withInstance(request.path())).build();
     }
 }

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.events.ProfileErasureRequested;
+import io.touchpoint.platform.outbox.OutboxStore;
 import io.touchpoint.platform.store.Transactions;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -33,9 +34,11 @@ public class ErasureConsumer {
     private final ErasureReceiptStore receipts;
     private final ErasedIdentities erased;
     private final Instance<ErasureHandler> handlers;
+    private final OutboxStore outbox;
 
     ErasureConsumer(Pool pool, Clock clock, ErasureReceiptStore receipts, ErasedIdentities erased,
-            Instance<ErasureHandler> handlers) {
+            Instance<ErasureHandler> handlers, OutboxStore outbox) {
+        this.outbox = outbox;
         this.pool = pool;
         this.clock = clock;
         this.receipts = receipts;
@@ -58,7 +61,8 @@ public class ErasureConsumer {
                     LOG.debugf("erasure %s already obeyed", erasure.erasureId());
                     return Uni.createFrom().item(false);
                 }
-                Uni<Void> steps = erased.remember(sql, ErasedIdentities.profiles(ids), now);
+                Uni<Void> steps = erased.remember(sql, ErasedIdentities.profiles(ids), now)
+                        .chain(() -> outbox.dropFailedFor(sql, ids));
                 for (ErasureHandler handler : handlers) {
                     steps = steps.chain(() -> handler.erase(sql, erasure, ids));
                 }

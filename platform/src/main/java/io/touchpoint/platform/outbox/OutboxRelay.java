@@ -9,6 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -25,13 +29,15 @@ import io.touchpoint.contracts.Topic;
 import io.touchpoint.platform.time.PeriodicWork;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * Relays outbox rows to Kafka in id order, then deletes them, in one transaction: a row leaves the
  * outbox only after the broker acknowledged it (acks=all). A crash in between resends it with the
  * same CloudEvents id, so consumers drop the repeat. Kicked after every committed change for low
  * latency; a periodic sweep picks up what a crashed or failed relay left. One channel serves every
- * contract topic: each record names its own.
+ * contract topic: each record names its own. A record the broker can never take is set aside in
+ * {@code outbox_failed} rather than blocking every record behind it.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -108,19 +114,71 @@ public class OutboxRelay {
             if (records.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
-            List<Uni<Void>> sends = records.stream().map(this::send).toList();
-            Uni<Void> acknowledged = Uni.join().all(sends).andFailFast()
-                    .chain(() -> outbox.remove(sql, records.stream().map(OutboxRecord::id).toList()));
-            for (OutboxAcknowledged hook : hooks) {
-                acknowledged = acknowledged.chain(() -> hook.acknowledged(sql, records));
-            }
-            return acknowledged.replaceWith(records.size());
+            List<Uni<Outcome>> sends = records.stream().map(r -> send(r).map(sent -> Outcome.sent(r))
+                    .onFailure().recoverWithItem(e -> Outcome.failed(r, e))).toList();
+            return Uni.join().all(sends).andFailFast().chain(outcomes -> settle(sql, outcomes));
         })).chain(sent -> sent == BATCH ? drain().map(more -> sent + more) : Uni.createFrom().item(sent));
+    }
+
+    /**
+     * Acknowledged rows leave the outbox; rows the broker can never take (too large, no such topic,
+     * not serializable) move to {@code outbox_failed} so they do not block what follows; rows that
+     * failed otherwise (the broker unreachable past the producer's own retries) stay for the next drain.
+     */
+    private Uni<Integer> settle(SqlClient sql, List<Outcome> outcomes) {
+        List<OutboxRecord> sent = outcomes.stream().filter(o -> o.failure() == null).map(Outcome::record).toList();
+        List<Outcome> permanent = outcomes.stream().filter(o -> o.failure() != null && permanent(o.failure())).toList();
+        long retried = outcomes.stream().filter(o -> o.failure() != null && !permanent(o.failure())).count();
+        if (retried > 0) {
+            LOG.warnf(outcomes.stream().filter(o -> o.failure() != null && !permanent(o.failure())).findFirst()
+                    .map(Outcome::failure).orElse(null), "%d outbox records were not acknowledged; they stay and are retried", retried);
+        }
+        Uni<Void> done = sent.isEmpty() ? Uni.createFrom().voidItem()
+                : outbox.remove(sql, sent.stream().map(OutboxRecord::id).toList());
+        for (Outcome failed : permanent) {
+            LOG.errorf(failed.failure(), "outbox record %d (%s on %s, key %s) can never be sent; moved to outbox_failed",
+                    failed.record().id(), failed.record().type(), failed.record().topic(), failed.record().key());
+            done = done.chain(() -> outbox.moveToFailed(sql, failed.record(), String.valueOf(failed.failure())));
+        }
+        if (!sent.isEmpty()) {
+            for (OutboxAcknowledged hook : hooks) {
+                done = done.chain(() -> hook.acknowledged(sql, sent));
+            }
+        }
+        return done.replaceWith(sent.size() + permanent.size());
+    }
+
+    static boolean permanent(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException
+                    || t instanceof InvalidTopicException || t instanceof SerializationException
+                    || t instanceof NotContractTopic) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private record Outcome(OutboxRecord record, Throwable failure) {
+        static Outcome sent(OutboxRecord record) {
+            return new Outcome(record, null);
+        }
+
+        static Outcome failed(OutboxRecord record, Throwable failure) {
+            return new Outcome(record, failure);
+        }
+    }
+
+    /** An outbox row naming a topic that is not in contracts: a bug in the service that wrote it. */
+    static final class NotContractTopic extends IllegalStateException {
+        NotContractTopic(String message) {
+            super(message);
+        }
     }
 
     private Uni<Void> send(OutboxRecord record) {
         if (Topic.byName(record.topic()).isEmpty()) {
-            return Uni.createFrom().failure(new IllegalStateException("outbox row " + record.id()
+            return Uni.createFrom().failure(new NotContractTopic("outbox row " + record.id()
                     + " names topic " + record.topic() + ", which is no contract topic"));
         }
         Message<String> message = Message.of(record.payload())

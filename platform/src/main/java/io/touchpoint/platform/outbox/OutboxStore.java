@@ -60,6 +60,21 @@ public class OutboxStore {
                 .replaceWithVoid();
     }
 
+    /** A record the broker can never take, set aside with why, in the relay's transaction. */
+    public Uni<Void> moveToFailed(SqlClient sql, OutboxRecord record, String reason) {
+        return sql.preparedQuery("""
+                WITH moved AS (DELETE FROM outbox WHERE id = $1 RETURNING *)
+                INSERT INTO outbox_failed (id, event_id, topic, record_key, event_type, payload, created_at, failed_at, reason)
+                SELECT id, event_id, topic, record_key, event_type, payload, created_at, now(), $2 FROM moved""")
+                .execute(Tuple.of(record.id(), reason.length() > 2000 ? reason.substring(0, 2000) : reason)).replaceWithVoid();
+    }
+
+    /** Erasure: whatever was set aside about the people goes too. */
+    public Uni<Void> dropFailedFor(SqlClient sql, List<String> keys) {
+        return sql.preparedQuery("DELETE FROM outbox_failed WHERE record_key = ANY($1)")
+                .execute(Tuple.of(keys.toArray(String[]::new))).replaceWithVoid();
+    }
+
     /**
      * Erasure: unsent events about the people carry their data and must never leave; events of the
      * type kept (the erasure announcements themselves) stay.

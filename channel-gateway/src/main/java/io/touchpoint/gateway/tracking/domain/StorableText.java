@@ -5,6 +5,8 @@ import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.touchpoint.platform.api.StoredText;
+
 /**
  * Text that Touchpoint can store. PostgreSQL refuses U+0000 (NUL) in {@code text} and {@code jsonb},
  * and an unpaired UTF-16 surrogate is not Unicode at all (it reaches PostgreSQL as {@code ?}, or
@@ -12,7 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * A message holding either in anything it would publish is refused at the edge, with the JSON path
  * of every such string, instead of being accepted and then dead-lettered by the services that store it.
  *
- * <p>The same rule holds for the rest of the gateway's API ({@code io.touchpoint.gateway.edge}).
+ * <p>The characters are judged by the platform's {@link StoredText}, as on every other route; this
+ * class walks the JSON trees of tracked messages.
  * {@link #firstUnstorable} is the check on the hot path: one pass over the characters of a string
  * the walk is already copying. {@link #faults} finds and names the offending fields, and runs only
  * once a message is known to hold one.
@@ -27,36 +30,21 @@ public final class StorableText {
 
     /** @return the index of the first NUL or unpaired surrogate in the text, or -1 when there is none */
     public static int firstUnstorable(String text) {
-        for (int i = 0, n = text.length(); i < n; i++) {
-            char c = text.charAt(i);
-            // One unsigned comparison for the usual case, U+0001 to U+D7FF: NUL wraps around to U+FFFF.
-            if ((char) (c - 1) < Character.MIN_SURROGATE - 1 || c > Character.MAX_SURROGATE) {
-                continue;
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-                continue;
-            }
-            return i;
-        }
-        return -1;
+        return StoredText.firstUnstorable(text);
     }
 
     public static boolean storable(String text) {
-        return firstUnstorable(text) < 0;
+        return StoredText.storable(text);
     }
 
     /** Why the text cannot be stored, e.g. {@code contains U+0000 (NUL)}; assumes {@code !storable(text)}. */
     public static String fault(String text) {
-        int at = firstUnstorable(text);
-        char c = text.charAt(at);
-        return c == 0 ? "contains U+0000 (NUL)"
-                : "contains an unpaired UTF-16 surrogate (U+" + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ")";
+        return StoredText.fault(text);
     }
 
     /** The violation message for a string value at {@code path}. */
     public static String valueFault(String path, String text) {
-        return path + " " + fault(text) + ", which cannot be stored; send text without it";
+        return StoredText.valueFault(path, text);
     }
 
     /** Whether every string value and member name in the tree can be stored. */

@@ -62,6 +62,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 public class ProfileResource {
 
     private static final int MAX_PAGE = 200;
+    private static final int MAX_TRAIT_JSON = 64 * 1024;
     private static final Set<String> CHANNELS = Set.of("email", "sms", "push", "web", "in_app", "whatsapp", "direct_mail");
 
     @Inject
@@ -78,6 +79,14 @@ public class ProfileResource {
     Pool pool;
     @Inject
     ObjectMapper mapper;
+
+    private int traitSize(Object value) {
+        try {
+            return mapper.writeValueAsString(value).length();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw InvalidRequestException.field("traits", "must be JSON values");
+        }
+    }
 
     public record ConsentRequest(String channel, String topic, String status, Boolean transactional, Object proof) {
     }
@@ -140,6 +149,12 @@ public class ProfileResource {
         traits.keySet().stream().filter(k -> k.isBlank() || k.length() > 200).findFirst().ifPresent(k -> {
             throw InvalidRequestException.field("traits." + k, "a trait name must have 1 to 200 characters");
         });
+        // A profile travels whole in every change event; one that outgrew the broker's record limit
+        // could never be published again. Tracked traits are bounded by the gateway's message limit.
+        traits.entrySet().stream().filter(t -> traitSize(t.getValue()) > MAX_TRAIT_JSON).findFirst().ifPresent(t -> {
+            throw InvalidRequestException.field("traits." + t.getKey(), "a trait's value must be at most "
+                    + MAX_TRAIT_JSON / 1024 + " KB of JSON");
+        });
         return editor.patchTraits(id, traits, source(who)).chain(done -> afterEdit(id, done));
     }
 
@@ -184,7 +199,9 @@ public class ProfileResource {
                     errors.add(new Problem.Violation(field.getKey(), "must be a time HH:mm"));
                 }
             }
-            prefs.put("quietHours", Map.of("start", request.quietHours().start(), "end", request.quietHours().end()));
+            if (request.quietHours().start() != null && request.quietHours().end() != null) {
+                prefs.put("quietHours", Map.of("start", request.quietHours().start(), "end", request.quietHours().end()));
+            }
         }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException("The preferences are not valid.", errors);

@@ -1,4 +1,4 @@
-package io.touchpoint.gateway.edge;
+package io.touchpoint.platform.json;
 
 import java.io.IOException;
 
@@ -13,16 +13,16 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
 import io.quarkus.jackson.ObjectMapperCustomizer;
-import io.touchpoint.gateway.tracking.domain.StorableText;
+import io.touchpoint.platform.api.StoredText;
 
 /**
  * Strings bound from a JSON body (a source's name, say) that PostgreSQL cannot store are refused
  * while the body is read, with the member's path, instead of failing in PostgreSQL as a 500.
- * Tracking calls are read as trees, not bound, and judged by
- * {@link io.touchpoint.gateway.tracking.domain.MessageValidator}: this costs them nothing.
+ * String values of maps and lists bound as {@code Object} (profile traits) go through it too. Bodies
+ * read as trees (the gateway's tracking calls) are checked by their own walk.
  */
 @Singleton
-public class StorableJsonText implements ObjectMapperCustomizer {
+public class StoredTextDeserializer implements ObjectMapperCustomizer {
 
     /** A string that cannot be stored: a mismatched input, so the body reader hands it on unwrapped. */
     public static final class UnstorableJsonText extends MismatchedInputException {
@@ -55,7 +55,7 @@ public class StorableJsonText implements ObjectMapperCustomizer {
         @Override
         public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
             String text = StringDeserializer.instance.deserialize(parser, context);
-            if (text != null && !StorableText.storable(text)) {
+            if (text != null && !StoredText.storable(text)) {
                 throw new UnstorableJsonText(parser, text);
             }
             return text;
