@@ -28,11 +28,18 @@ final class Launcher {
         }
     }
 
+    private final Path script;
     private final Path home;
     private final Map<String, String> env;
     private final AtomicInteger runs = new AtomicInteger();
 
     Launcher(Path home, Map<String, String> env) {
+        this(ROOT.resolve("touchpoint"), home, env);
+    }
+
+    /** A copy of the script elsewhere runs the modules of the tree it sits in. */
+    Launcher(Path script, Path home, Map<String, String> env) {
+        this.script = script;
         this.home = home;
         this.env = new LinkedHashMap<>(env);
         this.env.put("TOUCHPOINT_HOME", home.toString());
@@ -47,12 +54,12 @@ final class Launcher {
      * next to the home, not to pipes: the stack's processes must not hold this JVM's pipes open.
      */
     Result run(Duration timeout, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("touchpoint").toString()));
+        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(args));
         int n = runs.incrementAndGet();
         Path out = home.resolveSibling(home.getFileName() + "-run" + n + ".out");
         Path err = home.resolveSibling(home.getFileName() + "-run" + n + ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command).directory(script.getParent().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().keySet().removeIf(k -> ISOLATED_PREFIXES.stream().anyMatch(k::startsWith));

@@ -145,6 +145,19 @@ class LauncherCommandsTest {
     }
 
     @Test
+    void clockOnARealClockStackPrintsTheTimeOfDay() throws Exception {
+        Files.delete(home.resolve("run").resolve("clock"));
+        Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Launcher.Result clock = launcher.run(COMMAND_TIMEOUT, "clock");
+        Instant after = Instant.now();
+        assertEquals(0, clock.exitCode(), clock.describe());
+        Instant printed = Instant.parse(clock.stdout().trim());
+        assertTrue(!printed.isBefore(before) && !printed.isAfter(after), printed + " between " + before + " and " + after);
+        assertTrue(clock.stderr().contains("real clock"), clock.describe());
+        clocks.forEach(c -> assertTrue(c.puts.isEmpty(), c.name));
+    }
+
+    @Test
     void clockArgumentsAreCheckedBeforeAnythingElse() throws Exception {
         for (List<String> args : List.of(List.of("clock", "advance"), List.of("clock", "advance", "30"),
                 List.of("clock", "advance", "30w"), List.of("clock", "advance", "-1d"), List.of("clock", "advance", "1.5h"),
