@@ -158,6 +158,14 @@ class LauncherCommandsTest {
     }
 
     @Test
+    void clockSaysSoWhenTheServicesHaveNoDevClock() throws Exception {
+        clocks.forEach(c -> c.missing = true);
+        Launcher.Result clock = launcher.run(COMMAND_TIMEOUT, "clock", "advance", "1d");
+        assertEquals(1, clock.exitCode(), clock.describe());
+        assertTrue(clock.stderr().contains("no /v1/dev/clock (404)"), clock.describe());
+    }
+
+    @Test
     void clockArgumentsAreCheckedBeforeAnythingElse() throws Exception {
         for (List<String> args : List.of(List.of("clock", "advance"), List.of("clock", "advance", "30"),
                 List.of("clock", "advance", "30w"), List.of("clock", "advance", "-1d"), List.of("clock", "advance", "1.5h"),
@@ -221,6 +229,7 @@ class LauncherCommandsTest {
         final List<String> puts = new CopyOnWriteArrayList<>();
         volatile Instant instant;
         volatile int failures;
+        volatile boolean missing;
 
         FakeClock(String name, int port, Instant start, PublicKey publicKey) throws IOException {
             this.name = name;
@@ -237,6 +246,10 @@ class LauncherCommandsTest {
 
         private void handle(HttpExchange exchange) throws IOException {
             try (exchange) {
+                if (missing) {
+                    respond(exchange, 404, "application/problem+json", "{\"status\":404}");
+                    return;
+                }
                 String auth = exchange.getRequestHeaders().getFirst("Authorization");
                 Map<String, Object> claims;
                 try {
