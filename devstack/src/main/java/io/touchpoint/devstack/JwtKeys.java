@@ -13,11 +13,14 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.touchpoint.contracts.EventJson;
 
@@ -29,6 +32,7 @@ import io.touchpoint.contracts.EventJson;
 public final class JwtKeys {
 
     public static final String DEFAULT_ISSUER = "https://touchpoint.local";
+    private static final Pattern LIFETIME = Pattern.compile("(\\d{1,9})([smhd]?)");
 
     private final PrivateKey privateKey;
     private final String issuer;
@@ -86,16 +90,53 @@ public final class JwtKeys {
     }
 
     /**
-     * {@code JwtKeys PRIVATE_PEM ISSUER SUBJECT ROLE[,ROLE] DAYS}: prints a token; the launcher uses
-     * it to write the admin token into credentials.env.
+     * {@code JwtKeys PRIVATE_PEM ISSUER SUBJECT ROLE[,ROLE] LIFETIME}: prints a token; the launcher uses
+     * it for {@code ./touchpoint token} and the tokens in credentials.env. LIFETIME: see {@link #lifetime}.
      */
     public static void main(String[] args) throws Exception {
         if (args.length != 5) {
-            System.err.println("usage: JwtKeys PRIVATE_PEM ISSUER SUBJECT ROLES DAYS");
+            System.err.println("usage: JwtKeys PRIVATE_PEM ISSUER SUBJECT ROLES LIFETIME (e.g. 30m, 1h, 7d; a bare number is days)");
             System.exit(2);
         }
+        Duration lifetime;
+        try {
+            lifetime = lifetime(args[4]);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         JwtKeys keys = load(Path.of(args[0]), args[1]);
-        System.out.println(keys.mint(args[2], List.of(args[3].split(",")), Duration.ofDays(Long.parseLong(args[4]))));
+        System.out.println(keys.mint(args[2], List.of(args[3].split(",")), lifetime));
+    }
+
+    /**
+     * A token lifetime: a number with a unit, {@code s}, {@code m}, {@code h} or {@code d} ({@code 90s},
+     * {@code 30m}, {@code 1h}, {@code 7d}), a bare number of days (what this took before units), or an
+     * ISO-8601 duration ({@code PT45M}). Must be positive.
+     */
+    public static Duration lifetime(String text) {
+        Duration d;
+        Matcher m = LIFETIME.matcher(text.trim());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        } else {
+            try {
+                d = Duration.parse(text.trim());
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("invalid lifetime '" + text + "': use a number with s, m, h or d, e.g. 30m, 1h, 7d");
+            }
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("invalid lifetime '" + text + "': must be positive");
+        }
+        return d;
     }
 
     private static String pem(String type, byte[] der) {

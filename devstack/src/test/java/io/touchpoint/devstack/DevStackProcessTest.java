@@ -196,9 +196,7 @@ class DevStackProcessTest {
     @Test
     void aKilledStackTakesItsNativeServersWithIt() throws Exception {
         try (DevStackProcess second = DevStackProcess.startFresh(Path.of("target/devstack"))) {
-            Set<ProcessHandle> servers = Files.readAllLines(second.dir().resolve("native.pids")).stream()
-                    .map(pid -> ProcessHandle.of(Long.parseLong(pid.trim())).orElseThrow())
-                    .collect(Collectors.toSet());
+            Set<ProcessHandle> servers = nativeServers(second);
             Set<String> commands = servers.stream().map(h -> h.info().command().orElse("?"))
                     .map(c -> c.substring(c.lastIndexOf('/') + 1)).collect(Collectors.toSet());
             assertEquals(Set.of("postgres", "redis-server"), commands);
@@ -206,6 +204,76 @@ class DevStackProcessTest {
             ProcessHandle.of(second.pid()).orElseThrow().destroyForcibly();
 
             await().atMost(Duration.ofSeconds(30)).until(() -> servers.stream().noneMatch(ProcessHandle::isAlive));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(pidFile(second)));
+        }
+    }
+
+    /**
+     * {@code ./touchpoint down && ./touchpoint up}: the stopped run's guardian acts once its JVM has
+     * exited, while the next run in the same directory is starting, and must leave that run's
+     * servers alone.
+     */
+    @Test
+    void aStackRestartedAtOnceInTheSameDirectoryKeepsItsServers() throws Exception {
+        Files.createDirectories(Path.of("target/devstack"));
+        Path dir = Files.createTempDirectory(Path.of("target/devstack"), "restart-");
+        DevStackProcess first = DevStackProcess.start(dir, false);
+        long firstPid = first.pid();
+        first.close();
+        assertFalse(Files.exists(pidFile(first)), "an orderly stop deletes its pid file");
+        try (DevStackProcess second = DevStackProcess.start(dir, true)) {
+            Set<ProcessHandle> servers = nativeServers(second);
+            assertEquals(2, servers.size());
+            assertFalse(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false));
+            // The old guardian woke up within a second of its JVM's exit; the new servers outlive that.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> servers.stream().allMatch(ProcessHandle::isAlive));
+            assertTrue(ping(second.endpoints()));
+        }
+    }
+
+    /** A run whose JVM and guardian were both SIGKILLed leaves its servers; the next start reaps them. */
+    @Test
+    void theNextStartReapsServersARunKilledWithItsGuardianLeftBehind() throws Exception {
+        Files.createDirectories(Path.of("target/devstack"));
+        Path dir = Files.createTempDirectory(Path.of("target/devstack"), "reap-");
+        DevStackProcess first = DevStackProcess.start(dir, false);
+        Set<ProcessHandle> orphans = nativeServers(first);
+        ProcessHandle jvm = ProcessHandle.of(first.pid()).orElseThrow();
+        List<ProcessHandle> guardians = jvm.children()
+                .filter(c -> c.info().command().map(cmd -> cmd.endsWith("sh")).orElse(false)).toList();
+        assertEquals(1, guardians.size(), "one guardian shell per devstack JVM");
+        guardians.get(0).destroyForcibly();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !guardians.get(0).isAlive());
+        jvm.destroyForcibly();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !jvm.isAlive());
+        assertTrue(orphans.stream().allMatch(ProcessHandle::isAlive), "without its guardian a killed run leaves its servers");
+        first.close();
+
+        try (DevStackProcess second = DevStackProcess.start(dir, true)) {
+            assertTrue(orphans.stream().noneMatch(ProcessHandle::isAlive), "reaped before the new servers started");
+            assertFalse(Files.exists(pidFile(first)));
+            assertEquals(2, nativeServers(second).size());
+            assertTrue(ping(second.endpoints()));
+        }
+    }
+
+    private static Path pidFile(DevStackProcess stack) {
+        return stack.dir().resolve("native-" + stack.pid() + ".pids");
+    }
+
+    private static Set<ProcessHandle> nativeServers(DevStackProcess stack) throws java.io.IOException {
+        return Files.readAllLines(pidFile(stack)).stream()
+                .map(pid -> ProcessHandle.of(Long.parseLong(pid.trim())).orElseThrow())
+                .collect(Collectors.toSet());
+    }
+
+    private static boolean ping(Endpoints endpoints) throws java.io.IOException {
+        URI uri = URI.create(endpoints.redisUrl());
+        try (Socket s = new Socket(uri.getHost(), uri.getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            return "+PONG".equals(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine());
         }
     }
 

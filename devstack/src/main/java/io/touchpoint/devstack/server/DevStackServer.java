@@ -30,6 +30,7 @@ public final class DevStackServer {
     public static final List<String> DATABASES = List.of("profile", "segmentation", "journey", "gateway", "analytics");
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private volatile ChildProcesses children;
 
     public static void main(String[] args) throws Exception {
         Path dir = null;
@@ -86,6 +87,7 @@ public final class DevStackServer {
 
     Endpoints start(Path dir, Map<String, String> env) throws Exception {
         ChildProcesses children = new ChildProcesses(dir);
+        this.children = children;
         children.reapLeftovers();
         children.startGuardian();
 
@@ -141,7 +143,12 @@ public final class DevStackServer {
                 env.getOrDefault("TOUCHPOINT_JWT_ISSUER", JwtKeys.DEFAULT_ISSUER));
     }
 
-    /** Stops in reverse start order, so Kafka goes before the stores its clients might still flush to. */
+    /**
+     * Stops in reverse start order, so Kafka goes before the stores its clients might still flush to.
+     * Then the native servers still running (a failed stop) are stopped and their pid file deleted: the
+     * guardian, which acts once this JVM has exited, has nothing left to kill (those pids may belong
+     * to the next run's servers by then).
+     */
     synchronized void stop() {
         while (!started.isEmpty()) {
             AutoCloseable resource = started.pop();
@@ -150,6 +157,9 @@ public final class DevStackServer {
             } catch (Exception e) {
                 System.err.println("devstack: stopping " + resource.getClass().getSimpleName() + " failed: " + e);
             }
+        }
+        if (children != null) {
+            children.forget();
         }
     }
 

@@ -1,0 +1,220 @@
+package io.touchpoint.launcher;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The real launcher against the services this build packaged: {@code up --detach}, {@code down},
+ * {@code up} again at once (here with the simulated clock), {@code down}, on a port range of its own
+ * and a fresh TOUCHPOINT_HOME, so a stack a developer runs on 8080 is not disturbed.
+ */
+class LauncherTest {
+
+    private static final List<String> SERVICES = List.of("channel-gateway", "profile-service", "segmentation-service",
+            "journey-service", "analytics-service");
+    private static final Duration UP_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration DOWN_TIMEOUT = Duration.ofMinutes(3);
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static Path home;
+    private static int base;
+    private static Launcher launcher;
+
+    @BeforeAll
+    static void freshHome() throws IOException {
+        Path target = Path.of("target").toAbsolutePath();
+        Files.createDirectories(target);
+        home = Files.createTempDirectory(target, "launcher-home-");
+        base = FreePorts.range(SERVICES.size());
+        launcher = new Launcher(home, Map.of(
+                "TOUCHPOINT_PORT_BASE", Integer.toString(base),
+                // The build that runs this test has just packaged every module: a launcher that still
+                // wanted to build would start a nested Maven build of this reactor. Fail instead.
+                "TOUCHPOINT_BUILD", "never",
+                "TOUCHPOINT_READY_TIMEOUT", "180"));
+    }
+
+    @AfterAll
+    static void stopWhateverRuns() throws Exception {
+        if (launcher != null && Files.exists(home.resolve("run").resolve("devstack.pid"))) {
+            launcher.run(DOWN_TIMEOUT, "down");
+        }
+    }
+
+    @Test
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
+    void upDownAndUpAgainAtOnceLeaveNothingBehindAndShowNoSecret() throws Exception {
+        Set<Integer> ports = new HashSet<>();
+
+        Launcher.Result up = launcher.run(UP_TIMEOUT, "up", "--detach");
+        assertEquals(0, up.exitCode(), up.describe());
+        assertTrue(up.stdout().contains("Touchpoint is ready."), up.describe());
+        assertTrue(up.stdout().contains("http://localhost:" + base), up.describe());
+        assertEveryServiceReady();
+        ports.addAll(portsOfTheRun());
+        assertNoSecretInAnyCommandLine();
+        assertOnlyTheUserReadsSecretFiles();
+        for (String svc : SERVICES) {
+            assertFalse(Procs.environ(pidOf(svc)).contains("TOUCHPOINT_CLOCK_SIMULATED="), svc + " on the real clock");
+        }
+        Launcher.Result status = launcher.run(Duration.ofSeconds(30), "status");
+        assertTrue(status.stdout().contains("channel-gateway        running") && status.stdout().contains(":" + (base + 4)),
+                status.describe());
+
+        Launcher.Result token = launcher.run(Duration.ofSeconds(60), "token", "--role", "analyst");
+        assertEquals(0, token.exitCode(), token.describe());
+        String[] jwt = token.stdout().trim().split("\\.");
+        assertEquals(3, jwt.length, "a JWT has three parts: " + token.stdout());
+        String claims = new String(Base64.getUrlDecoder().decode(jwt[1]), StandardCharsets.UTF_8);
+        assertTrue(claims.contains("\"groups\":[\"analyst\"]"), claims);
+        // The analyst token is accepted, by the verifier the services run with.
+        HttpResponse<String> withToken = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + (base + 4) + "/q/openapi"))
+                .header("Authorization", "Bearer " + token.stdout().trim()).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, withToken.statusCode());
+
+        down();
+        assertNothingOfTheRunLeft(ports);
+
+        // At once, in the same home: the stopped run's guardian must leave the new servers alone.
+        Launcher.Result again = launcher.run(UP_TIMEOUT, "up", "--detach", "--simulated-clock");
+        assertEquals(0, again.exitCode(), again.describe());
+        assertEveryServiceReady();
+        ports.addAll(portsOfTheRun());
+        assertTrue(Files.exists(home.resolve("run").resolve("clock")), "the run records that its clock is simulated");
+        for (String svc : SERVICES) {
+            String env = Procs.environ(pidOf(svc));
+            assertTrue(env.contains("\nTOUCHPOINT_CLOCK_SIMULATED=true\n") || env.startsWith("TOUCHPOINT_CLOCK_SIMULATED=true\n"), svc);
+            assertTrue(env.contains("\nQUARKUS_PROFILE=dev\n") || env.startsWith("QUARKUS_PROFILE=dev\n"), svc);
+        }
+        assertNoSecretInAnyCommandLine();
+
+        down();
+        assertNothingOfTheRunLeft(ports);
+    }
+
+    private static void down() throws Exception {
+        Launcher.Result down = launcher.run(DOWN_TIMEOUT, "down");
+        assertEquals(0, down.exitCode(), down.describe());
+    }
+
+    private static long pidOf(String svc) throws IOException {
+        return Long.parseLong(Files.readString(home.resolve("run").resolve(svc + ".pid")).trim());
+    }
+
+    private static void assertEveryServiceReady() {
+        // 'up' returned once every service was ready; this only guards against a check that lies.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            for (int i = 0; i < SERVICES.size(); i++) {
+                HttpResponse<Void> ready = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + (base + i) + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                assertEquals(200, ready.statusCode(), SERVICES.get(i) + " on " + (base + i));
+            }
+        });
+    }
+
+    /** Every port the run's processes listen on: the services' and the devstack's (Kafka, PostgreSQL, Redis, SMTP, IMAP). */
+    private static Set<Integer> portsOfTheRun() {
+        Set<Long> pids = new HashSet<>(Procs.pidsWithCommandLineContaining(home.toString()));
+        assertFalse(pids.isEmpty());
+        Set<Integer> ports = Procs.listeningPortsOf(pids);
+        IntStream.range(base, base + SERVICES.size()).forEach(p -> assertTrue(ports.contains(p), "service port " + p + " in " + ports));
+        assertTrue(ports.size() >= SERVICES.size() + 5, "the devstack's ports too: " + ports);
+        return ports;
+    }
+
+    private static void assertNothingOfTheRunLeft(Set<Integer> ports) {
+        // Checked the moment 'down' returned: it waits for every process of the run.
+        List<Long> left = Procs.pidsWithCommandLineContaining(home.toString());
+        assertTrue(left.isEmpty(), "processes of the run after down:\n" + Procs.describe(left));
+        Map<Integer, Set<Long>> listening = Procs.listeningPorts();
+        List<String> stillListening = new ArrayList<>();
+        for (int port : ports) {
+            Set<Long> owners = listening.get(port);
+            if (owners == null) {
+                continue;
+            }
+            // The devstack's ports are ephemeral ones: another program may have been given one since.
+            boolean servicePort = port >= base && port < base + SERVICES.size();
+            boolean ours = owners.isEmpty() || owners.stream().anyMatch(pid -> Procs.commandLine(pid).contains(home.toString()));
+            if (servicePort || ours) {
+                stillListening.add(port + " " + owners);
+            }
+        }
+        assertTrue(stillListening.isEmpty(), "ports of the run still listening after down: " + stillListening);
+    }
+
+    private static void assertNoSecretInAnyCommandLine() throws Exception {
+        Map<String, String> credentials = credentials();
+        Map<String, String> secrets = new LinkedHashMap<>();
+        secrets.put("the default source's write key", credentials.get("TOUCHPOINT_WRITE_KEY"));
+        secrets.put("the admin token", credentials.get("TOUCHPOINT_ADMIN_TOKEN"));
+        secrets.put("the marketer token", credentials.get("TOUCHPOINT_MARKETER_TOKEN"));
+        secrets.put("the analyst token", credentials.get("TOUCHPOINT_ANALYST_TOKEN"));
+        secrets.put("a datasource password option", "datasource.password");
+        secrets.put("a write key option", "write-key");
+        secrets.put("a private key", "PRIVATE KEY");
+        secrets.values().forEach(v -> assertTrue(v != null && !v.isBlank(), "credentials.env: " + credentials.keySet()));
+
+        Process ps = new ProcessBuilder("ps", "-eww", "-o", "args").redirectErrorStream(true).start();
+        String psOutput = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(ps.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(psOutput.contains(home.toString()), "ps shows the run's processes");
+        StringBuilder all = new StringBuilder(psOutput);
+        Procs.allPids().forEach(pid -> all.append('\n').append(Procs.commandLine(pid)));
+        assertAll(secrets.entrySet().stream().map(s -> () ->
+                assertFalse(all.indexOf(s.getValue()) >= 0, s.getKey() + " shows in ps")));
+    }
+
+    private static void assertOnlyTheUserReadsSecretFiles() throws IOException {
+        List<Path> files = new ArrayList<>(List.of(home.resolve("credentials.env"), home.resolve("default-write-key")));
+        SERVICES.forEach(svc -> files.add(home.resolve("run").resolve(svc + ".properties")));
+        for (Path file : files) {
+            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                    Files.getPosixFilePermissions(file), file.toString());
+        }
+        String gateway = Files.readString(home.resolve("run").resolve("channel-gateway.properties"));
+        assertTrue(gateway.contains("touchpoint.gateway.default-source.write-key=" + credentials().get("TOUCHPOINT_WRITE_KEY")));
+        assertTrue(gateway.contains("quarkus.http.port=" + base));
+    }
+
+    private static Map<String, String> credentials() throws IOException {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(home.resolve("credentials.env"))) {
+            int eq = line.indexOf('=');
+            if (!line.startsWith("#") && eq > 0) {
+                values.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return values;
+    }
+}
