@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -117,9 +118,84 @@ class LauncherTest {
             assertTrue(env.contains("\nQUARKUS_PROFILE=dev\n") || env.startsWith("QUARKUS_PROFILE=dev\n"), svc);
         }
         assertNoSecretInAnyCommandLine();
+        aBetLeavesItsThirtyDayWindowWhenTheSimulatedClockPassesIt();
 
         down();
         assertNothingOfTheRunLeft(ports);
+    }
+
+    /**
+     * What a marketer does on the simulated stack: a segment of bettors of the last 30 days, a bet
+     * tracked through the gateway, then {@code clock advance}: at 29 days the bettor is still in,
+     * past 30 the segment lets them go, with no event but the clock's. Every service reads the
+     * instant the launcher set.
+     */
+    private static void aBetLeavesItsThirtyDayWindowWhenTheSimulatedClockPassesIt() throws Exception {
+        Map<String, String> credentials = credentials();
+        String admin = "Bearer " + credentials.get("TOUCHPOINT_ADMIN_TOKEN");
+        String gateway = "http://localhost:" + base;
+        String segmentation = "http://localhost:" + (base + 2);
+        String profiles = "http://localhost:" + (base + 1);
+
+        HttpResponse<String> created = send("POST", segmentation + "/v1/segments", admin,
+                "{\"name\":\"bet in the last 30 days\",\"state\":\"active\","
+                        + "\"condition\":{\"event\":\"Bet Placed\",\"withinLastDays\":30}}");
+        assertEquals(201, created.statusCode(), created.body());
+        String segment = field(created.body(), "id");
+
+        String user = "bettor-" + System.nanoTime();
+        String basic = "Basic " + Base64.getEncoder().encodeToString((credentials.get("TOUCHPOINT_WRITE_KEY") + ":")
+                .getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> tracked = send("POST", gateway + "/v1/track", basic,
+                "{\"userId\":\"" + user + "\",\"event\":\"Bet Placed\",\"properties\":{\"stake\":5}}");
+        assertEquals(200, tracked.statusCode(), tracked.body());
+
+        String[] profile = new String[1];
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            HttpResponse<String> found = send("GET", profiles + "/v1/profiles?userId=" + user, admin, null);
+            profile[0] = found.statusCode() == 200 ? field(found.body(), "id") : null;
+            return profile[0] != null;
+        });
+        String memberships = segmentation + "/v1/profiles/" + profile[0] + "/segments";
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> send("GET", memberships, admin, null).body().contains(segment));
+
+        String before = field(send("GET", gateway + "/v1/dev/clock", admin, null).body(), "instant");
+        Launcher.Result advanced = launcher.run(Duration.ofSeconds(60), "clock", "advance", "29d");
+        assertEquals(0, advanced.exitCode(), advanced.describe());
+        Instant target = Instant.parse(before).plus(Duration.ofDays(29));
+        for (int i = 0; i < SERVICES.size(); i++) {
+            Instant instant = Instant.parse(field(send("GET", "http://localhost:" + (base + i) + "/v1/dev/clock", admin, null)
+                    .body(), "instant"));
+            assertTrue(!instant.isBefore(target) && instant.isBefore(target.plus(Duration.ofMinutes(5))),
+                    SERVICES.get(i) + " reads " + instant + ", the launcher set about " + target);
+        }
+        // Evaluated now, on the moved clock: 29 days after the bet it still holds, and says when it stops.
+        HttpResponse<String> explained = send("GET", segmentation + "/v1/segments/" + segment + "/explain/" + profile[0], admin, null);
+        assertTrue(explained.body().contains("\"matches\":true"), explained.body());
+        assertTrue(Instant.parse(field(explained.body(), "nextChangeAt")).isAfter(target), explained.body());
+
+        Launcher.Result past = launcher.run(Duration.ofSeconds(60), "clock", "advance", "2d");
+        assertEquals(0, past.exitCode(), past.describe());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> !send("GET", memberships, admin, null).body().contains(segment));
+    }
+
+    private static HttpResponse<String> send(String method, String url, String authorization, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", authorization);
+        if (json != null) {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A top-level string member of a small JSON object, without a JSON library on this module's classpath. */
+    private static String field(String json, String name) {
+        var matcher = java.util.regex.Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        return matcher.find() ? matcher.group(1) : null;
     }
 
     private static void down() throws Exception {
