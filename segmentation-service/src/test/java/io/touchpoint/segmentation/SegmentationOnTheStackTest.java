@@ -46,7 +46,7 @@ import io.touchpoint.devstack.testing.TestTokens;
 import io.touchpoint.segmentation.membership.messaging.FlipTimer;
 import io.touchpoint.platform.time.AdjustableClock;
 import io.touchpoint.segmentation.preset.domain.Presets;
-import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
+import io.touchpoint.conditions.ConditionEvaluator;
 
 /**
  * Segments on the real stack: definitions through the API, profile changes in from Kafka,
@@ -367,7 +367,7 @@ class SegmentationOnTheStackTest {
         }
         for (String p : profiles) {
             awaitTransitions(p, probe, true);
-            boolean expected = SegmentEvaluator.bucket(salt, p) < 5000;
+            boolean expected = ConditionEvaluator.bucket(salt, p) < 5000;
             await().atMost(WAIT).untilAsserted(() -> assertEquals(expected, given().header("Authorization", admin())
                     .get("/v1/profiles/{id}/segments", p).then().statusCode(200)
                     .extract().jsonPath().getList("segments.segmentId").contains(bucket)));

@@ -31,10 +31,10 @@ import io.touchpoint.platform.store.Json;
 import io.touchpoint.platform.store.Transactions;
 import io.touchpoint.segmentation.profile.store.ProfileSnapshotStore;
 import io.touchpoint.segmentation.profile.store.ProfileSnapshotStore.Snapshot;
-import io.touchpoint.segmentation.segment.domain.Condition;
-import io.touchpoint.segmentation.segment.domain.ConditionParser;
+import io.touchpoint.conditions.Condition;
+import io.touchpoint.conditions.ConditionParser;
 import io.touchpoint.segmentation.segment.domain.Segment;
-import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
+import io.touchpoint.conditions.ConditionEvaluator;
 import io.touchpoint.segmentation.segment.domain.SegmentGraph;
 import io.touchpoint.segmentation.segment.store.SegmentStore;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -45,7 +45,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * A bulk pass over every known profile, a page per transaction. Evaluation stays in Java (the same
- * {@link SegmentEvaluator} the stream uses, so the two cannot disagree on a rule's meaning); what
+ * {@link ConditionEvaluator} the stream uses, so the two cannot disagree on a rule's meaning); what
  * makes it fast is the I/O: a page's snapshots, interactions and memberships are read in three
  * queries, and its transitions written in two statements that insert or delete the membership rows,
  * the history and the outbox events set-based. Only rows a statement actually inserted or deleted
@@ -167,7 +167,7 @@ public class BulkPass {
         String[] idArray = ids.toArray(String[]::new);
         boolean needsEvents = ordered.stream().anyMatch(s -> readsEvents(s.parsed()));
         return profiles.loadForUpdate(sql, ids)
-                .chain(snapshots -> (needsEvents ? events(sql, idArray, now) : Uni.createFrom().item(Map.<String, List<SegmentEvaluator.LoggedEvent>>of()))
+                .chain(snapshots -> (needsEvents ? events(sql, idArray, now) : Uni.createFrom().item(Map.<String, List<ConditionEvaluator.LoggedEvent>>of()))
                         .chain(events -> memberships(sql, idArray).chain(current -> {
                             List<Change> changes = new ArrayList<>();
                             // Timers as the stream sets them, so a bulk-computed membership also flips on time.
@@ -178,11 +178,11 @@ public class BulkPass {
                             List<Instant> dueAt = new ArrayList<>();
                             for (Snapshot s : snapshots) {
                                 Set<String> inside = new LinkedHashSet<>(current.getOrDefault(s.profileId(), Set.of()));
-                                var facts = new SegmentEvaluator.Facts(s.profileId(), s.traits(), s.computed(), s.consents(),
+                                var facts = new ConditionEvaluator.Facts(s.profileId(), s.traits(), s.computed(), s.consents(),
                                         events.getOrDefault(s.profileId(), List.of()), inside);
                                 for (Segment segment : ordered) {
                                     // Later segments in the order read the memberships decided just before them.
-                                    boolean matches = SegmentEvaluator.matches(segment.parsed(), facts, now);
+                                    boolean matches = ConditionEvaluator.matches(segment.parsed(), facts, now);
                                     if (matches != inside.contains(segment.id())) {
                                         if (matches) {
                                             inside.add(segment.id());
@@ -192,7 +192,7 @@ public class BulkPass {
                                         changes.add(new Change(segment, s.profileId(), matches));
                                     }
                                     if (Condition.timeDependent(segment.parsed())) {
-                                        Instant at = SegmentEvaluator.nextChange(segment.parsed(), facts, now);
+                                        Instant at = ConditionEvaluator.nextChange(segment.parsed(), facts, now);
                                         if (at != null) {
                                             dueProfiles.add(s.profileId());
                                             dueSegments.add(segment.id());
@@ -209,15 +209,15 @@ public class BulkPass {
                         })));
     }
 
-    private Uni<Map<String, List<SegmentEvaluator.LoggedEvent>>> events(SqlClient sql, String[] ids, Instant now) {
+    private Uni<Map<String, List<ConditionEvaluator.LoggedEvent>>> events(SqlClient sql, String[] ids, Instant now) {
         Instant since = now.minus(Duration.ofDays(ConditionParser.MAX_WINDOW_DAYS + 1));
         return sql.preparedQuery("""
                 SELECT profile_id, event, occurred_at, properties::text FROM profile_event
                 WHERE profile_id = ANY($1) AND occurred_at >= $2""")
                 .execute(Tuple.of(ids, ts(since))).map(rows -> {
-                    Map<String, List<SegmentEvaluator.LoggedEvent>> out = new HashMap<>();
+                    Map<String, List<ConditionEvaluator.LoggedEvent>> out = new HashMap<>();
                     for (Row r : rows) {
-                        out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new SegmentEvaluator.LoggedEvent(
+                        out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new ConditionEvaluator.LoggedEvent(
                                 r.getString(1), instant(r.getOffsetDateTime(2)), json.map(r.getString(3))));
                     }
                     return out;

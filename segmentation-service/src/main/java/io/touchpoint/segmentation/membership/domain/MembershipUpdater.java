@@ -33,10 +33,10 @@ import io.touchpoint.platform.outbox.OutboxStore;
 import io.touchpoint.platform.store.Transactions;
 import io.touchpoint.segmentation.profile.store.ProfileSnapshotStore;
 import io.touchpoint.segmentation.profile.store.ProfileSnapshotStore.Snapshot;
-import io.touchpoint.segmentation.segment.domain.Condition;
-import io.touchpoint.segmentation.segment.domain.ConditionParser;
+import io.touchpoint.conditions.Condition;
+import io.touchpoint.conditions.ConditionParser;
 import io.touchpoint.segmentation.segment.domain.Segment;
-import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
+import io.touchpoint.conditions.ConditionEvaluator;
 import io.touchpoint.segmentation.segment.domain.SegmentGraph;
 import io.touchpoint.segmentation.segment.store.SegmentStore;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -181,7 +181,7 @@ public class MembershipUpdater {
             for (Segment segment : ordered) {
                 chain = chain.chain(() -> {
                     // Later segments in the order read the memberships decided just before them.
-                    boolean matches = SegmentEvaluator.matches(segment.parsed(), facts, now);
+                    boolean matches = ConditionEvaluator.matches(segment.parsed(), facts, now);
                     boolean was = inside.contains(segment.id());
                     if (matches == was) {
                         return Uni.createFrom().voidItem();
@@ -208,7 +208,7 @@ public class MembershipUpdater {
      * Sets, in the evaluation's transaction, when each time-dependent answer must be looked at again,
      * so a window edge flips the membership at that instant instead of at the next profile change.
      */
-    private Uni<Void> setTimers(SqlClient sql, String profileId, List<Segment> evaluated, SegmentEvaluator.Facts facts,
+    private Uni<Void> setTimers(SqlClient sql, String profileId, List<Segment> evaluated, ConditionEvaluator.Facts facts,
             Instant now) {
         List<String> timed = new ArrayList<>();
         Map<String, Instant> next = new HashMap<>();
@@ -217,7 +217,7 @@ public class MembershipUpdater {
                 continue;
             }
             timed.add(segment.id());
-            Instant at = SegmentEvaluator.nextChange(segment.parsed(), facts, now);
+            Instant at = ConditionEvaluator.nextChange(segment.parsed(), facts, now);
             if (at != null) {
                 next.put(segment.id(), at);
             }
@@ -271,19 +271,19 @@ public class MembershipUpdater {
      * Everything the evaluator needs about one profile, with a mutable membership set so a pass can
      * update it as it goes; empty when the profile is unknown here.
      */
-    public Uni<java.util.Optional<SegmentEvaluator.Facts>> facts(SqlClient sql, String profileId, Instant now) {
+    public Uni<java.util.Optional<ConditionEvaluator.Facts>> facts(SqlClient sql, String profileId, Instant now) {
         return profiles.find(sql, profileId).chain(found -> {
             if (found.isEmpty()) {
-                return Uni.createFrom().item(java.util.Optional.<SegmentEvaluator.Facts>empty());
+                return Uni.createFrom().item(java.util.Optional.<ConditionEvaluator.Facts>empty());
             }
             Snapshot s = found.get();
             Instant since = now.minus(Duration.ofDays(ConditionParser.MAX_WINDOW_DAYS + 1));
             return profiles.events(sql, profileId, since).chain(events -> memberships.ofProfile(sql, profileId)
                     .chain(current -> memberships.lastExits(sql, profileId)
-                            .map(left -> java.util.Optional.of(new SegmentEvaluator.Facts(profileId, s.traits(), s.computed(),
+                            .map(left -> java.util.Optional.of(new ConditionEvaluator.Facts(profileId, s.traits(), s.computed(),
                                     s.consents(),
                                     events.stream()
-                                            .map(e -> new SegmentEvaluator.LoggedEvent(e.event(), e.occurredAt(), e.properties()))
+                                            .map(e -> new ConditionEvaluator.LoggedEvent(e.event(), e.occurredAt(), e.properties()))
                                             .toList(),
                                     new LinkedHashSet<>(current.keySet()), new HashMap<>(left))))));
         });

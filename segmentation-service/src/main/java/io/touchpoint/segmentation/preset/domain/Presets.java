@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.touchpoint.conditions.ConditionParser;
 import io.touchpoint.contracts.Problem;
 import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.segmentation.segment.domain.SegmentService.Definition;
@@ -295,7 +296,7 @@ public final class Presets {
 
         String computedName(String name, String dflt) {
             String v = string(name, dflt);
-            if (!io.touchpoint.segmentation.segment.domain.ConditionParser.COMPUTED.contains(v)) {
+            if (!io.touchpoint.conditions.ConditionParser.COMPUTED.contains(v)) {
                 fail(name, "is not a computed attribute");
             }
             return v;

@@ -35,7 +35,7 @@ import io.touchpoint.segmentation.membership.store.MembershipStore;
 import io.touchpoint.segmentation.membership.store.SegmentSizes;
 import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.segmentation.segment.domain.Segment;
-import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
+import io.touchpoint.conditions.ConditionEvaluator;
 import io.touchpoint.segmentation.segment.domain.SegmentService;
 import io.touchpoint.segmentation.segment.store.SegmentStore;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -46,7 +46,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 @Consumes(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = "jwt")
 @RegisterForReflection(targets = { SegmentService.Preview.class, SegmentService.Explanation.class,
-        SegmentEvaluator.Trace.class })
+        ConditionEvaluator.Trace.class })
 public class SegmentResource {
 
     @RegisterForReflection

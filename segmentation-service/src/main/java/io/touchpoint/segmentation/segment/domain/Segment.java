@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.touchpoint.conditions.Condition;
+
 /** A stored segment definition; {@code condition} is the JSON as written, {@code parsed} its typed form. */
 public record Segment(String id, String name, String description, List<String> tags, State state, Object condition,
         Condition parsed, Set<String> dependsOn, long version, Instant createdAt, Instant updatedAt) {

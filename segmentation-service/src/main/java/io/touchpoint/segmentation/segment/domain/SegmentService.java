@@ -21,6 +21,9 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.conditions.Condition;
+import io.touchpoint.conditions.ConditionParser;
+import io.touchpoint.conditions.ConditionEvaluator;
 import io.touchpoint.contracts.Problem;
 import io.touchpoint.segmentation.membership.domain.BulkPass;
 import io.touchpoint.segmentation.membership.domain.MembershipUpdater;
@@ -191,7 +194,7 @@ public class SegmentService {
             List<String> sample = new ArrayList<>(sofar.sample());
             long[] size = { sofar.size() };
             Uni<Void> chain = Transactions.each(ids, id -> updater.facts(sql, id, now).invoke(f -> f.ifPresent(facts -> {
-                if (SegmentEvaluator.matches(condition, facts, now)) {
+                if (ConditionEvaluator.matches(condition, facts, now)) {
                     size[0]++;
                     if (sample.size() < sampleSize) {
                         sample.add(id);
@@ -211,7 +214,7 @@ public class SegmentService {
      * may change with time alone (null when only a profile change can change it).
      */
     public record Explanation(String segmentId, long segmentVersion, String profileId, boolean matches, boolean member,
-            Instant evaluatedAt, Instant nextChangeAt, SegmentEvaluator.Trace trace) {
+            Instant evaluatedAt, Instant nextChangeAt, ConditionEvaluator.Trace trace) {
     }
 
     public Uni<Explanation> explain(String segmentId, String profileId) {
@@ -220,9 +223,9 @@ public class SegmentService {
             Segment s = found.orElseThrow(() -> notFound(segmentId));
             return updater.facts(sql, profileId, now).map(f -> {
                 var facts = f.orElseThrow(() -> new NotFoundException("No profile " + profileId + " is known here."));
-                var trace = SegmentEvaluator.explain(s.parsed(), facts, now);
+                var trace = ConditionEvaluator.explain(s.parsed(), facts, now);
                 return new Explanation(segmentId, s.version(), profileId, trace.held(), facts.memberships().contains(segmentId),
-                        now, SegmentEvaluator.nextChange(s.parsed(), facts, now), trace);
+                        now, ConditionEvaluator.nextChange(s.parsed(), facts, now), trace);
             });
         }));
     }

@@ -14,7 +14,7 @@ import jakarta.inject.Inject;
 
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.platform.store.Json;
-import io.touchpoint.segmentation.segment.domain.ConditionParser;
+import io.touchpoint.conditions.ConditionParser;
 import io.touchpoint.segmentation.segment.domain.Segment;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;

@@ -16,11 +16,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import io.touchpoint.platform.api.InvalidRequestException;
-import io.touchpoint.segmentation.segment.domain.Condition;
-import io.touchpoint.segmentation.segment.domain.ConditionParser;
-import io.touchpoint.segmentation.segment.domain.SegmentEvaluator;
-import io.touchpoint.segmentation.segment.domain.SegmentEvaluator.Facts;
-import io.touchpoint.segmentation.segment.domain.SegmentEvaluator.LoggedEvent;
+import io.touchpoint.conditions.Condition;
+import io.touchpoint.conditions.ConditionParser;
+import io.touchpoint.conditions.ConditionEvaluator;
+import io.touchpoint.conditions.ConditionEvaluator.Facts;
+import io.touchpoint.conditions.ConditionEvaluator.LoggedEvent;
 
 /** The presets' rules on their own: one lifecycle stage at every instant, origins remembered, bands that tile. */
 class PresetsTest {
@@ -46,7 +46,7 @@ class PresetsTest {
     private String stageAt(Map<String, Condition> segments, Instant now) {
         Facts facts = new Facts("p-1", Map.of(), computed, List.of(), events, memberships, lastLeft);
         segments.forEach((id, c) -> {
-            boolean in = SegmentEvaluator.matches(c, facts, now);
+            boolean in = ConditionEvaluator.matches(c, facts, now);
             if (in) {
                 memberships.add(id);
             } else if (memberships.remove(id)) {
@@ -115,20 +115,20 @@ class PresetsTest {
             computed.put("trailing12MonthValue", value);
             Facts facts = new Facts("p-1", Map.of(), computed, List.of(), events, memberships, lastLeft);
             long lifetime = margins.entrySet().stream().filter(e -> e.getKey().startsWith("margin-lifetime-"))
-                    .filter(e -> SegmentEvaluator.matches(e.getValue(), facts, T0)).count();
+                    .filter(e -> ConditionEvaluator.matches(e.getValue(), facts, T0)).count();
             long money = rfm.entrySet().stream().filter(e -> e.getKey().startsWith("rfm-m"))
-                    .filter(e -> SegmentEvaluator.matches(e.getValue(), facts, T0)).count();
+                    .filter(e -> ConditionEvaluator.matches(e.getValue(), facts, T0)).count();
             assertEquals(1, lifetime, "lifetime " + value);
             assertEquals(1, money, "monetary " + value);
         }
         for (int n = 0; n < 20; n++) {
             Facts facts = new Facts("p-1", Map.of(), computed, List.of(), events, memberships, lastLeft);
             List<String> r = rfm.entrySet().stream().filter(e -> e.getKey().matches("rfm-[rf]\\d"))
-                    .filter(e -> SegmentEvaluator.matches(e.getValue(), facts, day(400))).map(Map.Entry::getKey).toList();
+                    .filter(e -> ConditionEvaluator.matches(e.getValue(), facts, day(400))).map(Map.Entry::getKey).toList();
             assertEquals(2, r.size(), () -> r.toString());
             bet(day(400).minus(Duration.ofDays(n * 9L)));
         }
-        assertTrue(SegmentEvaluator.matches(rfm.get("rfm-r5"), new Facts("p-1", Map.of(), computed, List.of(), events,
+        assertTrue(ConditionEvaluator.matches(rfm.get("rfm-r5"), new Facts("p-1", Map.of(), computed, List.of(), events,
                 memberships, lastLeft), day(400)));
     }
 

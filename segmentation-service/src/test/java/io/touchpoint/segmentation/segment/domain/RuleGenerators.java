@@ -14,6 +14,9 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
+import io.touchpoint.conditions.Condition;
+import io.touchpoint.conditions.ConditionParser;
+import io.touchpoint.conditions.ConditionEvaluator;
 import io.touchpoint.contracts.events.ConsentState;
 
 /**
@@ -206,9 +209,9 @@ public final class RuleGenerators {
     // ---- helpers
 
     /** The evaluator's view of a generated profile, with the memberships decided so far. */
-    public SegmentEvaluator.Facts facts(String profileId, Profile p, Set<String> memberships) {
-        return new SegmentEvaluator.Facts(profileId, p.traits(), p.computed(), p.consents(),
-                p.events().stream().map(e -> new SegmentEvaluator.LoggedEvent(e.name(), e.at(base), e.properties())).toList(),
+    public ConditionEvaluator.Facts facts(String profileId, Profile p, Set<String> memberships) {
+        return new ConditionEvaluator.Facts(profileId, p.traits(), p.computed(), p.consents(),
+                p.events().stream().map(e -> new ConditionEvaluator.LoggedEvent(e.name(), e.at(base), e.properties())).toList(),
                 memberships);
     }
 

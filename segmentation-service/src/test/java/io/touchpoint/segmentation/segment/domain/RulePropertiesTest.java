@@ -17,6 +17,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
+import io.touchpoint.conditions.Condition;
+import io.touchpoint.conditions.ConditionEvaluator;
+
 /**
  * Properties of the evaluator over random rules and profiles. A profile reaches the streaming path
  * as Kafka JSON and the bulk path as PostgreSQL jsonb; both are JSON round trips that turn ints
@@ -45,7 +48,7 @@ class RulePropertiesTest {
             @ForAll("profiles") RuleGenerators.Profile profile) {
         Condition c = RuleGenerators.parse(rule);
         var facts = GEN.facts("p-1", profile, Set.of("seg-a"));
-        assertEquals(SegmentEvaluator.matches(c, facts, NOW), SegmentEvaluator.explain(c, facts, NOW).held());
+        assertEquals(ConditionEvaluator.matches(c, facts, NOW), ConditionEvaluator.explain(c, facts, NOW).held());
     }
 
     @Property(tries = 500)
@@ -56,7 +59,7 @@ class RulePropertiesTest {
         var stored = GEN.facts("p-2", new RuleGenerators.Profile(roundTrip(profile.traits(), Map.class),
                 roundTrip(profile.computed(), Map.class), profile.consents(),
                 roundTripEvents(profile.events())), new HashSet<>(Set.of("seg-b")));
-        assertEquals(SegmentEvaluator.matches(RuleGenerators.parse(rule), direct, NOW), SegmentEvaluator.matches(c, stored, NOW));
+        assertEquals(ConditionEvaluator.matches(RuleGenerators.parse(rule), direct, NOW), ConditionEvaluator.matches(c, stored, NOW));
     }
 
     private static List<RuleGenerators.Event> roundTripEvents(List<RuleGenerators.Event> events) throws Exception {

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.touchpoint.conditions.Condition;
+import io.touchpoint.conditions.ConditionEvaluator;
 import io.touchpoint.contracts.events.ProfileChanged;
 import io.touchpoint.segmentation.membership.domain.MembershipUpdater;
 
@@ -114,7 +116,7 @@ class StreamingEqualsBulkTest {
         profiles.forEach((id, p) -> {
             Set<String> inside = new HashSet<>();
             rules.forEach((segment, rule) -> {
-                if (SegmentEvaluator.matches(rule, gen.facts(id, p, inside), now)) {
+                if (ConditionEvaluator.matches(rule, gen.facts(id, p, inside), now)) {
                     inside.add(segment);
                     out.get(segment).add(id);
                 }

@@ -1,4 +1,4 @@
-package io.touchpoint.segmentation.segment.domain;
+package io.touchpoint.conditions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.touchpoint.segmentation.segment.domain.SegmentEvaluator.Facts;
-import io.touchpoint.segmentation.segment.domain.SegmentEvaluator.LoggedEvent;
+import io.touchpoint.conditions.ConditionEvaluator.Facts;
+import io.touchpoint.conditions.ConditionEvaluator.LoggedEvent;
 
 /** When a time-dependent answer flips, and that the answer really flips there and not a moment before. */
 class NextChangeTest {
@@ -49,11 +49,11 @@ class NextChangeTest {
     }
 
     private Instant next(String json, Instant now) {
-        return SegmentEvaluator.nextChange(parse(json), facts(), now);
+        return ConditionEvaluator.nextChange(parse(json), facts(), now);
     }
 
     private boolean holds(String json, Instant at) {
-        return SegmentEvaluator.matches(parse(json), facts(), at);
+        return ConditionEvaluator.matches(parse(json), facts(), at);
     }
 
     /** The answer is steady right up to the flip and different at it. */
@@ -149,9 +149,9 @@ class NextChangeTest {
     @Test
     void roundsUpToTheMicrosecondPostgresKeeps() {
         assertEquals(Instant.parse("2026-01-01T00:00:00.000002Z"),
-                SegmentEvaluator.ceilMicros(Instant.parse("2026-01-01T00:00:00.000001001Z")));
+                ConditionEvaluator.ceilMicros(Instant.parse("2026-01-01T00:00:00.000001001Z")));
         assertEquals(Instant.parse("2026-01-01T00:00:00.000001Z"),
-                SegmentEvaluator.ceilMicros(Instant.parse("2026-01-01T00:00:00.000001Z")));
+                ConditionEvaluator.ceilMicros(Instant.parse("2026-01-01T00:00:00.000001Z")));
     }
 
     @Test
@@ -165,7 +165,7 @@ class NextChangeTest {
         assertTrue(holds(fromTop, NOW));
         memberships.add("active");
         assertFalse(holds(fromTop, NOW), "a current membership is the most recent");
-        var trace = SegmentEvaluator.explain(parse(fromTop), facts(), NOW);
+        var trace = ConditionEvaluator.explain(parse(fromTop), facts(), NOW);
         assertEquals("active", trace.seen());
     }
 

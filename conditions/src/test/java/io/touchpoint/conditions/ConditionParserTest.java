@@ -1,4 +1,4 @@
-package io.touchpoint.segmentation.segment.domain;
+package io.touchpoint.conditions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -108,13 +108,5 @@ class ConditionParserTest {
         assertTrue(Condition.timeDependent(parse("{\"event\":\"X\",\"notPerformedForDays\":3}").condition()));
         assertTrue(Condition.timeDependent(parse("{\"any\":[{\"trait\":\"b\",\"operator\":\"anniversary_within_days\",\"value\":3}]}").condition()));
         assertFalse(Condition.timeDependent(parse("{\"all\":[{\"event\":\"X\"},{\"trait\":\"b\",\"operator\":\"gt\",\"value\":3}]}").condition()));
-    }
-
-    @Test
-    void cyclesAreFoundAndNamed() {
-        var graph = new SegmentGraph(Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a"), "d", Set.of("a")));
-        assertEquals(List.of("a", "b", "c", "a"), graph.cycleThrough("a").orElseThrow());
-        assertTrue(graph.cycleThrough("d").isEmpty());
-        assertEquals(Set.of("a", "b", "c", "d"), graph.withDependents(Set.of("c")));
     }
 }

@@ -1,4 +1,4 @@
-package io.touchpoint.segmentation.segment.domain;
+package io.touchpoint.conditions;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,14 +17,14 @@ import java.util.Map;
 import java.util.Set;
 
 import io.touchpoint.contracts.events.ConsentState;
-import io.touchpoint.segmentation.segment.domain.Condition.Operator;
+import io.touchpoint.conditions.Condition.Operator;
 
 /**
  * Decides membership from what segmentation holds about one profile. Pure and deterministic
  * (the caller passes {@code now}), so the same inputs always give the same answer, in the stream,
  * in a bulk pass and in tests.
  */
-public final class SegmentEvaluator {
+public final class ConditionEvaluator {
 
     /**
      * What is known about a profile: its latest snapshot, its event log, its current memberships and,
@@ -42,7 +42,7 @@ public final class SegmentEvaluator {
     public record LoggedEvent(String event, Instant occurredAt, Map<String, Object> properties) {
     }
 
-    private SegmentEvaluator() {
+    private ConditionEvaluator() {
     }
 
     public static boolean matches(Condition condition, Facts facts, Instant now) {

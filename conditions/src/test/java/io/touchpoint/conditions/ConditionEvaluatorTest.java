@@ -1,4 +1,4 @@
-package io.touchpoint.segmentation.segment.domain;
+package io.touchpoint.conditions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,10 +19,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.touchpoint.contracts.events.ConsentState;
 import io.touchpoint.contracts.events.ConsentState.Status;
-import io.touchpoint.segmentation.segment.domain.SegmentEvaluator.Facts;
-import io.touchpoint.segmentation.segment.domain.SegmentEvaluator.LoggedEvent;
+import io.touchpoint.conditions.ConditionEvaluator.Facts;
+import io.touchpoint.conditions.ConditionEvaluator.LoggedEvent;
 
-class SegmentEvaluatorTest {
+class ConditionEvaluatorTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-06-15T12:00:00Z");
@@ -41,7 +41,7 @@ class SegmentEvaluatorTest {
         try {
             var r = ConditionParser.parse(MAPPER.readValue(json, Object.class), "condition");
             assertTrue(r.valid(), () -> r.violations().toString());
-            return SegmentEvaluator.matches(r.condition(), new Facts(profileId, traits, computed, consents, events, memberships), NOW);
+            return ConditionEvaluator.matches(r.condition(), new Facts(profileId, traits, computed, consents, events, memberships), NOW);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -112,7 +112,7 @@ class SegmentEvaluatorTest {
         assertFalse(eval(trait("lastLogin", "in_next_days", "30")));
         assertTrue(eval(trait("birthday", "anniversary_within_days", "3")));
         assertFalse(eval(trait("birthday", "anniversary_within_days", "2")));
-        assertTrue(SegmentEvaluator.anniversaryWithin(Instant.parse("1990-01-02T00:00:00Z"),
+        assertTrue(ConditionEvaluator.anniversaryWithin(Instant.parse("1990-01-02T00:00:00Z"),
                 Instant.parse("2026-12-30T10:00:00Z"), 3));
         assertFalse(eval(trait("newYear", "anniversary_within_days", "30")));
     }
@@ -181,17 +181,8 @@ class SegmentEvaluatorTest {
             in += first ? 1 : 0;
         }
         assertTrue(in > 850 && in < 1150, "10% bucket held " + in + " of 10000");
-        assertEquals(SegmentEvaluator.bucket("s", "p"), SegmentEvaluator.bucket("s", "p"));
+        assertEquals(ConditionEvaluator.bucket("s", "p"), ConditionEvaluator.bucket("s", "p"));
         assertFalse(eval("{\"randomBucket\":{\"salt\":\"x\",\"percent\":0}}"));
         assertTrue(eval("{\"randomBucket\":{\"salt\":\"x\",\"percent\":100}}"));
-    }
-
-    @Test
-    void dependencyOrderPutsReadSegmentsFirst() {
-        var c = new Condition.InSegment("x");
-        Segment b = new Segment("b", "b", null, List.of(), Segment.State.ACTIVE, null, c, Set.of("a"), 1, NOW, NOW);
-        Segment a = new Segment("a", "a", null, List.of(), Segment.State.ACTIVE, null, c, Set.of("z"), 1, NOW, NOW);
-        Segment z = new Segment("z", "z", null, List.of(), Segment.State.ACTIVE, null, c, Set.of(), 1, NOW, NOW);
-        assertEquals(List.of(z, a, b), SegmentGraph.dependencyOrder(List.of(b, a, z)));
     }
 }

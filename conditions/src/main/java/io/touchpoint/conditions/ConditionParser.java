@@ -1,4 +1,4 @@
-package io.touchpoint.segmentation.segment.domain;
+package io.touchpoint.conditions;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.touchpoint.contracts.Problem;
-import io.touchpoint.segmentation.segment.domain.Condition.CountOperator;
-import io.touchpoint.segmentation.segment.domain.Condition.Operator;
+import io.touchpoint.conditions.Condition.CountOperator;
+import io.touchpoint.conditions.Condition.Operator;
 
 /**
  * Turns the JSON condition (plain maps and lists as Jackson reads them) into a {@link Condition},

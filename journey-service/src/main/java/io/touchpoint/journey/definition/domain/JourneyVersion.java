@@ -1,0 +1,35 @@
+package io.touchpoint.journey.definition.domain;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
+/** A published version: immutable, numbered from 1; instances run on the version they entered. */
+@Entity
+@Table(name = "journey_version")
+public class JourneyVersion extends PanacheEntityBase {
+
+    @Id
+    public String id;
+
+    @Column(name = "journey_id", nullable = false)
+    public String journeyId;
+
+    @Column(nullable = false)
+    public int version;
+
+    @Column(nullable = false)
+    public String definition;
+
+    @Column(name = "published_at", nullable = false)
+    public Instant publishedAt;
+
+    public static String idOf(String journeyId, int version) {
+        return journeyId + "/v" + version;
+    }
+}

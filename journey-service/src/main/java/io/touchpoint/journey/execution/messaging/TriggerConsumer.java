@@ -1,0 +1,120 @@
+package io.touchpoint.journey.execution.messaging;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.conditions.ConditionEvaluator;
+import io.touchpoint.contracts.events.ProfileChanged;
+import io.touchpoint.journey.definition.domain.Journey;
+import io.touchpoint.journey.execution.domain.ActiveJourneys;
+import io.touchpoint.journey.execution.domain.JourneyRunner;
+import io.touchpoint.journey.execution.store.InstanceStore;
+import io.touchpoint.platform.erasure.ErasedIdentities;
+import io.touchpoint.platform.outbox.OutboxRelay;
+import io.touchpoint.platform.store.Transactions;
+import io.touchpoint.platform.wakeup.WakeupScheduler;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * Enters profiles into journeys the moment profile-service applies the interaction that triggers
+ * them (the change event carries it): the trigger and the audience are evaluated with the shared
+ * condition language, and entering, the first steps and their message requests commit in one
+ * transaction before the offset. A redelivered change finds the instance there and enters nobody.
+ */
+@ApplicationScoped
+public class TriggerConsumer {
+
+    private static final Logger LOG = Logger.getLogger(TriggerConsumer.class);
+    /** Re-entry "never" for now: one instance per journey and profile. */
+    private static final String NO_KEY = "";
+
+    private final Pool pool;
+    private final Clock clock;
+    private final ActiveJourneys journeys;
+    private final InstanceStore instances;
+    private final JourneyRunner runner;
+    private final ErasedIdentities erased;
+    private final OutboxRelay relay;
+    private final WakeupScheduler scheduler;
+
+    TriggerConsumer(Pool pool, Clock clock, ActiveJourneys journeys, InstanceStore instances, JourneyRunner runner,
+            ErasedIdentities erased, OutboxRelay relay, WakeupScheduler scheduler) {
+        this.pool = pool;
+        this.clock = clock;
+        this.journeys = journeys;
+        this.instances = instances;
+        this.runner = runner;
+        this.erased = erased;
+        this.relay = relay;
+        this.scheduler = scheduler;
+    }
+
+    @Incoming("profile-changes")
+    public Uni<Void> onProfileChanged(ProfileChanged change) {
+        if (change.trigger() == null || change.trigger().event() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        Instant now = clock.instant();
+        var facts = new ConditionEvaluator.Facts(change.profileId(), nonNull(change.traits()), nonNull(change.computed()),
+                change.consents() == null ? List.of() : change.consents(),
+                List.of(new ConditionEvaluator.LoggedEvent(change.trigger().event(),
+                        change.trigger().timestamp() == null ? now : change.trigger().timestamp(),
+                        nonNull(change.trigger().properties()))),
+                Set.of());
+        List<ActiveJourneys.Published> entering = journeys.published().stream()
+                .filter(j -> j.state().equals(Journey.ACTIVE))
+                .filter(j -> j.graph().trigger().event().equals(change.trigger().event()))
+                .filter(j -> ConditionEvaluator.matches(j.graph().trigger().match(), facts, now))
+                .filter(j -> j.graph().audience() == null || ConditionEvaluator.matches(j.graph().audience(), facts, now))
+                .toList();
+        if (entering.isEmpty()) {
+            LOG.debugf("%s of profile %s enters no journey (%d published)", change.trigger().event(), change.profileId(),
+                    journeys.published().size());
+            return Uni.createFrom().voidItem();
+        }
+        List<Instant> dues = new ArrayList<>();
+        return Uni.createFrom().deferred(() -> {
+            dues.clear();
+            return pool.withTransaction(sql -> erased.erasedAt(sql, ErasedIdentities.profiles(List.of(change.profileId())))
+                    .chain(erasedAt -> {
+                        if (ErasedIdentities.stale(erasedAt, ErasedIdentities.profiles(List.of(change.profileId())),
+                                change.occurredAt())) {
+                            LOG.debugf("profile %s was erased; its trigger is dropped", change.profileId());
+                            return Uni.createFrom().voidItem();
+                        }
+                        Uni<Void> all = Uni.createFrom().voidItem();
+                        for (ActiveJourneys.Published journey : entering) {
+                            all = all.chain(() -> instances.enter(sql, UUID.randomUUID().toString(), journey.journeyId(),
+                                    journey.version(), change.profileId(), NO_KEY, journey.graph().start(), now)
+                                    .invoke(entered -> LOG.debugf("profile %s %s journey %s v%d", change.profileId(),
+                                            entered.isPresent() ? "entered" : "is already in", journey.journeyId(), journey.version()))
+                                    .chain(entered -> entered.isEmpty() ? Uni.createFrom().voidItem()
+                                            : runner.run(sql, entered.get(), journey.graph(), journey.graph().start(), now)
+                                                    .invoke(due -> due.ifPresent(dues::add)).replaceWithVoid()));
+                        }
+                        return all;
+                    }));
+        })
+                .onFailure(Transactions::retryable).retry().atMost(3)
+                .invoke(() -> {
+                    relay.kick();
+                    dues.forEach(scheduler::scheduled);
+                });
+    }
+
+    private static Map<String, Object> nonNull(Map<String, Object> map) {
+        return map == null ? Map.of() : map;
+    }
+
+}

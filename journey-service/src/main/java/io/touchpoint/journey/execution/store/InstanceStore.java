@@ -1,0 +1,143 @@
+package io.touchpoint.journey.execution.store;
+
+import static io.touchpoint.platform.store.Json.instant;
+import static io.touchpoint.platform.store.Json.ts;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Journey instances and the steps they took. */
+@ApplicationScoped
+public class InstanceStore {
+
+    public record Instance(String id, String journeyId, int version, String profileId, String entryKey, String state,
+            String nodeId, Instant enteredAt, String exitReason) {
+    }
+
+    public record Step(int seq, String nodeId, String outcome, Instant at) {
+    }
+
+    /** @return the new instance, or empty when the profile is (or was) in the journey under this key */
+    public Uni<Optional<Instance>> enter(SqlClient sql, String id, String journeyId, int version, String profileId,
+            String entryKey, String startNode, Instant now) {
+        return sql.preparedQuery("""
+                INSERT INTO journey_instance (id, journey_id, version, profile_id, entry_key, state, node_id, entered_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $7)
+                ON CONFLICT (journey_id, profile_id, entry_key) DO NOTHING""")
+                .execute(Tuple.from(List.of(id, journeyId, version, profileId, entryKey, startNode, ts(now))))
+                .map(rows -> rows.rowCount() == 0 ? Optional.empty()
+                        : Optional.of(new Instance(id, journeyId, version, profileId, entryKey, "active", startNode, now, null)));
+    }
+
+    public Uni<Optional<Instance>> lock(SqlClient sql, String id) {
+        return sql.preparedQuery("SELECT " + COLUMNS + " FROM journey_instance WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(id))
+                .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(instance(rows.iterator().next())));
+    }
+
+    public Uni<Void> move(SqlClient sql, String id, String state, String nodeId, String exitReason, Instant now) {
+        return sql.preparedQuery("UPDATE journey_instance SET state = $2, node_id = $3, exit_reason = $4, updated_at = $5 WHERE id = $1")
+                .execute(Tuple.from(java.util.Arrays.asList(id, state, nodeId, exitReason, ts(now)))).replaceWithVoid();
+    }
+
+    public Uni<Integer> nextSeq(SqlClient sql, String instanceId) {
+        return sql.preparedQuery("SELECT coalesce(max(seq), 0) + 1 FROM journey_step WHERE instance_id = $1")
+                .execute(Tuple.of(instanceId)).map(rows -> rows.iterator().next().getInteger(0));
+    }
+
+    public Uni<Void> step(SqlClient sql, String instanceId, int seq, String nodeId, String outcome, Instant at) {
+        return sql.preparedQuery("INSERT INTO journey_step (instance_id, seq, node_id, outcome, at) VALUES ($1, $2, $3, $4, $5)")
+                .execute(Tuple.of(instanceId, seq, nodeId, outcome, ts(at))).replaceWithVoid();
+    }
+
+    /** How many instances are at each node now, and how many exited there: the journey's live counts. */
+    public Uni<Map<String, Map<String, Long>>> counts(SqlClient sql, String journeyId) {
+        return sql.preparedQuery("""
+                SELECT coalesce(node_id, ''), state, count(*) FROM journey_instance WHERE journey_id = $1
+                GROUP BY node_id, state ORDER BY 1, 2""")
+                .execute(Tuple.of(journeyId))
+                .map(rows -> {
+                    Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
+                    for (Row r : rows) {
+                        counts.computeIfAbsent(r.getString(0), n -> new LinkedHashMap<>()).put(r.getString(1), r.getLong(2));
+                    }
+                    return counts;
+                });
+    }
+
+    public Uni<List<Instance>> ofProfile(SqlClient sql, String profileId) {
+        return sql.preparedQuery("SELECT " + COLUMNS + " FROM journey_instance WHERE profile_id = $1 ORDER BY entered_at, id")
+                .execute(Tuple.of(profileId)).map(InstanceStore::instances);
+    }
+
+    public Uni<List<Step>> steps(SqlClient sql, String instanceId) {
+        return sql.preparedQuery("SELECT seq, node_id, outcome, at FROM journey_step WHERE instance_id = $1 ORDER BY seq")
+                .execute(Tuple.of(instanceId))
+                .map(rows -> {
+                    List<Step> steps = new ArrayList<>();
+                    rows.forEach(r -> steps.add(new Step(r.getInteger(0), r.getString(1), r.getString(2), instant(r.getOffsetDateTime(3)))));
+                    return steps;
+                });
+    }
+
+    /** Paused journeys hold their due instances; resuming gives them back their wake-up. */
+    public Uni<List<String>> release(SqlClient sql, String journeyId, Instant now) {
+        return sql.preparedQuery("""
+                UPDATE journey_instance SET state = 'waiting', updated_at = $2 WHERE journey_id = $1 AND state = 'held'
+                RETURNING id""")
+                .execute(Tuple.of(journeyId, ts(now)))
+                .map(rows -> {
+                    List<String> ids = new ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getString(0)));
+                    return ids;
+                });
+    }
+
+    /** Archiving ends every instance still in the journey; their wake-ups go with them. */
+    public Uni<Integer> exitAll(SqlClient sql, String journeyId, String wakeupKind, String reason, Instant now) {
+        return sql.preparedQuery("""
+                DELETE FROM wakeup WHERE kind = $2 AND wakeup_key IN
+                  (SELECT id FROM journey_instance WHERE journey_id = $1 AND state <> 'exited')""")
+                .execute(Tuple.of(journeyId, wakeupKind))
+                .chain(() -> sql.preparedQuery("""
+                        UPDATE journey_instance SET state = 'exited', exit_reason = $2, updated_at = $3
+                        WHERE journey_id = $1 AND state <> 'exited'""")
+                        .execute(Tuple.of(journeyId, reason, ts(now))))
+                .map(rows -> rows.rowCount());
+    }
+
+    /** Erasure: every instance, step and wake-up of these profiles. */
+    public Uni<Void> forget(SqlClient sql, List<String> profileIds, String wakeupKind) {
+        String[] ids = profileIds.toArray(String[]::new);
+        return sql.preparedQuery("DELETE FROM wakeup WHERE kind = $2 AND wakeup_key IN (SELECT id FROM journey_instance WHERE profile_id = ANY($1))")
+                .execute(Tuple.of(ids, wakeupKind))
+                .chain(() -> sql.preparedQuery("DELETE FROM journey_step WHERE instance_id IN (SELECT id FROM journey_instance WHERE profile_id = ANY($1))")
+                        .execute(Tuple.of((Object) ids)))
+                .chain(() -> sql.preparedQuery("DELETE FROM journey_instance WHERE profile_id = ANY($1)").execute(Tuple.of((Object) ids)))
+                .replaceWithVoid();
+    }
+
+    private static final String COLUMNS = "id, journey_id, version, profile_id, entry_key, state, node_id, entered_at, exit_reason";
+
+    private static Instance instance(Row r) {
+        return new Instance(r.getString(0), r.getString(1), r.getInteger(2), r.getString(3), r.getString(4), r.getString(5),
+                r.getString(6), instant(r.getOffsetDateTime(7)), r.getString(8));
+    }
+
+    private static List<Instance> instances(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        List<Instance> all = new ArrayList<>();
+        rows.forEach(r -> all.add(instance(r)));
+        return all;
+    }
+}

@@ -1,0 +1,250 @@
+package io.touchpoint.journey;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.touchpoint.contracts.EventJson;
+import io.touchpoint.contracts.EventTypes;
+import io.touchpoint.contracts.Topic;
+import io.touchpoint.contracts.events.MessageRequested;
+import io.touchpoint.contracts.events.ProfileChanged;
+import io.touchpoint.contracts.events.ProfileErasureRequested;
+import io.touchpoint.devstack.testing.TestEvents;
+import io.touchpoint.devstack.testing.TestTokens;
+import io.touchpoint.platform.time.AdjustableClock;
+
+/**
+ * Journeys on the real stack: definitions through the API, triggers as profile-service publishes
+ * them, message requests read back from Kafka, waits on the adjustable clock.
+ */
+@QuarkusTest
+class JourneysOnTheStackTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static TestEvents events;
+    private static KafkaConsumer<String, byte[]> requests;
+    private static final List<MessageRequested> seen = new ArrayList<>();
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    @ConfigProperty(name = "touchpoint.devstack.jwt.private-key")
+    String privateKey;
+    @ConfigProperty(name = "touchpoint.devstack.jwt.issuer")
+    String issuer;
+    @Inject
+    AdjustableClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    @AfterAll
+    static void close() {
+        if (events != null) {
+            events.close();
+        }
+        if (requests != null) {
+            requests.close();
+        }
+    }
+
+    @Test
+    void aWelcomeJourneySendsNowAndAgainAfterItsWaitEachMessageOnceWhateverIsRedelivered() {
+        String name = "Welcome " + UUID.randomUUID();
+        String journey = publish(create(welcome(name, "P7D")));
+        String profile = "p-" + UUID.randomUUID();
+        ProfileChanged signedUp = signedUp(name, profile, "free");
+        publish(signedUp);
+        awaitRequests(profile, "welcome");
+
+        // The same change again (a redelivery, a replay): nobody enters twice.
+        publish(signedUp);
+        await().atMost(WAIT).until(() -> events().consumedToTheEnd("journey-service", Topic.PROFILE_CHANGES));
+
+        clock.advance(Duration.ofDays(7));
+        awaitRequests(profile, "welcome", "lesson-1");
+        given().header("Authorization", token("analyst")).get("/v1/profiles/{p}/journeys", profile)
+                .then().statusCode(200)
+                .body("journeys.size()", equalTo(1))
+                .body("journeys[0].journeyId", equalTo(journey))
+                .body("journeys[0].state", equalTo("exited"))
+                .body("journeys[0].exitReason", equalTo("completed"))
+                .body("journeys[0].steps.nodeId", hasItems("welcome", "wait", "lesson-1", "done"));
+        given().header("Authorization", token("analyst")).get("/v1/journeys/{id}", journey)
+                .then().statusCode(200).body("state", equalTo("active")).body("publishedVersion", equalTo(1))
+                .body("nodes.done.exited", equalTo(1));
+        assertEquals(List.of("welcome", "lesson-1"), stepsRequested(profile), "each message requested once");
+        Set<String> ids = Set.copyOf(requestsOf(profile).stream().map(MessageRequested::requestId).toList());
+        assertEquals(2, ids.size());
+        MessageRequested first = requestsOf(profile).get(0);
+        assertEquals("welcome-email", first.templateId());
+        assertEquals("email", first.channel());
+        assertEquals(journey, first.journeyId());
+    }
+
+    @Test
+    void aTriggerWhoseFilterDoesNotHoldEntersNobody() {
+        String name = "Free plans only " + UUID.randomUUID();
+        publish(create(welcome(name, "P1D")));
+        String paid = "p-" + UUID.randomUUID();
+        publish(signedUp(name, paid, "paid"));
+        String free = "p-" + UUID.randomUUID();
+        publish(signedUp(name, free, "free"));
+        awaitRequests(free, "welcome");
+        assertEquals(List.of(), stepsRequested(paid));
+    }
+
+    @Test
+    void aPausedJourneyHoldsItsWaitsAndResumingLetsThemGoOn() {
+        String name = "Paused " + UUID.randomUUID();
+        String journey = publish(create(welcome(name, "P1D")));
+        String profile = "p-" + UUID.randomUUID();
+        publish(signedUp(name, profile, "free"));
+        awaitRequests(profile, "welcome");
+
+        given().header("Authorization", token("marketer")).post("/v1/journeys/{id}/pause", journey)
+                .then().statusCode(200).body("state", equalTo("paused"));
+        clock.advance(Duration.ofDays(2));
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", token("marketer"))
+                .get("/v1/profiles/{p}/journeys", profile).then().body("journeys[0].state", equalTo("held")));
+        assertEquals(List.of("welcome"), stepsRequested(profile));
+
+        given().header("Authorization", token("marketer")).post("/v1/journeys/{id}/resume", journey)
+                .then().statusCode(200).body("state", equalTo("active"));
+        awaitRequests(profile, "welcome", "lesson-1");
+    }
+
+    @Test
+    void anErasureRemovesTheProfilesInstancesAndTheirWaits() {
+        String name = "Erased " + UUID.randomUUID();
+        String journey = publish(create(welcome(name, "P30D")));
+        String profile = "p-" + UUID.randomUUID();
+        publish(signedUp(name, profile, "free"));
+        awaitRequests(profile, "welcome");
+        String erasureId = UUID.randomUUID().toString();
+        events().publish(Topic.ERASURES, profile, EventTypes.PROFILE_ERASURE_REQUESTED,
+                new ProfileErasureRequested(erasureId, profile, List.of(), Instant.now()));
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", token("admin"))
+                .get("/v1/erasure-receipts/{id}", erasureId).then().statusCode(200));
+        given().header("Authorization", token("admin")).get("/v1/profiles/{p}/journeys", profile)
+                .then().statusCode(200).body("journeys.size()", equalTo(0));
+        given().header("Authorization", token("admin")).get("/v1/journeys/{id}", journey)
+                .then().statusCode(200).body("nodes.size()", equalTo(0));
+    }
+
+    @Test
+    void definitionsAreValidatedWholeVersionedAndGuardedByRoles() {
+        given().header("Authorization", token("marketer")).contentType(ContentType.JSON)
+                .body("{\"name\": \"broken\", \"trigger\": {}, \"nodes\": [{\"id\": \"a\", \"type\": \"wait\", \"duration\": \"soon\", \"next\": \"b\"}]}")
+                .post("/v1/journeys")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItems("trigger.event", "nodes[0].duration"));
+        given().header("Authorization", token("analyst")).contentType(ContentType.JSON).body(welcome("x", "P1D"))
+                .post("/v1/journeys").then().statusCode(403);
+        String id = create(welcome("Versions " + UUID.randomUUID(), "P1D"));
+        given().header("Authorization", token("marketer")).post("/v1/journeys/{id}/pause", id).then().statusCode(409);
+        publish(id);
+        given().header("Authorization", token("marketer")).contentType(ContentType.JSON).body(welcome("Versions 2", "P2D"))
+                .put("/v1/journeys/{id}", id).then().statusCode(200).body("publishedVersion", equalTo(1));
+        given().header("Authorization", token("marketer")).post("/v1/journeys/{id}/publish", id)
+                .then().statusCode(200).body("version", equalTo(2));
+        given().header("Authorization", token("analyst")).get("/v1/journeys/{id}/versions", id)
+                .then().statusCode(200).body("version", hasItems(1, 2));
+        given().header("Authorization", token("marketer")).post("/v1/journeys/{id}/archive", id)
+                .then().statusCode(200).body("state", equalTo("archived"));
+        given().header("Authorization", token("marketer")).post("/v1/journeys/{id}/publish", id).then().statusCode(409);
+        given().header("Authorization", token("analyst")).queryParam("limit", 1).get("/v1/journeys")
+                .then().statusCode(200).body("items.size()", equalTo(1));
+    }
+
+    // ---- helpers
+
+    /** Each test's journey listens for an event of its own, so the journeys of other tests stay out of it. */
+    static String welcome(String name, String wait) {
+        return """
+                {"name": "%s",
+                 "trigger": {"event": "Signed Up %s", "where": {"plan": "free"}},
+                 "nodes": [
+                   {"id": "welcome", "type": "send", "template": "welcome-email", "channel": "email", "next": "wait"},
+                   {"id": "wait", "type": "wait", "duration": "%s", "next": "lesson-1"},
+                   {"id": "lesson-1", "type": "send", "template": "lesson-1", "next": "done"},
+                   {"id": "done", "type": "exit"}]}""".formatted(name, name, wait);
+    }
+
+    private String create(String definition) {
+        return given().header("Authorization", token("marketer")).contentType(ContentType.JSON).body(definition)
+                .post("/v1/journeys").then().statusCode(201).body("state", equalTo("draft")).extract().path("id");
+    }
+
+    private String publish(String journeyId) {
+        given().header("Authorization", token("marketer")).post("/v1/journeys/{id}/publish", journeyId)
+                .then().statusCode(200);
+        return journeyId;
+    }
+
+    private static ProfileChanged signedUp(String journeyName, String profileId, String plan) {
+        return new ProfileChanged(profileId, 1, Set.of("traits"), Map.of("plan", plan), Map.of(), List.of(), Map.of(),
+                List.of(), new ProfileChanged.Trigger("src-test", "m-" + UUID.randomUUID(), "track", "Signed Up " + journeyName,
+                        Instant.now(), Map.of("plan", plan)),
+                Instant.now());
+    }
+
+    private void publish(ProfileChanged change) {
+        events().publish(Topic.PROFILE_CHANGES, change.profileId(), EventTypes.PROFILE_CHANGED, change);
+    }
+
+    private TestEvents events() {
+        if (events == null) {
+            events = new TestEvents(bootstrap);
+        }
+        return events;
+    }
+
+    private void awaitRequests(String profileId, String... steps) {
+        await().atMost(WAIT).until(() -> stepsRequested(profileId).equals(List.of(steps)));
+    }
+
+    private List<String> stepsRequested(String profileId) {
+        return requestsOf(profileId).stream().map(MessageRequested::stepId).toList();
+    }
+
+    private List<MessageRequested> requestsOf(String profileId) {
+        synchronized (seen) {
+            if (requests == null) {
+                requests = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "group.id", "journey-test-" + UUID.randomUUID(),
+                        "auto.offset.reset", "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+                requests.subscribe(List.of(Topic.MESSAGE_REQUESTS.topicName()));
+            }
+            requests.poll(Duration.ofMillis(200)).forEach(r -> seen.add(EventJson.read(r.value(), MessageRequested.class)));
+            return seen.stream().filter(m -> m.profileId().equals(profileId)).toList();
+        }
+    }
+
+    private String token(String role) {
+        return new TestTokens(privateKey, issuer).bearer(role);
+    }
+}
