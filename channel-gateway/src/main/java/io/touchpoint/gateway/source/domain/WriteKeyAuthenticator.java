@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -53,12 +54,21 @@ public class WriteKeyAuthenticator {
 
     private static final Logger LOG = Logger.getLogger(WriteKeyAuthenticator.class);
 
-    private final SourceStore sources;
-    private final Vertx vertx;
-    private final MeterRegistry registry;
-    private final Duration ttl;
+    @Inject
+    SourceStore sources;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    MeterRegistry registry;
+
+    @ConfigProperty(name = "touchpoint.gateway.write-key-cache.ttl", defaultValue = "PT5S")
+    Duration ttl;
+
     /** Unknown keys are cached too, so a flood of random keys must not grow the map without bound. */
-    private final int maxEntries;
+    @ConfigProperty(name = "touchpoint.gateway.write-key-cache.max-entries", defaultValue = "10000")
+    int maxEntries;
 
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     /** Key hashes with a background refresh under way: one at a time per key. */
@@ -70,16 +80,6 @@ public class WriteKeyAuthenticator {
      * not put the old state back into the cache after the change forgot it.
      */
     private final AtomicLong changes = new AtomicLong();
-
-    WriteKeyAuthenticator(SourceStore sources, Vertx vertx, MeterRegistry registry,
-            @ConfigProperty(name = "touchpoint.gateway.write-key-cache.ttl", defaultValue = "PT5S") Duration ttl,
-            @ConfigProperty(name = "touchpoint.gateway.write-key-cache.max-entries", defaultValue = "10000") int maxEntries) {
-        this.sources = sources;
-        this.vertx = vertx;
-        this.registry = registry;
-        this.ttl = ttl;
-        this.maxEntries = maxEntries;
-    }
 
     @PostConstruct
     void init() {
