@@ -17,6 +17,8 @@ public enum Topic {
     SEGMENT_MEMBERSHIPS("touchpoint.segment-memberships.v1", 6),
     /** A journey asks the gateway to send a message; keyed by profile id. */
     MESSAGE_REQUESTS("touchpoint.message-requests.v1", 6),
+    /** A profile entered a journey, reached a node, or exited it (with why); keyed by profile id. */
+    JOURNEY_EVENTS("touchpoint.journey-events.v1", 6),
     /** What happened to a message: sent, delivered, bounced, opened, clicked; keyed by profile id. */
     DELIVERY_EVENTS("touchpoint.delivery-events.v1", 6),
     /** A person asked to be forgotten; every service deletes what it holds; keyed by profile id. */

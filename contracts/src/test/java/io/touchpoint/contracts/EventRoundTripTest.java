@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.touchpoint.contracts.events.ConsentState;
 import io.touchpoint.contracts.events.DeliveryEvent;
 import io.touchpoint.contracts.events.Interaction;
+import io.touchpoint.contracts.events.JourneyEvent;
 import io.touchpoint.contracts.events.MessageRequested;
 import io.touchpoint.contracts.events.ProfileChanged;
 import io.touchpoint.contracts.events.ProfileErasureRequested;
@@ -48,7 +49,8 @@ class EventRoundTripTest {
                         Map.of("firstName", "Ada"), T),
                 new DeliveryEvent("d-1", "r-1", "p-1", "j-welcome", "tpl-welcome", "email",
                         DeliveryEvent.Status.OPENED, null, T),
-                new ProfileErasureRequested("e-1", "p-1", List.of("p-0"), T));
+                new ProfileErasureRequested("e-1", "p-1", List.of("p-0"), T),
+                new JourneyEvent("je-1", "p-1", "j-welcome", 2, "i-1", JourneyEvent.Kind.EXITED, "done", "completed", T));
     }
 
     @ParameterizedTest

@@ -29,6 +29,7 @@ import io.restassured.http.ContentType;
 import io.touchpoint.contracts.EventJson;
 import io.touchpoint.contracts.EventTypes;
 import io.touchpoint.contracts.Topic;
+import io.touchpoint.contracts.events.JourneyEvent;
 import io.touchpoint.contracts.events.MessageRequested;
 import io.touchpoint.contracts.events.ProfileChanged;
 import io.touchpoint.contracts.events.ProfileErasureRequested;
@@ -70,6 +71,9 @@ class JourneysOnTheStackTest {
         if (requests != null) {
             requests.close();
         }
+        if (journeyEvents != null) {
+            journeyEvents.close();
+        }
     }
 
     @Test
@@ -100,6 +104,11 @@ class JourneysOnTheStackTest {
         assertEquals(List.of("welcome", "lesson-1"), stepsRequested(profile), "each message requested once");
         Set<String> ids = Set.copyOf(requestsOf(profile).stream().map(MessageRequested::requestId).toList());
         assertEquals(2, ids.size());
+        // Analytics' view of the same path: entered, every node reached, exited with why, each once.
+        await().atMost(WAIT).until(() -> journeyEventsOf(profile).size() == 5);
+        assertEquals(List.of("ENTERED welcome", "NODE welcome", "NODE wait", "NODE lesson-1", "EXITED done completed"),
+                journeyEventsOf(profile).stream().map(e -> e.kind() + " " + e.nodeId()
+                        + (e.kind() == JourneyEvent.Kind.EXITED ? " " + e.detail() : "")).toList());
         MessageRequested first = requestsOf(profile).get(0);
         assertEquals("welcome-email", first.templateId());
         assertEquals("email", first.channel());
@@ -157,6 +166,32 @@ class JourneysOnTheStackTest {
     }
 
     @Test
+    void anExitEventEndsTheInstanceAtOnceInterruptingItsWait() {
+        String name = "Win-back " + UUID.randomUUID();
+        publish(create("""
+                {"name": "%s", "trigger": {"event": "Went Quiet %s"}, "exitOn": {"event": "Bet Placed %s"},
+                 "nodes": [{"id": "wait-30", "type": "wait", "duration": "P30D", "next": "win-back-1"},
+                           {"id": "win-back-1", "type": "send", "template": "win-back-1", "next": "done"},
+                           {"id": "done", "type": "exit"}]}""".formatted(name, name, name)));
+        String bettor = "p-" + UUID.randomUUID();
+        String quiet = "p-" + UUID.randomUUID();
+        publish(tracked(bettor, "Went Quiet " + name, Map.of()));
+        publish(tracked(quiet, "Went Quiet " + name, Map.of()));
+        awaitState(bettor, "waiting");
+        awaitState(quiet, "waiting");
+
+        publish(tracked(bettor, "Bet Placed " + name, Map.of("stake", 5)));
+        awaitState(bettor, "exited");
+        given().header("Authorization", token("analyst")).get("/v1/profiles/{p}/journeys", bettor)
+                .then().body("journeys[0].exitReason", equalTo("exit event Bet Placed " + name));
+
+        clock.advance(Duration.ofDays(31));
+        // The one who kept quiet gets the win-back; the one who bet, whose wait was cancelled, does not.
+        awaitRequests(quiet, "win-back-1");
+        assertEquals(List.of(), stepsRequested(bettor));
+    }
+
+    @Test
     void definitionsAreValidatedWholeVersionedAndGuardedByRoles() {
         given().header("Authorization", token("marketer")).contentType(ContentType.JSON)
                 .body("{\"name\": \"broken\", \"trigger\": {}, \"nodes\": [{\"id\": \"a\", \"type\": \"wait\", \"duration\": \"soon\", \"next\": \"b\"}]}")
@@ -207,10 +242,20 @@ class JourneysOnTheStackTest {
     }
 
     private static ProfileChanged signedUp(String journeyName, String profileId, String plan) {
-        return new ProfileChanged(profileId, 1, Set.of("traits"), Map.of("plan", plan), Map.of(), List.of(), Map.of(),
-                List.of(), new ProfileChanged.Trigger("src-test", "m-" + UUID.randomUUID(), "track", "Signed Up " + journeyName,
-                        Instant.now(), Map.of("plan", plan)),
+        return tracked(profileId, "Signed Up " + journeyName, Map.of("plan", plan));
+    }
+
+    /** A change as profile-service publishes it after applying a tracked event. */
+    private static ProfileChanged tracked(String profileId, String event, Map<String, Object> properties) {
+        return new ProfileChanged(profileId, 1, Set.of("traits"), properties.containsKey("plan") ? Map.of("plan", properties.get("plan"))
+                : Map.of(), Map.of(), List.of(), Map.of(), List.of(),
+                new ProfileChanged.Trigger("src-test", "m-" + UUID.randomUUID(), "track", event, Instant.now(), properties),
                 Instant.now());
+    }
+
+    private void awaitState(String profileId, String state) {
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", token("analyst"))
+                .get("/v1/profiles/{p}/journeys", profileId).then().body("journeys[0].state", equalTo(state)));
     }
 
     private void publish(ProfileChanged change) {
@@ -241,6 +286,22 @@ class JourneysOnTheStackTest {
             }
             requests.poll(Duration.ofMillis(200)).forEach(r -> seen.add(EventJson.read(r.value(), MessageRequested.class)));
             return seen.stream().filter(m -> m.profileId().equals(profileId)).toList();
+        }
+    }
+
+    private static KafkaConsumer<String, byte[]> journeyEvents;
+    private static final List<JourneyEvent> journeyEventsSeen = new ArrayList<>();
+
+    private List<JourneyEvent> journeyEventsOf(String profileId) {
+        synchronized (journeyEventsSeen) {
+            if (journeyEvents == null) {
+                journeyEvents = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "group.id",
+                        "journey-events-test-" + UUID.randomUUID(), "auto.offset.reset", "earliest"),
+                        new StringDeserializer(), new ByteArrayDeserializer());
+                journeyEvents.subscribe(List.of(Topic.JOURNEY_EVENTS.topicName()));
+            }
+            journeyEvents.poll(Duration.ofMillis(200)).forEach(r -> journeyEventsSeen.add(EventJson.read(r.value(), JourneyEvent.class)));
+            return journeyEventsSeen.stream().filter(e -> e.profileId().equals(profileId)).toList();
         }
     }
 

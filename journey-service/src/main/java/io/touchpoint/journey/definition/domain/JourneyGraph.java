@@ -9,9 +9,13 @@ import io.touchpoint.conditions.Condition;
  * A validated journey version: what enters it, and its nodes by id. Only {@link JourneyParser}
  * makes one, so the runner never meets a dangling edge or a bad duration.
  */
-public record JourneyGraph(String name, Trigger trigger, Condition audience, String start, Map<String, Node> nodes) {
+public record JourneyGraph(String name, Trigger trigger, Condition audience, Trigger exitOn, String start,
+        Map<String, Node> nodes) {
 
-    /** Entry: a tracked event on the resolved profile, by name and property filter (the shared condition language). */
+    /**
+     * Entry, or with {@code exitOn} the end of every instance of the profile, interrupting its wait: a
+     * tracked event on the resolved profile, by name and property filter (the shared condition language).
+     */
     public record Trigger(String event, Condition match) {
     }
 

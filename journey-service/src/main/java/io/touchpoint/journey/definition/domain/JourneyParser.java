@@ -20,7 +20,7 @@ import io.touchpoint.contracts.Problem;
  * Reads a journey definition as the API receives it (JSON as maps and lists) and reports every
  * problem at once, each with its JSON path: missing or duplicate node ids, unknown node types,
  * edges to nodes that do not exist, unreachable nodes, cycles that never wait, bad durations, and
- * the trigger's and audience's conditions as the shared condition language reports them.
+ * the trigger's, exit event's and audience's conditions as the shared condition language reports them.
  */
 public final class JourneyParser {
 
@@ -39,26 +39,8 @@ public final class JourneyParser {
         List<Problem.Violation> errors = new ArrayList<>();
         String name = text(definition, "name", "name", errors, true);
 
-        JourneyGraph.Trigger trigger = null;
-        Object t = definition.get("trigger");
-        if (!(t instanceof Map<?, ?> triggerMap)) {
-            errors.add(new Problem.Violation("trigger", "is required: {\"event\": \"Signed Up\", \"where\": {...}}"));
-        } else {
-            Map<String, Object> tm = cast(triggerMap);
-            String event = text(tm, "event", "trigger.event", errors, true);
-            if (event != null) {
-                Map<String, Object> match = new LinkedHashMap<>();
-                match.put("event", event);
-                if (tm.get("where") != null) {
-                    match.put("where", tm.get("where"));
-                }
-                ConditionParser.Result parsed = ConditionParser.parse(match, "trigger");
-                errors.addAll(parsed.violations());
-                trigger = new JourneyGraph.Trigger(event, parsed.condition());
-            }
-            tm.keySet().stream().filter(k -> !Set.of("event", "where").contains(k))
-                    .forEach(k -> errors.add(new Problem.Violation("trigger." + k, "is not a trigger field (event, where)")));
-        }
+        JourneyGraph.Trigger trigger = event(definition.get("trigger"), "trigger", true, errors);
+        JourneyGraph.Trigger exitOn = event(definition.get("exitOn"), "exitOn", false, errors);
 
         Condition audience = null;
         if (definition.get("audience") != null) {
@@ -114,8 +96,35 @@ public final class JourneyParser {
             reachability(nodes, start, paths, errors);
             cyclesWithoutAWait(nodes, paths, errors);
         }
-        return new Result(errors.isEmpty() ? new JourneyGraph(name, trigger, audience, start, Map.copyOf(nodes)) : null,
+        return new Result(errors.isEmpty() ? new JourneyGraph(name, trigger, audience, exitOn, start, Map.copyOf(nodes)) : null,
                 List.copyOf(errors));
+    }
+
+    /** {@code {"event": "Signed Up", "where": {...}}}: an event name and a property filter. */
+    private static JourneyGraph.Trigger event(Object value, String path, boolean required, List<Problem.Violation> errors) {
+        if (value == null && !required) {
+            return null;
+        }
+        if (!(value instanceof Map<?, ?> raw)) {
+            errors.add(new Problem.Violation(path, (required ? "is required: " : "must be ")
+                    + "{\"event\": \"Signed Up\", \"where\": {...}}"));
+            return null;
+        }
+        Map<String, Object> map = cast(raw);
+        map.keySet().stream().filter(k -> !Set.of("event", "where").contains(k))
+                .forEach(k -> errors.add(new Problem.Violation(path + "." + k, "is not a field of an event (event, where)")));
+        String event = text(map, "event", path + ".event", errors, true);
+        if (event == null) {
+            return null;
+        }
+        Map<String, Object> match = new LinkedHashMap<>();
+        match.put("event", event);
+        if (map.get("where") != null) {
+            match.put("where", map.get("where"));
+        }
+        ConditionParser.Result parsed = ConditionParser.parse(match, path);
+        errors.addAll(parsed.violations());
+        return new JourneyGraph.Trigger(event, parsed.condition());
     }
 
     private static JourneyGraph.Node node(Map<String, Object> raw, String path, List<Problem.Violation> errors) {

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.journey.execution.store.InstanceStore;
+import io.touchpoint.platform.outbox.OutboxRelay;
 import io.touchpoint.platform.wakeup.WakeupScheduler;
 import io.touchpoint.platform.wakeup.WakeupStore;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -22,8 +23,13 @@ public class JourneyControl {
     private final InstanceStore instances;
     private final WakeupStore wakeups;
     private final WakeupScheduler scheduler;
+    private final JourneyRunner runner;
+    private final OutboxRelay relay;
 
-    JourneyControl(Pool pool, Clock clock, InstanceStore instances, WakeupStore wakeups, WakeupScheduler scheduler) {
+    JourneyControl(Pool pool, Clock clock, InstanceStore instances, WakeupStore wakeups, WakeupScheduler scheduler,
+            JourneyRunner runner, OutboxRelay relay) {
+        this.runner = runner;
+        this.relay = relay;
         this.pool = pool;
         this.clock = clock;
         this.instances = instances;
@@ -52,7 +58,16 @@ public class JourneyControl {
     }
 
     public Uni<Integer> exitAll(String journeyId) {
-        return pool.withTransaction(sql -> instances.exitAll(sql, journeyId, JourneyRunner.WAIT, "archived", clock.instant()));
+        Instant now = clock.instant();
+        return pool.withTransaction(sql -> instances.exitAll(sql, journeyId, JourneyRunner.WAIT, "archived", now)
+                .call(ended -> {
+                    Uni<Void> all = Uni.createFrom().voidItem();
+                    for (InstanceStore.Ended e : ended) {
+                        all = all.chain(() -> runner.exited(sql, e.profileId(), journeyId, e.version(), e.instanceId(),
+                                e.nodeId(), "archived", now));
+                    }
+                    return all;
+                })).invoke(relay::kick).map(List::size);
     }
 
     public Uni<List<InstanceStore.Instance>> ofProfile(String profileId) {

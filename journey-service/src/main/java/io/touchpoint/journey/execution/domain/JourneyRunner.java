@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.EventTypes;
 import io.touchpoint.contracts.Topic;
+import io.touchpoint.contracts.events.JourneyEvent;
 import io.touchpoint.contracts.events.MessageRequested;
 import io.touchpoint.journey.definition.domain.JourneyGraph;
 import io.touchpoint.journey.execution.store.InstanceStore;
@@ -20,8 +21,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * Moves an instance through its version's nodes, inside the caller's transaction, until it waits or
- * exits: every step, the instance's new place and the outbox record of every message request commit
- * together. A request's id is derived from (instance, node, step), so a redelivery, a crash or a
+ * exits: every step, the instance's new place, the outbox record of every message request and the
+ * journey events analytics counts (entered, node reached, exited with why) commit together. A request's id is derived from (instance, node, step), so a redelivery, a crash or a
  * second replica can never ask the gateway twice for the same message.
  */
 @ApplicationScoped
@@ -62,6 +63,7 @@ public class JourneyRunner {
             return outbox.append(sql, requestId, Topic.MESSAGE_REQUESTS, instance.profileId(), EventTypes.MESSAGE_REQUESTED,
                     request, now)
                     .chain(() -> instances.step(sql, instance.id(), seq, nodeId, "message requested " + requestId, now))
+                    .chain(() -> event(sql, instance, JourneyEvent.Kind.NODE, nodeId, seq, "message requested " + requestId, now))
                     .chain(() -> step(sql, instance, graph, send.next(), seq + 1, taken + 1, now));
         }
         if (node instanceof JourneyGraph.Wait wait) {
@@ -69,11 +71,42 @@ public class JourneyRunner {
             return wakeups.schedule(sql, WAIT, instance.id(), due, null)
                     .chain(() -> instances.move(sql, instance.id(), "waiting", nodeId, null, now))
                     .chain(() -> instances.step(sql, instance.id(), seq, nodeId, "waiting until " + due, now))
+                    .chain(() -> event(sql, instance, JourneyEvent.Kind.NODE, nodeId, seq, "waiting until " + due, now))
                     .replaceWith(Optional.of(due));
         }
         return instances.move(sql, instance.id(), "exited", nodeId, "completed", now)
                 .chain(() -> instances.step(sql, instance.id(), seq, nodeId, "exited: completed", now))
+                .chain(() -> exited(sql, instance.profileId(), instance.journeyId(), instance.version(), instance.id(), nodeId,
+                        "completed", now))
                 .replaceWith(Optional.<Instant>empty());
+    }
+
+    /** The profile entered: the journey event, in the entering transaction. */
+    public Uni<Void> entered(SqlClient sql, InstanceStore.Instance instance, Instant now) {
+        return event(sql, instance, JourneyEvent.Kind.ENTERED, instance.nodeId(), 0, "entered", now);
+    }
+
+    /** An instance ended (completed, an exit event, archived): the journey event with why. */
+    public Uni<Void> exited(SqlClient sql, String profileId, String journeyId, int version, String instanceId, String nodeId,
+            String reason, Instant now) {
+        String eventId = derived(instanceId, "exited", 0);
+        return outbox.append(sql, eventId, Topic.JOURNEY_EVENTS, profileId, EventTypes.JOURNEY_EVENT,
+                new JourneyEvent(eventId, profileId, journeyId, version, instanceId, JourneyEvent.Kind.EXITED, nodeId, reason, now),
+                now);
+    }
+
+    private Uni<Void> event(SqlClient sql, InstanceStore.Instance instance, JourneyEvent.Kind kind, String nodeId, int seq,
+            String detail, Instant now) {
+        String eventId = derived(instance.id(), kind.name() + '\n' + nodeId, seq);
+        return outbox.append(sql, eventId, Topic.JOURNEY_EVENTS, instance.profileId(), EventTypes.JOURNEY_EVENT,
+                new JourneyEvent(eventId, instance.profileId(), instance.journeyId(), instance.version(), instance.id(), kind,
+                        nodeId, detail, now),
+                now);
+    }
+
+    private static String derived(String instanceId, String what, int seq) {
+        return UUID.nameUUIDFromBytes(("event\n" + instanceId + '\n' + what + '\n' + seq).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     static String requestId(String instanceId, String nodeId, int seq) {

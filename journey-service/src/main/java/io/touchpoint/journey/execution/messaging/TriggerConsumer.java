@@ -28,9 +28,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Enters profiles into journeys the moment profile-service applies the interaction that triggers
- * them (the change event carries it): the trigger and the audience are evaluated with the shared
- * condition language, and entering, the first steps and their message requests commit in one
- * transaction before the offset. A redelivered change finds the instance there and enters nobody.
+ * them (the change event carries it), and ends their instances on a journey's exit event, at once,
+ * whatever they wait for. The trigger, the exit event and the audience are evaluated with the shared
+ * condition language; exits, entries, the first steps and their message requests commit in one
+ * transaction before the offset. A redelivered change finds it all done and changes nothing.
  */
 @ApplicationScoped
 public class TriggerConsumer {
@@ -72,14 +73,20 @@ public class TriggerConsumer {
                         change.trigger().timestamp() == null ? now : change.trigger().timestamp(),
                         nonNull(change.trigger().properties()))),
                 Set.of());
+        String event = change.trigger().event();
+        // An exit event ends the profile's instances first: the same event may also enter it anew elsewhere.
+        List<ActiveJourneys.Published> leaving = journeys.published().stream()
+                .filter(j -> j.graph().exitOn() != null && j.graph().exitOn().event().equals(event))
+                .filter(j -> ConditionEvaluator.matches(j.graph().exitOn().match(), facts, now))
+                .toList();
         List<ActiveJourneys.Published> entering = journeys.published().stream()
                 .filter(j -> j.state().equals(Journey.ACTIVE))
-                .filter(j -> j.graph().trigger().event().equals(change.trigger().event()))
+                .filter(j -> j.graph().trigger().event().equals(event))
                 .filter(j -> ConditionEvaluator.matches(j.graph().trigger().match(), facts, now))
                 .filter(j -> j.graph().audience() == null || ConditionEvaluator.matches(j.graph().audience(), facts, now))
                 .toList();
-        if (entering.isEmpty()) {
-            LOG.debugf("%s of profile %s enters no journey (%d published)", change.trigger().event(), change.profileId(),
+        if (entering.isEmpty() && leaving.isEmpty()) {
+            LOG.debugf("%s of profile %s enters and ends no journey (%d published)", event, change.profileId(),
                     journeys.published().size());
             return Uni.createFrom().voidItem();
         }
@@ -94,13 +101,26 @@ public class TriggerConsumer {
                             return Uni.createFrom().voidItem();
                         }
                         Uni<Void> all = Uni.createFrom().voidItem();
+                        for (ActiveJourneys.Published journey : leaving) {
+                            String reason = "exit event " + event;
+                            all = all.chain(() -> instances.exitProfile(sql, journey.journeyId(), change.profileId(), reason,
+                                    JourneyRunner.WAIT, now).chain(ended -> {
+                                        Uni<Void> events = Uni.createFrom().voidItem();
+                                        for (InstanceStore.Ended e : ended) {
+                                            events = events.chain(() -> runner.exited(sql, e.profileId(), journey.journeyId(),
+                                                    e.version(), e.instanceId(), e.nodeId(), reason, now));
+                                        }
+                                        return events;
+                                    }));
+                        }
                         for (ActiveJourneys.Published journey : entering) {
                             all = all.chain(() -> instances.enter(sql, UUID.randomUUID().toString(), journey.journeyId(),
                                     journey.version(), change.profileId(), NO_KEY, journey.graph().start(), now)
                                     .invoke(entered -> LOG.debugf("profile %s %s journey %s v%d", change.profileId(),
                                             entered.isPresent() ? "entered" : "is already in", journey.journeyId(), journey.version()))
                                     .chain(entered -> entered.isEmpty() ? Uni.createFrom().voidItem()
-                                            : runner.run(sql, entered.get(), journey.graph(), journey.graph().start(), now)
+                                            : runner.entered(sql, entered.get(), now).chain(() ->
+                                                    runner.run(sql, entered.get(), journey.graph(), journey.graph().start(), now))
                                                     .invoke(due -> due.ifPresent(dues::add)).replaceWithVoid()));
                         }
                         return all;

@@ -105,16 +105,51 @@ public class InstanceStore {
     }
 
     /** Archiving ends every instance still in the journey; their wake-ups go with them. */
-    public Uni<Integer> exitAll(SqlClient sql, String journeyId, String wakeupKind, String reason, Instant now) {
+    public Uni<List<Ended>> exitAll(SqlClient sql, String journeyId, String wakeupKind, String reason, Instant now) {
         return sql.preparedQuery("""
                 DELETE FROM wakeup WHERE kind = $2 AND wakeup_key IN
                   (SELECT id FROM journey_instance WHERE journey_id = $1 AND state <> 'exited')""")
                 .execute(Tuple.of(journeyId, wakeupKind))
                 .chain(() -> sql.preparedQuery("""
                         UPDATE journey_instance SET state = 'exited', exit_reason = $2, updated_at = $3
-                        WHERE journey_id = $1 AND state <> 'exited'""")
+                        WHERE journey_id = $1 AND state <> 'exited' RETURNING id, profile_id, version, node_id""")
                         .execute(Tuple.of(journeyId, reason, ts(now))))
-                .map(rows -> rows.rowCount());
+                .map(InstanceStore::ended);
+    }
+
+    /**
+     * The profile's exit event: every instance of it still in the journey ends now, its wait
+     * cancelled; the step says why.
+     *
+     * @return how many instances it ended
+     */
+    public record Ended(String instanceId, String profileId, int version, String nodeId) {
+    }
+
+    public Uni<List<Ended>> exitProfile(SqlClient sql, String journeyId, String profileId, String reason, String wakeupKind,
+            Instant now) {
+        return sql.preparedQuery("""
+                UPDATE journey_instance SET state = 'exited', exit_reason = $3, updated_at = $4
+                WHERE journey_id = $1 AND profile_id = $2 AND state <> 'exited' RETURNING id, profile_id, version, node_id""")
+                .execute(Tuple.of(journeyId, profileId, reason, ts(now)))
+                .map(InstanceStore::ended)
+                .call(ended -> {
+                    Uni<Void> all = Uni.createFrom().voidItem();
+                    for (Ended e : ended) {
+                        String node = e.nodeId() == null ? "" : e.nodeId();
+                        all = all.chain(() -> sql.preparedQuery("DELETE FROM wakeup WHERE kind = $1 AND wakeup_key = $2")
+                                .execute(Tuple.of(wakeupKind, e.instanceId())))
+                                .chain(() -> nextSeq(sql, e.instanceId()))
+                                .chain(seq -> step(sql, e.instanceId(), seq, node, "exited: " + reason, now));
+                    }
+                    return all;
+                });
+    }
+
+    private static List<Ended> ended(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        List<Ended> ended = new ArrayList<>();
+        rows.forEach(r -> ended.add(new Ended(r.getString(0), r.getString(1), r.getInteger(2), r.getString(3))));
+        return ended;
     }
 
     /** Erasure: every instance, step and wake-up of these profiles. */
