@@ -18,7 +18,7 @@ CREATE TABLE journey_version (
     UNIQUE (journey_id, version)
 );
 
--- One instance per journey, profile and entry key: a redelivered trigger enters nobody twice.
+-- At most one instance in progress per journey, profile and entry key (an order id, or empty).
 CREATE TABLE journey_instance (
     id         text        PRIMARY KEY,
     journey_id text        NOT NULL,
@@ -29,8 +29,20 @@ CREATE TABLE journey_instance (
     node_id    text,
     entered_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL,
-    exit_reason text,
-    UNIQUE (journey_id, profile_id, entry_key)
+    exit_reason text
+);
+CREATE UNIQUE INDEX journey_instance_in_progress ON journey_instance (journey_id, profile_id, entry_key)
+    WHERE state <> 'exited';
+CREATE INDEX journey_instance_key ON journey_instance (journey_id, profile_id, entry_key, entered_at);
+
+-- The triggers that entered someone: a redelivered or replayed trigger enters nobody twice, whatever
+-- the re-entry rule allows. instance_id is null where the rule let nobody in.
+CREATE TABLE journey_entry (
+    journey_id  text        NOT NULL,
+    profile_id  text        NOT NULL,
+    trigger_id  text        NOT NULL,
+    instance_id text,
+    PRIMARY KEY (journey_id, profile_id, trigger_id)
 );
 CREATE INDEX journey_instance_profile ON journey_instance (profile_id);
 CREATE INDEX journey_instance_node ON journey_instance (journey_id, version, node_id) WHERE state <> 'exited';

@@ -109,6 +109,11 @@ class JourneysOnTheStackTest {
         assertEquals(List.of("ENTERED welcome", "NODE welcome", "NODE wait", "NODE lesson-1", "EXITED done completed"),
                 journeyEventsOf(profile).stream().map(e -> e.kind() + " " + e.nodeId()
                         + (e.kind() == JourneyEvent.Kind.EXITED ? " " + e.detail() : "")).toList());
+        // Signing up again later (another interaction) does not enter again: re-entry is "never" by default.
+        publish(signedUp(name, profile, "free"));
+        await().atMost(WAIT).until(() -> events().consumedToTheEnd("journey-service", Topic.PROFILE_CHANGES));
+        given().header("Authorization", token("analyst")).get("/v1/profiles/{p}/journeys", profile)
+                .then().body("journeys.size()", equalTo(1));
         MessageRequested first = requestsOf(profile).get(0);
         assertEquals("welcome-email", first.templateId());
         assertEquals("email", first.channel());
@@ -189,6 +194,36 @@ class JourneysOnTheStackTest {
         // The one who kept quiet gets the win-back; the one who bet, whose wait was cancelled, does not.
         awaitRequests(quiet, "win-back-1");
         assertEquals(List.of(), stepsRequested(bettor));
+    }
+
+    @Test
+    void keyedInstancesRunOnePerOrderAndReenterOnceTheLastEnded() {
+        String name = "Offer " + UUID.randomUUID();
+        publish(create("""
+                {"name": "%s", "trigger": {"event": "Offer Sent %s"}, "entry": {"key": "orderId", "reentry": "always"},
+                 "nodes": [{"id": "deadline", "type": "wait", "duration": "P10D", "next": "ship"},
+                           {"id": "ship", "type": "send", "template": "shipped", "transactional": true, "next": "done"},
+                           {"id": "done", "type": "exit"}]}""".formatted(name, name)));
+        String profile = "p-" + UUID.randomUUID();
+        ProfileChanged orderA = tracked(profile, "Offer Sent " + name, Map.of("orderId", "A"));
+        publish(orderA);
+        publish(tracked(profile, "Offer Sent " + name, Map.of("orderId", "B")));
+        // The same trigger again, and a new one for an order still in progress: neither enters.
+        publish(orderA);
+        publish(tracked(profile, "Offer Sent " + name, Map.of("orderId", "A")));
+        publish(tracked(profile, "Offer Sent " + name, Map.of("campaign", "no order id")));
+        await().atMost(WAIT).until(() -> events().consumedToTheEnd("journey-service", Topic.PROFILE_CHANGES));
+        given().header("Authorization", token("analyst")).get("/v1/profiles/{p}/journeys", profile)
+                .then().body("journeys.size()", equalTo(2)).body("journeys.entryKey", hasItems("A", "B"))
+                .body("journeys.state", hasItems("waiting"));
+
+        clock.advance(Duration.ofDays(10));
+        awaitRequests(profile, "ship", "ship");
+        awaitState(profile, "exited");
+        // Order A ended: "always" lets the same order in again.
+        publish(tracked(profile, "Offer Sent " + name, Map.of("orderId", "A")));
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", token("analyst"))
+                .get("/v1/profiles/{p}/journeys", profile).then().body("journeys.size()", equalTo(3)));
     }
 
     @Test

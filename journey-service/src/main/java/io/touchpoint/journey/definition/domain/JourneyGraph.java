@@ -9,8 +9,22 @@ import io.touchpoint.conditions.Condition;
  * A validated journey version: what enters it, and its nodes by id. Only {@link JourneyParser}
  * makes one, so the runner never meets a dangling edge or a bad duration.
  */
-public record JourneyGraph(String name, Trigger trigger, Condition audience, Trigger exitOn, String start,
+public record JourneyGraph(String name, Trigger trigger, Condition audience, Trigger exitOn, Entry entry, String start,
         Map<String, Node> nodes) {
+
+    /**
+     * Who may enter again: {@code key} names the trigger property that tells instances apart (an
+     * order id: one instance in progress per order); {@code reentry} says whether a profile that
+     * was in the journey under that key may enter again: never, always (once the last instance
+     * ended), or once {@code cooldown} has passed since it last entered.
+     */
+    public record Entry(String key, Reentry reentry, Duration cooldown) {
+        public static final Entry DEFAULT = new Entry(null, Reentry.NEVER, null);
+    }
+
+    public enum Reentry {
+        NEVER, ALWAYS, AFTER_COOLDOWN
+    }
 
     /**
      * Entry, or with {@code exitOn} the end of every instance of the profile, interrupting its wait: a

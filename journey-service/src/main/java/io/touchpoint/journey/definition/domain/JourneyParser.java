@@ -41,6 +41,7 @@ public final class JourneyParser {
 
         JourneyGraph.Trigger trigger = event(definition.get("trigger"), "trigger", true, errors);
         JourneyGraph.Trigger exitOn = event(definition.get("exitOn"), "exitOn", false, errors);
+        JourneyGraph.Entry entry = entry(definition.get("entry"), errors);
 
         Condition audience = null;
         if (definition.get("audience") != null) {
@@ -96,8 +97,40 @@ public final class JourneyParser {
             reachability(nodes, start, paths, errors);
             cyclesWithoutAWait(nodes, paths, errors);
         }
-        return new Result(errors.isEmpty() ? new JourneyGraph(name, trigger, audience, exitOn, start, Map.copyOf(nodes)) : null,
+        return new Result(errors.isEmpty() ? new JourneyGraph(name, trigger, audience, exitOn, entry, start, Map.copyOf(nodes)) : null,
                 List.copyOf(errors));
+    }
+
+    /** {@code {"key": "orderId", "reentry": "never" | "always" | "P30D"}}; absent: no key, never again. */
+    private static JourneyGraph.Entry entry(Object value, List<Problem.Violation> errors) {
+        if (value == null) {
+            return JourneyGraph.Entry.DEFAULT;
+        }
+        if (!(value instanceof Map<?, ?> raw)) {
+            errors.add(new Problem.Violation("entry", "must be {\"key\": \"orderId\", \"reentry\": \"never\"}"));
+            return JourneyGraph.Entry.DEFAULT;
+        }
+        Map<String, Object> map = cast(raw);
+        map.keySet().stream().filter(k -> !Set.of("key", "reentry").contains(k))
+                .forEach(k -> errors.add(new Problem.Violation("entry." + k, "is not an entry field (key, reentry)")));
+        String key = text(map, "key", "entry.key", errors, false);
+        String reentry = text(map, "reentry", "entry.reentry", errors, false);
+        if (reentry == null || reentry.equals("never")) {
+            return new JourneyGraph.Entry(key, JourneyGraph.Reentry.NEVER, null);
+        }
+        if (reentry.equals("always")) {
+            return new JourneyGraph.Entry(key, JourneyGraph.Reentry.ALWAYS, null);
+        }
+        try {
+            Duration cooldown = Duration.parse(reentry);
+            if (!cooldown.isNegative() && !cooldown.isZero()) {
+                return new JourneyGraph.Entry(key, JourneyGraph.Reentry.AFTER_COOLDOWN, cooldown);
+            }
+        } catch (DateTimeParseException e) {
+            // reported below
+        }
+        errors.add(new Problem.Violation("entry.reentry", "must be never, always, or a cool-down such as P30D"));
+        return JourneyGraph.Entry.DEFAULT;
     }
 
     /** {@code {"event": "Signed Up", "where": {...}}}: an event name and a property filter. */

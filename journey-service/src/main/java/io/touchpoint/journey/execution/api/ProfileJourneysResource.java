@@ -25,7 +25,7 @@ import io.touchpoint.journey.execution.store.InstanceStore;
 @SecurityRequirement(name = "jwt")
 public class ProfileJourneysResource {
 
-    public record InstanceView(String instanceId, String journeyId, int version, String state, String nodeId,
+    public record InstanceView(String instanceId, String journeyId, int version, String entryKey, String state, String nodeId,
             Instant enteredAt, String exitReason, List<InstanceStore.Step> steps) {
     }
 
@@ -43,7 +43,7 @@ public class ProfileJourneysResource {
     public Uni<ProfileJourneys> journeys(@PathParam("profileId") String profileId) {
         return control.ofProfile(profileId).chain(instances -> Multi.createFrom().iterable(instances)
                 .onItem().transformToUniAndConcatenate(i -> control.steps(i.id()).map(steps -> new InstanceView(i.id(),
-                        i.journeyId(), i.version(), i.state(), i.nodeId(), i.enteredAt(), i.exitReason(), steps)))
+                        i.journeyId(), i.version(), i.entryKey(), i.state(), i.nodeId(), i.enteredAt(), i.exitReason(), steps)))
                 .collect().asList())
                 .map(views -> new ProfileJourneys(profileId, views));
     }

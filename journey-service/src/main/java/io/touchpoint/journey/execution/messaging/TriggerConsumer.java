@@ -37,7 +37,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 public class TriggerConsumer {
 
     private static final Logger LOG = Logger.getLogger(TriggerConsumer.class);
-    /** Re-entry "never" for now: one instance per journey and profile. */
+    /** The entry key of a journey that is not keyed: one instance per profile. */
     private static final String NO_KEY = "";
 
     private final Pool pool;
@@ -114,8 +114,15 @@ public class TriggerConsumer {
                                     }));
                         }
                         for (ActiveJourneys.Published journey : entering) {
+                            String key = entryKey(journey, change);
+                            if (key == null) {
+                                LOG.debugf("%s of profile %s has no %s; journey %s is keyed by it", event, change.profileId(),
+                                        journey.graph().entry().key(), journey.journeyId());
+                                continue;
+                            }
                             all = all.chain(() -> instances.enter(sql, UUID.randomUUID().toString(), journey.journeyId(),
-                                    journey.version(), change.profileId(), NO_KEY, journey.graph().start(), now)
+                                    journey.version(), change.profileId(), key, triggerId(change), journey.graph().entry(),
+                                    journey.graph().start(), now)
                                     .invoke(entered -> LOG.debugf("profile %s %s journey %s v%d", change.profileId(),
                                             entered.isPresent() ? "entered" : "is already in", journey.journeyId(), journey.version()))
                                     .chain(entered -> entered.isEmpty() ? Uni.createFrom().voidItem()
@@ -131,6 +138,23 @@ public class TriggerConsumer {
                     relay.kick();
                     dues.forEach(scheduler::scheduled);
                 });
+    }
+
+    /** The value of the journey's key property in the trigger, {@link #NO_KEY} if unkeyed, null when it is missing. */
+    private static String entryKey(ActiveJourneys.Published journey, ProfileChanged change) {
+        String property = journey.graph().entry().key();
+        if (property == null) {
+            return NO_KEY;
+        }
+        Object value = change.trigger().properties() == null ? null : change.trigger().properties().get(property);
+        return value == null ? null : String.valueOf(value);
+    }
+
+    /** What makes a trigger the same when it comes again: the interaction's source and message id. */
+    private static String triggerId(ProfileChanged change) {
+        var trigger = change.trigger();
+        return trigger.messageId() != null ? trigger.sourceId() + '\n' + trigger.messageId()
+                : change.profileId() + '\n' + change.version();
     }
 
     private static Map<String, Object> nonNull(Map<String, Object> map) {

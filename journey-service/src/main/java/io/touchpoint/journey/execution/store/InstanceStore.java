@@ -13,6 +13,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.journey.definition.domain.JourneyGraph;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -28,16 +29,57 @@ public class InstanceStore {
     public record Step(int seq, String nodeId, String outcome, Instant at) {
     }
 
-    /** @return the new instance, or empty when the profile is (or was) in the journey under this key */
+    /**
+     * Enters the profile unless the trigger entered it before (a redelivery or a replay), an
+     * instance under the same key is still in progress, or the re-entry rule forbids it.
+     *
+     * @return the new instance, or empty when nobody entered
+     */
     public Uni<Optional<Instance>> enter(SqlClient sql, String id, String journeyId, int version, String profileId,
-            String entryKey, String startNode, Instant now) {
+            String entryKey, String triggerId, JourneyGraph.Entry rule, String startNode, Instant now) {
         return sql.preparedQuery("""
-                INSERT INTO journey_instance (id, journey_id, version, profile_id, entry_key, state, node_id, entered_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $7)
-                ON CONFLICT (journey_id, profile_id, entry_key) DO NOTHING""")
-                .execute(Tuple.from(List.of(id, journeyId, version, profileId, entryKey, startNode, ts(now))))
-                .map(rows -> rows.rowCount() == 0 ? Optional.empty()
-                        : Optional.of(new Instance(id, journeyId, version, profileId, entryKey, "active", startNode, now, null)));
+                INSERT INTO journey_entry (journey_id, profile_id, trigger_id) VALUES ($1, $2, $3)
+                ON CONFLICT DO NOTHING""")
+                .execute(Tuple.of(journeyId, profileId, triggerId))
+                .chain(recorded -> recorded.rowCount() == 0 ? Uni.createFrom().item(Optional.<Instance>empty())
+                        : allowed(sql, journeyId, profileId, entryKey, rule, now).chain(allowed -> !allowed
+                                ? Uni.createFrom().item(Optional.<Instance>empty())
+                                : sql.preparedQuery("""
+                                        INSERT INTO journey_instance (id, journey_id, version, profile_id, entry_key, state, node_id,
+                                          entered_at, updated_at)
+                                        VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $7)
+                                        ON CONFLICT (journey_id, profile_id, entry_key) WHERE state <> 'exited' DO NOTHING""")
+                                        .execute(Tuple.from(List.of(id, journeyId, version, profileId, entryKey, startNode, ts(now))))
+                                        .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(Optional.<Instance>empty())
+                                                : sql.preparedQuery("""
+                                                        UPDATE journey_entry SET instance_id = $4
+                                                        WHERE journey_id = $1 AND profile_id = $2 AND trigger_id = $3""")
+                                                        .execute(Tuple.of(journeyId, profileId, triggerId, id))
+                                                        .replaceWith(Optional.of(new Instance(id, journeyId, version, profileId,
+                                                                entryKey, "active", startNode, now, null))))));
+    }
+
+    /** The re-entry rule against the profile's last instance under the key. */
+    private Uni<Boolean> allowed(SqlClient sql, String journeyId, String profileId, String entryKey, JourneyGraph.Entry rule,
+            Instant now) {
+        return sql.preparedQuery("""
+                SELECT state, entered_at FROM journey_instance WHERE journey_id = $1 AND profile_id = $2 AND entry_key = $3
+                ORDER BY entered_at DESC LIMIT 1""")
+                .execute(Tuple.of(journeyId, profileId, entryKey))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return true;
+                    }
+                    Row last = rows.iterator().next();
+                    if (!last.getString(0).equals("exited")) {
+                        return false;
+                    }
+                    return switch (rule.reentry()) {
+                        case NEVER -> false;
+                        case ALWAYS -> true;
+                        case AFTER_COOLDOWN -> !instant(last.getOffsetDateTime(1)).plus(rule.cooldown()).isAfter(now);
+                    };
+                });
     }
 
     public Uni<Optional<Instance>> lock(SqlClient sql, String id) {
@@ -160,6 +202,7 @@ public class InstanceStore {
                 .chain(() -> sql.preparedQuery("DELETE FROM journey_step WHERE instance_id IN (SELECT id FROM journey_instance WHERE profile_id = ANY($1))")
                         .execute(Tuple.of((Object) ids)))
                 .chain(() -> sql.preparedQuery("DELETE FROM journey_instance WHERE profile_id = ANY($1)").execute(Tuple.of((Object) ids)))
+                .chain(() -> sql.preparedQuery("DELETE FROM journey_entry WHERE profile_id = ANY($1)").execute(Tuple.of((Object) ids)))
                 .replaceWithVoid();
     }
 
