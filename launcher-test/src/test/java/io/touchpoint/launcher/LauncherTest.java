@@ -118,10 +118,45 @@ class LauncherTest {
             assertTrue(env.contains("\nQUARKUS_PROFILE=dev\n") || env.startsWith("QUARKUS_PROFILE=dev\n"), svc);
         }
         assertNoSecretInAnyCommandLine();
+        theBettingOperatorsExamplesApplyAndASignUpEntersTheWelcomeJourney();
         aBetLeavesItsThirtyDayWindowWhenTheSimulatedClockPassesIt();
 
         down();
         assertNothingOfTheRunLeft(ports);
+    }
+
+    /**
+     * A new user's first minutes: {@code ./touchpoint apply examples/betting-operator} installs the
+     * operator's segment and journeys (again: nothing changes), and a sign-up tracked through the
+     * gateway enters the welcome journey through profile-service's change stream.
+     */
+    private static void theBettingOperatorsExamplesApplyAndASignUpEntersTheWelcomeJourney() throws Exception {
+        Launcher.Result applied = launcher.run(Duration.ofSeconds(120), "apply", "examples/betting-operator");
+        assertEquals(0, applied.exitCode(), applied.describe());
+        assertTrue(applied.stdout().contains("journey Welcome and four lessons: created, published as version 1"), applied.describe());
+        assertTrue(applied.stdout().contains("segment Active bettors: created"), applied.describe());
+        Launcher.Result again = launcher.run(Duration.ofSeconds(120), "apply", "examples/betting-operator");
+        assertEquals(0, again.exitCode(), again.describe());
+        assertTrue(again.stdout().contains("journey Welcome and four lessons: unchanged"), again.describe());
+
+        Map<String, String> credentials = credentials();
+        String admin = "Bearer " + credentials.get("TOUCHPOINT_ADMIN_TOKEN");
+        String user = "new-user-" + System.nanoTime();
+        String basic = "Basic " + Base64.getEncoder().encodeToString((credentials.get("TOUCHPOINT_WRITE_KEY") + ":")
+                .getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> tracked = send("POST", "http://localhost:" + base + "/v1/track", basic,
+                "{\"userId\":\"" + user + "\",\"event\":\"Signed Up\"}");
+        assertEquals(200, tracked.statusCode(), tracked.body());
+        String[] profile = new String[1];
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            HttpResponse<String> found = send("GET", "http://localhost:" + (base + 1) + "/v1/profiles?userId=" + user, admin, null);
+            profile[0] = found.statusCode() == 200 ? field(found.body(), "id") : null;
+            return profile[0] != null;
+        });
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            String journeys = send("GET", "http://localhost:" + (base + 3) + "/v1/profiles/" + profile[0] + "/journeys", admin, null).body();
+            return journeys.contains("\"state\":\"waiting\"") && journeys.contains("message requested");
+        });
     }
 
     /**

@@ -1,0 +1,191 @@
+package io.touchpoint.devstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * {@code ./touchpoint apply DIR}: installs the definitions under {@code DIR} on the running stack,
+ * the way a marketer would through the APIs: {@code segments/*.json} to segmentation-service,
+ * {@code journeys/*.json} to journey-service (saved and published). A definition is matched by its
+ * name, so applying again updates what changed and leaves the rest: {@code created},
+ * {@code updated} or {@code unchanged}, one line each. A refusal prints the problem and stops.
+ */
+public final class Apply {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private final Map<String, String> credentials;
+    private final String token;
+
+    private Apply(Map<String, String> credentials) {
+        this.credentials = credentials;
+        this.token = "Bearer " + credentials.get("TOUCHPOINT_ADMIN_TOKEN");
+    }
+
+    /** {@code Apply CREDENTIALS_ENV DIR...} */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: Apply CREDENTIALS_ENV DIR...");
+            System.exit(2);
+        }
+        Apply apply = new Apply(credentials(Path.of(args[0])));
+        try {
+            for (int i = 1; i < args.length; i++) {
+                Path dir = Path.of(args[i]);
+                if (!Files.isDirectory(dir)) {
+                    throw new Refused(dir + " is not a directory");
+                }
+                for (Path file : files(dir.resolve("segments"))) {
+                    apply.segment(file);
+                }
+                for (Path file : files(dir.resolve("journeys"))) {
+                    apply.journey(file);
+                }
+            }
+        } catch (Refused e) {
+            System.err.println("touchpoint apply: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private void segment(Path file) throws Exception {
+        JsonNode definition = read(file);
+        String base = url("TOUCHPOINT_SEGMENTATION_URL") + "/v1/segments";
+        String name = definition.path("name").asText();
+        JsonNode existing = byName(base, name);
+        if (existing == null) {
+            send("POST", base, definition, file, 201);
+            System.out.println("segment " + name + ": created");
+        } else if (same(existing, definition)) {
+            System.out.println("segment " + name + ": unchanged");
+        } else {
+            send("PUT", base + "/" + existing.path("id").asText(), definition, file, 200);
+            System.out.println("segment " + name + ": updated");
+        }
+    }
+
+    private void journey(Path file) throws Exception {
+        JsonNode definition = read(file);
+        String base = url("TOUCHPOINT_JOURNEY_URL") + "/v1/journeys";
+        String name = definition.path("name").asText();
+        JsonNode existing = byName(base, name);
+        String id;
+        String outcome;
+        if (existing == null) {
+            id = send("POST", base, definition, file, 201).path("id").asText();
+            outcome = "created";
+        } else if (existing.path("draft").equals(definition) && existing.path("state").asText().equals("active")) {
+            System.out.println("journey " + name + ": unchanged");
+            return;
+        } else {
+            id = existing.path("id").asText();
+            send("PUT", base + "/" + id, definition, file, 200);
+            outcome = "updated";
+        }
+        JsonNode version = send("POST", base + "/" + id + "/publish", null, file, 200);
+        System.out.println("journey " + name + ": " + outcome + ", published as version " + version.path("version").asInt());
+    }
+
+    /** Whether the stored segment already says what the file says, member by member. */
+    private static boolean same(JsonNode existing, JsonNode definition) {
+        var fields = definition.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            if (!field.getValue().equals(existing.path(field.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Walks the list route's pages ({@code items}, {@code nextCursor}) for the item of that name. */
+    private JsonNode byName(String base, String name) throws Exception {
+        String cursor = null;
+        do {
+            String url = base + "?limit=200" + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+            JsonNode page = send("GET", url, null, null, 200);
+            for (JsonNode item : page.path("items")) {
+                if (name.equals(item.path("name").asText())) {
+                    return item;
+                }
+            }
+            cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
+        } while (cursor != null);
+        return null;
+    }
+
+    private JsonNode send(String method, String url, JsonNode body, Path file, int expected) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", token).header("Accept", "application/json");
+        if (body != null) {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expected) {
+            throw new Refused((file == null ? "" : file + ": ") + method + " " + url + " answered " + response.statusCode()
+                    + "\n" + response.body());
+        }
+        return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+    }
+
+    private String url(String key) {
+        String url = credentials.get(key);
+        if (url == null) {
+            throw new Refused("credentials.env names no " + key + "; is the stack running?");
+        }
+        return url;
+    }
+
+    private static JsonNode read(Path file) throws IOException {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new Refused(file + " is not JSON: " + e.getMessage());
+        }
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> listing = Files.list(dir)) {
+            return listing.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    private static Map<String, String> credentials(Path file) throws IOException {
+        Map<String, String> values = new HashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            int eq = line.indexOf('=');
+            if (!line.startsWith("#") && eq > 0) {
+                values.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return values;
+    }
+
+    static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
