@@ -197,6 +197,35 @@ class JourneysOnTheStackTest {
     }
 
     @Test
+    void theWinBackRestartsWithEveryBetSoItWritesOnlyAfterThirtyDaysWithoutOne() {
+        // The shape of examples/betting-operator/journeys/win-back.json, on an event of its own.
+        String name = "Win-back restart " + UUID.randomUUID();
+        publish(create("""
+                {"name": "%s", "trigger": {"event": "Bet %s"}, "exitOn": {"event": "Bet %s"},
+                 "entry": {"reentry": "always"},
+                 "nodes": [{"id": "quiet-30", "type": "wait", "duration": "P30D", "next": "win-back-30"},
+                           {"id": "win-back-30", "type": "send", "template": "win-back-30", "next": "done"},
+                           {"id": "done", "type": "exit"}]}""".formatted(name, name, name)));
+        String bettor = "p-" + UUID.randomUUID();
+        publish(tracked(bettor, "Bet " + name, Map.of("stake", 5)));
+        awaitState(bettor, "waiting");
+        clock.advance(Duration.ofDays(20));
+        publish(tracked(bettor, "Bet " + name, Map.of("stake", 7)));
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", token("analyst"))
+                .get("/v1/profiles/{p}/journeys", bettor).then()
+                .body("journeys.size()", equalTo(2))
+                .body("journeys[0].state", equalTo("exited"))
+                .body("journeys[0].exitReason", equalTo("exit event Bet " + name))
+                .body("journeys[1].state", equalTo("waiting")));
+        // 31 days after the first bet, 11 after the second: nothing yet; 30 after the second: the win-back.
+        clock.advance(Duration.ofDays(11));
+        clock.advance(Duration.ofDays(19));
+        awaitRequests(bettor, "win-back-30");
+        given().header("Authorization", token("analyst")).get("/v1/profiles/{p}/journeys", bettor)
+                .then().body("journeys[1].steps.outcome", hasItems("exited: completed"));
+    }
+
+    @Test
     void keyedInstancesRunOnePerOrderAndReenterOnceTheLastEnded() {
         String name = "Offer " + UUID.randomUUID();
         publish(create("""
