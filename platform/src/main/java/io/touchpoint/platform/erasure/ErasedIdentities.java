@@ -8,9 +8,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +78,7 @@ public class ErasedIdentities {
                     .execute(Tuple.of(hashes.toArray(Buffer[]::new)))
                     .map(rows -> {
                         Map<Identity, Instant> erased = new HashMap<>();
-                        rows.forEach(r -> erased.put(byHash.get(hex(Buffer.buffer(r.getBuffer(0).getBytes()))), instant(r.getOffsetDateTime(1))));
+                        rows.forEach(r -> erased.put(byHash.get(HexFormat.of().formatHex(r.getBuffer(0).getBytes())), instant(r.getOffsetDateTime(1))));
                         return erased;
                     });
         });
@@ -125,6 +125,6 @@ public class ErasedIdentities {
     }
 
     private static String hex(Buffer buffer) {
-        return Arrays.toString(buffer.getBytes());
+        return HexFormat.of().formatHex(buffer.getBytes());
     }
 }
