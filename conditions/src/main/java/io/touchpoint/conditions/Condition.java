@@ -50,6 +50,23 @@ public sealed interface Condition {
     record Not(Condition condition) implements Condition {
     }
 
+    /**
+     * A property of the payload that entered a journey instance (the trigger's properties, an API
+     * entry's payload) compared with an operator; only journeys have one, so segments refuse it.
+     */
+    record EntryProperty(String name, Operator operator, Object value) implements Condition {
+        Attribute asAttribute() {
+            return new Attribute(false, name, operator, value);
+        }
+    }
+
+    /**
+     * In an event's {@code where}, {@code {"entry": "orderId"}}: the value the instance entered with,
+     * so a wait for "Order Cancelled" matches only its own order.
+     */
+    record EntryRef(String name) {
+    }
+
     /** A trait ({@code computed == false}) or computed attribute compared with an operator. */
     record Attribute(boolean computed, String name, Operator operator, Object value) implements Condition {
     }

@@ -31,11 +31,23 @@ public final class ConditionEvaluator {
      * per segment it has left, when it last left it.
      */
     public record Facts(String profileId, Map<String, Object> traits, Map<String, Object> computed,
-            List<ConsentState> consents, List<LoggedEvent> events, Set<String> memberships, Map<String, Instant> lastLeft) {
+            List<ConsentState> consents, List<LoggedEvent> events, Set<String> memberships, Map<String, Instant> lastLeft,
+            Map<String, Object> entry) {
 
         public Facts(String profileId, Map<String, Object> traits, Map<String, Object> computed,
                 List<ConsentState> consents, List<LoggedEvent> events, Set<String> memberships) {
             this(profileId, traits, computed, consents, events, memberships, new HashMap<>());
+        }
+
+        public Facts(String profileId, Map<String, Object> traits, Map<String, Object> computed,
+                List<ConsentState> consents, List<LoggedEvent> events, Set<String> memberships, Map<String, Instant> lastLeft) {
+            this(profileId, traits, computed, consents, events, memberships, lastLeft, Map.of());
+        }
+
+        /** The same facts read by a journey instance that entered with {@code payload}. */
+        public Facts withEntry(Map<String, Object> payload) {
+            return new Facts(profileId, traits, computed, consents, events, memberships, lastLeft,
+                    payload == null ? Map.of() : payload);
         }
     }
 
@@ -58,8 +70,11 @@ public final class ConditionEvaluator {
         if (condition instanceof Condition.Attribute a) {
             return attribute(a, a.computed() ? facts.computed() : facts.traits(), now);
         }
+        if (condition instanceof Condition.EntryProperty p) {
+            return attribute(p.asAttribute(), facts.entry() == null ? Map.of() : facts.entry(), now);
+        }
         if (condition instanceof Condition.Event e) {
-            return event(e, facts.events(), now);
+            return event(bound(e, facts), facts.events(), now);
         }
         if (condition instanceof Condition.Consent c) {
             return consent(c, facts.consents());
@@ -100,6 +115,10 @@ public final class ConditionEvaluator {
             Map<String, Object> values = a.computed() ? facts.computed() : facts.traits();
             return new Trace((a.computed() ? "computed " : "trait ") + a.name() + " " + a.operator().jsonName()
                     + (a.value() == null ? "" : " " + a.value()), held, actual(a, values, now), List.of());
+        }
+        if (condition instanceof Condition.EntryProperty p) {
+            return new Trace("entry " + p.name() + " " + p.operator().jsonName() + (p.value() == null ? "" : " " + p.value()),
+                    held, facts.entry() == null ? null : facts.entry().get(p.name()), List.of());
         }
         if (condition instanceof Condition.Event e) {
             long performed = facts.events().stream().filter(l -> sameEvent(e, l)).count();
@@ -240,12 +259,26 @@ public final class ConditionEvaluator {
         };
     }
 
+    /** The event with every {@code {"entry": ...}} value in its where replaced by what the instance entered with. */
+    static Condition.Event bound(Condition.Event e, Facts facts) {
+        if (e.where().values().stream().noneMatch(v -> v instanceof Condition.EntryRef)) {
+            return e;
+        }
+        Map<String, Object> where = new java.util.LinkedHashMap<>();
+        e.where().forEach((k, v) -> where.put(k, v instanceof Condition.EntryRef r
+                ? (facts.entry() == null ? null : facts.entry().get(r.name())) : v));
+        return new Condition.Event(e.event(), where, e.countOperator(), e.count(), e.withinLastDays(), e.from(), e.to(),
+                e.notPerformedForDays());
+    }
+
     private static boolean sameEvent(Condition.Event e, LoggedEvent l) {
         if (!e.event().equals(l.event())) {
             return false;
         }
         Map<String, Object> props = l.properties() == null ? Map.of() : l.properties();
-        return e.where().entrySet().stream().allMatch(w -> Values.same(props.get(w.getKey()), w.getValue()));
+        // An entry reference to a value the instance did not enter with matches nothing.
+        return e.where().entrySet().stream().allMatch(w -> w.getValue() != null && !(w.getValue() instanceof Condition.EntryRef)
+                && Values.same(props.get(w.getKey()), w.getValue()));
     }
 
     /** A topic-level answer wins; without one, the channel-wide ("*") grant decides. */

@@ -46,12 +46,28 @@ public final class ConditionParser {
 
     private final List<Problem.Violation> violations = new ArrayList<>();
     private final Map<String, String> referenced = new LinkedHashMap<>();
+    private final boolean entryAllowed;
 
-    private ConditionParser() {
+    private ConditionParser(boolean entryAllowed) {
+        this.entryAllowed = entryAllowed;
     }
 
+    /** A segment's condition: about the profile alone. */
     public static Result parse(Object json, String path) {
-        ConditionParser parser = new ConditionParser();
+        return parse(json, path, false);
+    }
+
+    /**
+     * A journey's condition, which may also read the payload its instance entered with: an
+     * {@code {"entry": "orderId", "operator": ..., "value": ...}} node, and {@code {"entry": "orderId"}}
+     * as a value in an event's {@code where}.
+     */
+    public static Result parseWithEntry(Object json, String path) {
+        return parse(json, path, true);
+    }
+
+    private static Result parse(Object json, String path, boolean entryAllowed) {
+        ConditionParser parser = new ConditionParser(entryAllowed);
         Condition condition = parser.node(json, path, 0);
         return new Result(parser.violations.isEmpty() ? condition : null, List.copyOf(parser.violations),
                 Map.copyOf(parser.referenced));
@@ -68,6 +84,10 @@ public final class ConditionParser {
             return fail(path, "nests deeper than " + MAX_DEPTH + " levels");
         }
         List<String> kinds = KINDS.stream().filter(map::containsKey).toList();
+        if (entryAllowed && map.containsKey("entry")) {
+            kinds = new ArrayList<>(kinds);
+            kinds.add("entry");
+        }
         if (kinds.size() != 1) {
             return fail(path, kinds.isEmpty() ? "must have exactly one of " + String.join(", ", KINDS)
                     : "has more than one kind of condition: " + String.join(", ", kinds));
@@ -79,7 +99,7 @@ public final class ConditionParser {
                 Condition inner = node(map.get("not"), path + ".not", depth + 1);
                 yield inner == null ? null : new Condition.Not(inner);
             }
-            case "trait", "computed" -> attribute(kind, map, path);
+            case "trait", "computed", "entry" -> attribute(kind, map, path);
             case "event" -> event(map, path);
             case "consent" -> consent(map.get("consent"), path + ".consent");
             case "inSegment" -> {
@@ -133,7 +153,11 @@ public final class ConditionParser {
                 ok = failed(path + ".value", why);
             }
         }
-        return ok ? new Condition.Attribute(kind.equals("computed"), (String) name, operator, value) : null;
+        if (!ok) {
+            return null;
+        }
+        return kind.equals("entry") ? new Condition.EntryProperty((String) name, operator, value)
+                : new Condition.Attribute(kind.equals("computed"), (String) name, operator, value);
     }
 
     /** Why {@code value} cannot go with {@code operator}, or null when it can. */
@@ -167,7 +191,10 @@ public final class ConditionParser {
                 ok = failed(path + ".where", "must be an object of property names to values");
             } else {
                 for (var e : wm.entrySet()) {
-                    if (!scalar(e.getValue())) {
+                    if (entryAllowed && e.getValue() instanceof Map<?, ?> ref && ref.size() == 1
+                            && ref.get("entry") instanceof String property && !property.isBlank()) {
+                        where.put(String.valueOf(e.getKey()), new Condition.EntryRef(property));
+                    } else if (!scalar(e.getValue())) {
                         ok = failed(path + ".where." + e.getKey(), "must be a string, number or boolean");
                     } else {
                         where.put(String.valueOf(e.getKey()), e.getValue());

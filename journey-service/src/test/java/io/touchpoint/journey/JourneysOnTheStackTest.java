@@ -45,6 +45,8 @@ import io.touchpoint.platform.time.AdjustableClock;
 class JourneysOnTheStackTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** profile-service numbers every change of a profile; one counter keeps each test's changes newer than the last. */
+    private static final java.util.concurrent.atomic.AtomicLong VERSIONS = new java.util.concurrent.atomic.AtomicLong();
     private static TestEvents events;
     private static KafkaConsumer<String, byte[]> requests;
     private static final List<MessageRequested> seen = new ArrayList<>();
@@ -311,7 +313,7 @@ class JourneysOnTheStackTest {
 
     /** A change as profile-service publishes it after applying a tracked event. */
     private static ProfileChanged tracked(String profileId, String event, Map<String, Object> properties) {
-        return new ProfileChanged(profileId, 1, Set.of("traits"), properties.containsKey("plan") ? Map.of("plan", properties.get("plan"))
+        return new ProfileChanged(profileId, VERSIONS.incrementAndGet(), Set.of("traits"), properties.containsKey("plan") ? Map.of("plan", properties.get("plan"))
                 : Map.of(), Map.of(), List.of(), Map.of(), List.of(),
                 new ProfileChanged.Trigger("src-test", "m-" + UUID.randomUUID(), "track", event, Instant.now(), properties),
                 Instant.now());

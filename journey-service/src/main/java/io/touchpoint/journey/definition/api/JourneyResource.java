@@ -100,9 +100,11 @@ public class JourneyResource {
 
     @POST
     @Path("{id}/publish")
-    @Operation(summary = "Publish the draft as the next immutable version and activate the journey; instances in it stay on their version")
-    public Uni<VersionView> publish(@PathParam("id") String id) {
-        return definitions.publish(id).call(active::reload)
+    @Operation(summary = "Publish the draft as the next immutable version and activate the journey; instances in it "
+            + "stay on their version (inFlight=stay), move to the same node ids of the new one (move), or exit (exit)")
+    public Uni<VersionView> publish(@PathParam("id") String id,
+            @QueryParam("inFlight") @DefaultValue("stay") String inFlight) {
+        return definitions.publish(id, inFlight).call(active::reload).call(() -> control.settle(id))
                 .map(v -> new VersionView(v.journeyId, v.version, v.publishedAt));
     }
 

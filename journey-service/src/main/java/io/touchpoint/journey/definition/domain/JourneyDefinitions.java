@@ -64,8 +64,15 @@ public class JourneyDefinitions {
         }));
     }
 
-    /** Freezes the draft as the next version; instances already in the journey stay on theirs. */
-    public Uni<JourneyVersion> publish(String id) {
+    /**
+     * Freezes the draft as the next version. Instances already in the journey stay on theirs, or
+     * with {@code inFlight} move to the same node ids of the new one (exiting where it has no such
+     * node), or exit; that is carried out once the version is committed ({@code settled}).
+     */
+    public Uni<JourneyVersion> publish(String id, String inFlight) {
+        if (!JourneyVersion.IN_FLIGHT.contains(inFlight)) {
+            throw InvalidRequestException.field("query.inFlight", "must be stay, move or exit");
+        }
         return Panache.withTransaction(() -> existing(id).chain(journey -> {
             refuseArchived(journey);
             validate(json.map(journey.draft));
@@ -76,6 +83,8 @@ public class JourneyDefinitions {
             version.id = JourneyVersion.idOf(id, version.version);
             version.definition = journey.draft;
             version.publishedAt = now;
+            version.inFlight = inFlight;
+            version.settled = false;
             journey.publishedVersion = version.version;
             journey.state = Journey.ACTIVE;
             journey.updatedAt = now;

@@ -29,6 +29,16 @@ public class JourneyVersion extends PanacheEntityBase {
     @Column(name = "published_at", nullable = false)
     public Instant publishedAt;
 
+    /** What publishing this version does to instances on older ones: stay, move or exit. */
+    @Column(name = "in_flight", nullable = false)
+    public String inFlight = "stay";
+
+    /** Whether {@link #inFlight} and the trigger's wake-ups have been carried out. */
+    @Column(nullable = false)
+    public boolean settled;
+
+    public static final java.util.Set<String> IN_FLIGHT = java.util.Set.of("stay", "move", "exit");
+
     public static String idOf(String journeyId, int version) {
         return journeyId + "/v" + version;
     }

@@ -26,7 +26,8 @@ import io.touchpoint.journey.execution.store.InstanceStore;
 public class ProfileJourneysResource {
 
     public record InstanceView(String instanceId, String journeyId, int version, String entryKey, String state, String nodeId,
-            Instant enteredAt, String exitReason, List<InstanceStore.Step> steps) {
+            Instant enteredAt, String exitReason, java.util.Map<String, Object> entry, String arm, Instant goalAt,
+            List<InstanceStore.Step> steps) {
     }
 
     public record ProfileJourneys(String profileId, List<InstanceView> journeys) {
@@ -43,7 +44,7 @@ public class ProfileJourneysResource {
     public Uni<ProfileJourneys> journeys(@PathParam("profileId") String profileId) {
         return control.ofProfile(profileId).chain(instances -> Multi.createFrom().iterable(instances)
                 .onItem().transformToUniAndConcatenate(i -> control.steps(i.id()).map(steps -> new InstanceView(i.id(),
-                        i.journeyId(), i.version(), i.entryKey(), i.state(), i.nodeId(), i.enteredAt(), i.exitReason(), steps)))
+                        i.journeyId(), i.version(), i.entryKey(), i.state(), i.nodeId(), i.enteredAt(), i.exitReason(), i.entry(), i.arm(), i.goalAt(), steps)))
                 .collect().asList())
                 .map(views -> new ProfileJourneys(profileId, views));
     }

@@ -78,6 +78,20 @@ public class ActiveJourneys {
                 }).replaceWithVoid();
     }
 
+    /** The journey's published version, read from the database: only if it is active now. */
+    public Uni<java.util.Optional<Published>> current(io.vertx.mutiny.sqlclient.SqlClient sql, String journeyId) {
+        return sql.preparedQuery("""
+                SELECT j.state, v.version, v.definition FROM journey j
+                JOIN journey_version v ON v.journey_id = j.id AND v.version = j.published_version
+                WHERE j.id = $1 AND j.state = 'active'""").execute(Tuple.of(journeyId))
+                .map(rows -> rows.rowCount() == 0 ? java.util.Optional.<Published>empty()
+                        : java.util.Optional.of(published(journeyId, rows.iterator().next())));
+    }
+
+    private Published published(String journeyId, io.vertx.mutiny.sqlclient.Row r) {
+        return new Published(journeyId, r.getString(0), r.getInteger(1), graph(journeyId, r.getInteger(1), r.getString(2)));
+    }
+
     /** The state of a journey now, as stored (archived journeys are not in {@link #published()}). */
     public Uni<String> state(io.vertx.mutiny.sqlclient.SqlClient sql, String journeyId) {
         return sql.preparedQuery("SELECT state FROM journey WHERE id = $1").execute(Tuple.of(journeyId))

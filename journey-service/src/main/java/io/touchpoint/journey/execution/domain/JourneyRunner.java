@@ -2,6 +2,8 @@ package io.touchpoint.journey.execution.domain;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -9,12 +11,15 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.conditions.ConditionEvaluator;
 import io.touchpoint.contracts.EventTypes;
 import io.touchpoint.contracts.Topic;
+import io.touchpoint.contracts.events.Interaction;
 import io.touchpoint.contracts.events.JourneyEvent;
 import io.touchpoint.contracts.events.MessageRequested;
 import io.touchpoint.journey.definition.domain.JourneyGraph;
 import io.touchpoint.journey.execution.store.InstanceStore;
+import io.touchpoint.journey.execution.store.ProfileFactStore;
 import io.touchpoint.platform.outbox.OutboxStore;
 import io.touchpoint.platform.wakeup.WakeupStore;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -22,63 +27,115 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 /**
  * Moves an instance through its version's nodes, inside the caller's transaction, until it waits or
  * exits: every step, the instance's new place, the outbox record of every message request and the
- * journey events analytics counts (entered, node reached, exited with why) commit together. A request's id is derived from (instance, node, step), so a redelivery, a crash or a
- * second replica can never ask the gateway twice for the same message.
+ * journey events analytics counts commit together. What each node does is {@link NodeStep}'s
+ * decision; this carries it out. A request's id is derived from (instance, node, step), so a
+ * redelivery, a crash or a second replica can never ask the gateway twice for the same message.
  */
 @ApplicationScoped
 public class JourneyRunner {
 
-    /** The wake-up kind of journey waits; the key is the instance id. */
+    /** The wake-up kind of journey waits (durations, local times, dates, event timeouts); the key is the instance id. */
     public static final String WAIT = "journey-wait";
+    /** An instance entered by a schedule in recipient time, held at its start node until its local moment. */
+    public static final String START = "journey-start";
+    public static final List<String> INSTANCE_WAKEUPS = List.of(WAIT, START);
+    /** The source profile-service records journey-made traits under. */
+    public static final String SOURCE = "journey-service";
     /** A definition is validated against loops without waits; this only bounds a bug. */
     private static final int MAX_STEPS_AT_ONCE = 1000;
 
     private final InstanceStore instances;
+    private final ProfileFactStore profiles;
     private final OutboxStore outbox;
     private final WakeupStore wakeups;
 
-    JourneyRunner(InstanceStore instances, OutboxStore outbox, WakeupStore wakeups) {
+    JourneyRunner(InstanceStore instances, ProfileFactStore profiles, OutboxStore outbox, WakeupStore wakeups) {
         this.instances = instances;
+        this.profiles = profiles;
         this.outbox = outbox;
         this.wakeups = wakeups;
     }
 
-    /** @return when the instance wakes up next, if it now waits */
+    /**
+     * Runs from node {@code from} with the profile's current state as the journey knows it.
+     *
+     * @return when the instance wakes up next, if it now waits
+     */
     public Uni<Optional<Instant>> run(SqlClient sql, InstanceStore.Instance instance, JourneyGraph graph, String from,
             Instant now) {
-        return instances.nextSeq(sql, instance.id()).chain(seq -> step(sql, instance, graph, from, seq, 0, now));
+        return profiles.load(sql, instance.profileId())
+                .map(found -> found.orElseGet(() -> new NodeStep.Subject(new ConditionEvaluator.Facts(instance.profileId(),
+                        Map.of(), Map.of(), List.of(), List.of(), java.util.Set.of()), Map.of())))
+                .chain(subject -> instances.nextSeq(sql, instance.id()).chain(seq -> step(sql, instance,
+                        new NodeStep.Subject(subject.facts().withEntry(instance.entry()), subject.preferences()), graph, from,
+                        seq, 0, now)));
     }
 
-    private Uni<Optional<Instant>> step(SqlClient sql, InstanceStore.Instance instance, JourneyGraph graph, String nodeId,
-            int seq, int taken, Instant now) {
+    /** Holds a new instance at its start node until {@code due} (a broadcast in each recipient's local time). */
+    public Uni<Optional<Instant>> holdUntil(SqlClient sql, InstanceStore.Instance instance, Instant due, Instant now) {
+        return wakeups.schedule(sql, START, instance.id(), due, null)
+                .chain(() -> instances.move(sql, instance.id(), "waiting", instance.nodeId(), null, now))
+                .chain(() -> instances.nextSeq(sql, instance.id()))
+                .chain(seq -> instances.step(sql, instance.id(), seq, instance.nodeId(), "held until " + due + " local time", now))
+                .replaceWith(Optional.of(due));
+    }
+
+    private Uni<Optional<Instant>> step(SqlClient sql, InstanceStore.Instance instance, NodeStep.Subject subject,
+            JourneyGraph graph, String nodeId, int seq, int taken, Instant now) {
         if (taken >= MAX_STEPS_AT_ONCE) {
             return instances.move(sql, instance.id(), "exited", nodeId, "too many steps at once", now)
                     .replaceWith(Optional.empty());
         }
-        JourneyGraph.Node node = graph.node(nodeId);
-        if (node instanceof JourneyGraph.Send send) {
-            String requestId = requestId(instance.id(), nodeId, seq);
+        NodeStep.Outcome outcome = NodeStep.decide(instance.journeyId(), graph, graph.node(nodeId), subject,
+                instance.enteredAt(), now);
+        if (outcome instanceof NodeStep.Request r) {
+            String requestId = derived("request", instance.id(), nodeId, seq);
+            Map<String, Object> variables = new LinkedHashMap<>(r.send().variables());
+            variables.put("entry", instance.entry());
             var request = new MessageRequested(requestId, instance.profileId(), instance.journeyId(), nodeId,
-                    send.channel(), send.template(), send.topic(), send.transactional(), Map.of(), now);
+                    r.send().channel(), r.send().template(), r.send().topic(), r.send().transactional(), variables, now);
+            String detail = "message requested " + requestId;
             return outbox.append(sql, requestId, Topic.MESSAGE_REQUESTS, instance.profileId(), EventTypes.MESSAGE_REQUESTED,
                     request, now)
-                    .chain(() -> instances.step(sql, instance.id(), seq, nodeId, "message requested " + requestId, now))
-                    .chain(() -> event(sql, instance, JourneyEvent.Kind.NODE, nodeId, seq, "message requested " + requestId, now))
-                    .chain(() -> step(sql, instance, graph, send.next(), seq + 1, taken + 1, now));
+                    .chain(() -> record(sql, instance, nodeId, seq, detail, now))
+                    .chain(() -> step(sql, instance, subject, graph, r.send().next(), seq + 1, taken + 1, now));
         }
-        if (node instanceof JourneyGraph.Wait wait) {
-            Instant due = now.plus(wait.duration());
-            return wakeups.schedule(sql, WAIT, instance.id(), due, null)
+        if (outcome instanceof NodeStep.SetTraits t) {
+            String messageId = derived("identify", instance.id(), nodeId, seq);
+            var identify = new Interaction(messageId, SOURCE, Interaction.IDENTIFY, null, null, null, null, null, null, null,
+                    null, t.update().traits(), Map.of("touchpoint", Map.of("profileId", instance.profileId())), null, now, now,
+                    now, now);
+            return outbox.append(sql, messageId, Topic.INTERACTIONS, instance.profileId(), EventTypes.INTERACTION, identify, now)
+                    .chain(() -> record(sql, instance, nodeId, seq, "traits set " + t.update().traits().keySet(), now))
+                    .chain(() -> step(sql, instance, subject, graph, t.update().next(), seq + 1, taken + 1, now));
+        }
+        if (outcome instanceof NodeStep.Go go) {
+            Uni<Void> arm = go.arm() == null ? Uni.createFrom().voidItem()
+                    : instances.arm(sql, instance.id(), go.arm())
+                            .chain(() -> event(sql, instance, JourneyEvent.Kind.ARM, nodeId, seq, go.arm(), now));
+            return arm.chain(() -> record(sql, instance, nodeId, seq, go.detail(), now))
+                    .chain(() -> step(sql, instance, subject, graph, go.next(), seq + 1, taken + 1, now));
+        }
+        if (outcome instanceof NodeStep.WaitTill wait) {
+            return wakeups.schedule(sql, WAIT, instance.id(), wait.due(), null)
                     .chain(() -> instances.move(sql, instance.id(), "waiting", nodeId, null, now))
-                    .chain(() -> instances.step(sql, instance.id(), seq, nodeId, "waiting until " + due, now))
-                    .chain(() -> event(sql, instance, JourneyEvent.Kind.NODE, nodeId, seq, "waiting until " + due, now))
-                    .replaceWith(Optional.of(due));
+                    .chain(() -> record(sql, instance, nodeId, seq, wait.detail(), now))
+                    .replaceWith(Optional.of(wait.due()));
         }
-        return instances.move(sql, instance.id(), "exited", nodeId, "completed", now)
-                .chain(() -> instances.step(sql, instance.id(), seq, nodeId, "exited: completed", now))
+        NodeStep.End end = (NodeStep.End) outcome;
+        Uni<Void> arm = end.arm() == null ? Uni.createFrom().voidItem()
+                : instances.arm(sql, instance.id(), end.arm())
+                        .chain(() -> event(sql, instance, JourneyEvent.Kind.ARM, nodeId, seq, end.arm(), now));
+        return arm.chain(() -> instances.move(sql, instance.id(), "exited", nodeId, end.reason(), now))
+                .chain(() -> instances.step(sql, instance.id(), seq, nodeId, "exited: " + end.reason(), now))
                 .chain(() -> exited(sql, instance.profileId(), instance.journeyId(), instance.version(), instance.id(), nodeId,
-                        "completed", now))
+                        end.reason(), now))
                 .replaceWith(Optional.<Instant>empty());
+    }
+
+    private Uni<Void> record(SqlClient sql, InstanceStore.Instance instance, String nodeId, int seq, String detail, Instant now) {
+        return instances.step(sql, instance.id(), seq, nodeId, detail, now)
+                .chain(() -> event(sql, instance, JourneyEvent.Kind.NODE, nodeId, seq, detail, now));
     }
 
     /** The profile entered: the journey event, in the entering transaction. */
@@ -86,30 +143,45 @@ public class JourneyRunner {
         return event(sql, instance, JourneyEvent.Kind.ENTERED, instance.nodeId(), 0, "entered", now);
     }
 
+    /** The goal event arrived within the window: counted once per instance. */
+    public Uni<Void> goal(SqlClient sql, InstanceStore.Instance instance, String event, Instant now) {
+        return event(sql, instance, JourneyEvent.Kind.GOAL, instance.nodeId(), 0, event, now);
+    }
+
     /** An instance ended (completed, an exit event, archived): the journey event with why. */
     public Uni<Void> exited(SqlClient sql, String profileId, String journeyId, int version, String instanceId, String nodeId,
             String reason, Instant now) {
-        String eventId = derived(instanceId, "exited", 0);
+        String eventId = eventId(instanceId, "exited", 0);
         return outbox.append(sql, eventId, Topic.JOURNEY_EVENTS, profileId, EventTypes.JOURNEY_EVENT,
                 new JourneyEvent(eventId, profileId, journeyId, version, instanceId, JourneyEvent.Kind.EXITED, nodeId, reason, now),
                 now);
     }
 
+    /** Ends an instance in progress at once (an exit criterion, a duplicate after a merge, a version change). */
+    public Uni<Void> end(SqlClient sql, InstanceStore.Instance instance, String reason, Instant now) {
+        return instances.end(sql, instance, reason, INSTANCE_WAKEUPS, now)
+                .chain(() -> exited(sql, instance.profileId(), instance.journeyId(), instance.version(), instance.id(),
+                        instance.nodeId(), reason, now));
+    }
+
     private Uni<Void> event(SqlClient sql, InstanceStore.Instance instance, JourneyEvent.Kind kind, String nodeId, int seq,
             String detail, Instant now) {
-        String eventId = derived(instance.id(), kind.name() + '\n' + nodeId, seq);
+        String eventId = eventId(instance.id(), kind.name() + '\n' + nodeId, seq);
         return outbox.append(sql, eventId, Topic.JOURNEY_EVENTS, instance.profileId(), EventTypes.JOURNEY_EVENT,
                 new JourneyEvent(eventId, instance.profileId(), instance.journeyId(), instance.version(), instance.id(), kind,
                         nodeId, detail, now),
                 now);
     }
 
-    private static String derived(String instanceId, String what, int seq) {
+    private static String eventId(String instanceId, String what, int seq) {
         return UUID.nameUUIDFromBytes(("event\n" + instanceId + '\n' + what + '\n' + seq).getBytes(StandardCharsets.UTF_8))
                 .toString();
     }
 
-    static String requestId(String instanceId, String nodeId, int seq) {
-        return UUID.nameUUIDFromBytes((instanceId + '\n' + nodeId + '\n' + seq).getBytes(StandardCharsets.UTF_8)).toString();
+    /** Requests keep the id scheme they always had: (instance, node, step). */
+    private static String derived(String what, String instanceId, String nodeId, int seq) {
+        String base = instanceId + '\n' + nodeId + '\n' + seq;
+        return UUID.nameUUIDFromBytes((what.equals("request") ? base : what + '\n' + base).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 }

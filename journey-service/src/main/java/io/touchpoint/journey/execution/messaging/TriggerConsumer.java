@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,48 +13,44 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
-import io.touchpoint.conditions.ConditionEvaluator;
 import io.touchpoint.contracts.events.ProfileChanged;
-import io.touchpoint.journey.definition.domain.Journey;
-import io.touchpoint.journey.execution.domain.ActiveJourneys;
-import io.touchpoint.journey.execution.domain.JourneyRunner;
-import io.touchpoint.journey.execution.store.InstanceStore;
+import io.touchpoint.contracts.events.SegmentMembershipChanged;
+import io.touchpoint.journey.execution.domain.NodeStep;
+import io.touchpoint.journey.execution.domain.ProfileReactions;
+import io.touchpoint.journey.execution.store.ProfileFactStore;
 import io.touchpoint.platform.erasure.ErasedIdentities;
 import io.touchpoint.platform.outbox.OutboxRelay;
 import io.touchpoint.platform.store.Transactions;
 import io.touchpoint.platform.wakeup.WakeupScheduler;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
- * Enters profiles into journeys the moment profile-service applies the interaction that triggers
- * them (the change event carries it), and ends their instances on a journey's exit event, at once,
- * whatever they wait for. The trigger, the exit event and the audience are evaluated with the shared
- * condition language; exits, entries, the first steps and their message requests commit in one
- * transaction before the offset. A redelivered change finds it all done and changes nothing.
+ * Answers the two streams journeys listen to, each record in one transaction before its offset:
+ * profile-service's changes (which carry the interaction behind them: entries, exit events, awaited
+ * events, goals, merges, date moments) and segmentation's membership transitions (segment entries and
+ * exits). Each first updates the journey's own copy of the profile; a record that brings nothing
+ * newer than that copy (a redelivery, a replay) changes nothing else either.
  */
 @ApplicationScoped
 public class TriggerConsumer {
 
     private static final Logger LOG = Logger.getLogger(TriggerConsumer.class);
-    /** The entry key of a journey that is not keyed: one instance per profile. */
-    private static final String NO_KEY = "";
 
     private final Pool pool;
     private final Clock clock;
-    private final ActiveJourneys journeys;
-    private final InstanceStore instances;
-    private final JourneyRunner runner;
+    private final ProfileFactStore profiles;
+    private final ProfileReactions reactions;
     private final ErasedIdentities erased;
     private final OutboxRelay relay;
     private final WakeupScheduler scheduler;
 
-    TriggerConsumer(Pool pool, Clock clock, ActiveJourneys journeys, InstanceStore instances, JourneyRunner runner,
-            ErasedIdentities erased, OutboxRelay relay, WakeupScheduler scheduler) {
+    TriggerConsumer(Pool pool, Clock clock, ProfileFactStore profiles, ProfileReactions reactions, ErasedIdentities erased,
+            OutboxRelay relay, WakeupScheduler scheduler) {
         this.pool = pool;
         this.clock = clock;
-        this.journeys = journeys;
-        this.instances = instances;
-        this.runner = runner;
+        this.profiles = profiles;
+        this.reactions = reactions;
         this.erased = erased;
         this.relay = relay;
         this.scheduler = scheduler;
@@ -63,75 +58,63 @@ public class TriggerConsumer {
 
     @Incoming("profile-changes")
     public Uni<Void> onProfileChanged(ProfileChanged change) {
-        if (change.trigger() == null || change.trigger().event() == null) {
-            return Uni.createFrom().voidItem();
-        }
-        Instant now = clock.instant();
-        var facts = new ConditionEvaluator.Facts(change.profileId(), nonNull(change.traits()), nonNull(change.computed()),
-                change.consents() == null ? List.of() : change.consents(),
-                List.of(new ConditionEvaluator.LoggedEvent(change.trigger().event(),
-                        change.trigger().timestamp() == null ? now : change.trigger().timestamp(),
-                        nonNull(change.trigger().properties()))),
-                Set.of());
-        String event = change.trigger().event();
-        // An exit event ends the profile's instances first: the same event may also enter it anew elsewhere.
-        List<ActiveJourneys.Published> leaving = journeys.published().stream()
-                .filter(j -> j.graph().exitOn() != null && j.graph().exitOn().event().equals(event))
-                .filter(j -> ConditionEvaluator.matches(j.graph().exitOn().match(), facts, now))
-                .toList();
-        List<ActiveJourneys.Published> entering = journeys.published().stream()
-                .filter(j -> j.state().equals(Journey.ACTIVE))
-                .filter(j -> j.graph().trigger().event().equals(event))
-                .filter(j -> ConditionEvaluator.matches(j.graph().trigger().match(), facts, now))
-                .filter(j -> j.graph().audience() == null || ConditionEvaluator.matches(j.graph().audience(), facts, now))
-                .toList();
-        if (entering.isEmpty() && leaving.isEmpty()) {
-            LOG.debugf("%s of profile %s enters and ends no journey (%d published)", event, change.profileId(),
-                    journeys.published().size());
-            return Uni.createFrom().voidItem();
-        }
+        return inTransaction(change.profileId(), change.occurredAt(), (sql, now, dues) -> profiles.apply(sql, change, now)
+                .chain(newer -> {
+                    if (!newer) {
+                        LOG.debugf("change %d of profile %s is not newer than the one applied; skipped", change.version(),
+                                change.profileId());
+                        return Uni.createFrom().voidItem();
+                    }
+                    List<String> merged = change.mergedProfileIds() == null ? List.of() : change.mergedProfileIds();
+                    Uni<Void> merges = merged.isEmpty() ? Uni.createFrom().voidItem()
+                            : reactions.merged(sql, merged, change.profileId(), now).chain(() -> profiles.forget(sql, merged));
+                    return merges.chain(() -> profiles.load(sql, change.profileId())).chain(stored -> {
+                        Set<String> memberships = stored.map(s -> s.facts().memberships()).orElse(Set.of());
+                        NodeStep.Subject subject = ProfileFactStore.subjectOf(change, memberships, now);
+                        var trigger = change.trigger();
+                        String event = trigger == null ? null : trigger.event();
+                        Map<String, Object> properties = trigger == null || trigger.properties() == null ? Map.of()
+                                : trigger.properties();
+                        return reactions.react(sql, new ProfileReactions.Change(subject, event, properties, null, null,
+                                triggerId(change)), now, dues);
+                    });
+                }));
+    }
+
+    @Incoming("segment-memberships")
+    public Uni<Void> onMembershipChanged(SegmentMembershipChanged change) {
+        return inTransaction(change.profileId(), change.at(), (sql, now, dues) -> profiles
+                .membership(sql, change.profileId(), change.segmentId(), change.entered(), change.at())
+                .chain(news -> !news ? Uni.createFrom().voidItem() : profiles.load(sql, change.profileId()).chain(subject -> {
+                    if (subject.isEmpty()) {
+                        LOG.debugf("profile %s is not known here yet; its membership of %s is recorded only",
+                                change.profileId(), change.segmentId());
+                        return Uni.createFrom().voidItem();
+                    }
+                    String triggerId = "segment\n" + change.segmentId() + '\n' + change.entered() + '\n' + change.at();
+                    return reactions.react(sql, new ProfileReactions.Change(subject.get(), null, Map.of(), change.segmentId(),
+                            change.entered(), triggerId), now, dues);
+                })));
+    }
+
+    private interface Work {
+        Uni<Void> run(SqlClient sql, Instant now, java.util.function.Consumer<Instant> dues);
+    }
+
+    /** The work in one transaction, unless the profile was erased after the record happened; retried on a concurrent change. */
+    private Uni<Void> inTransaction(String profileId, Instant occurredAt, Work work) {
         List<Instant> dues = new ArrayList<>();
         return Uni.createFrom().deferred(() -> {
             dues.clear();
-            return pool.withTransaction(sql -> erased.erasedAt(sql, ErasedIdentities.profiles(List.of(change.profileId())))
-                    .chain(erasedAt -> {
-                        if (ErasedIdentities.stale(erasedAt, ErasedIdentities.profiles(List.of(change.profileId())),
-                                change.occurredAt())) {
-                            LOG.debugf("profile %s was erased; its trigger is dropped", change.profileId());
-                            return Uni.createFrom().voidItem();
-                        }
-                        Uni<Void> all = Uni.createFrom().voidItem();
-                        for (ActiveJourneys.Published journey : leaving) {
-                            String reason = "exit event " + event;
-                            all = all.chain(() -> instances.exitProfile(sql, journey.journeyId(), change.profileId(), reason,
-                                    JourneyRunner.WAIT, now).chain(ended -> {
-                                        Uni<Void> events = Uni.createFrom().voidItem();
-                                        for (InstanceStore.Ended e : ended) {
-                                            events = events.chain(() -> runner.exited(sql, e.profileId(), journey.journeyId(),
-                                                    e.version(), e.instanceId(), e.nodeId(), reason, now));
-                                        }
-                                        return events;
-                                    }));
-                        }
-                        for (ActiveJourneys.Published journey : entering) {
-                            String key = entryKey(journey, change);
-                            if (key == null) {
-                                LOG.debugf("%s of profile %s has no %s; journey %s is keyed by it", event, change.profileId(),
-                                        journey.graph().entry().key(), journey.journeyId());
-                                continue;
-                            }
-                            all = all.chain(() -> instances.enter(sql, UUID.randomUUID().toString(), journey.journeyId(),
-                                    journey.version(), change.profileId(), key, triggerId(change), journey.graph().entry(),
-                                    journey.graph().start(), now)
-                                    .invoke(entered -> LOG.debugf("profile %s %s journey %s v%d", change.profileId(),
-                                            entered.isPresent() ? "entered" : "is already in", journey.journeyId(), journey.version()))
-                                    .chain(entered -> entered.isEmpty() ? Uni.createFrom().voidItem()
-                                            : runner.entered(sql, entered.get(), now).chain(() ->
-                                                    runner.run(sql, entered.get(), journey.graph(), journey.graph().start(), now))
-                                                    .invoke(due -> due.ifPresent(dues::add)).replaceWithVoid()));
-                        }
-                        return all;
-                    }));
+            Instant now = clock.instant();
+            var about = ErasedIdentities.profiles(List.of(profileId));
+            return pool.withTransaction(sql -> erased.erasedAt(sql, about).chain(erasedAt -> {
+                if (ErasedIdentities.stale(erasedAt, about, occurredAt)) {
+                    LOG.debugf("profile %s was erased; its record is dropped", profileId);
+                    return Uni.createFrom().voidItem();
+                }
+                return work.run(sql, now, dues::add);
+            }));
         })
                 .onFailure(Transactions::retryable).retry().atMost(3)
                 .invoke(() -> {
@@ -140,25 +123,10 @@ public class TriggerConsumer {
                 });
     }
 
-    /** The value of the journey's key property in the trigger, {@link #NO_KEY} if unkeyed, null when it is missing. */
-    private static String entryKey(ActiveJourneys.Published journey, ProfileChanged change) {
-        String property = journey.graph().entry().key();
-        if (property == null) {
-            return NO_KEY;
-        }
-        Object value = change.trigger().properties() == null ? null : change.trigger().properties().get(property);
-        return value == null ? null : String.valueOf(value);
-    }
-
     /** What makes a trigger the same when it comes again: the interaction's source and message id. */
     private static String triggerId(ProfileChanged change) {
         var trigger = change.trigger();
-        return trigger.messageId() != null ? trigger.sourceId() + '\n' + trigger.messageId()
+        return trigger != null && trigger.messageId() != null ? trigger.sourceId() + '\n' + trigger.messageId()
                 : change.profileId() + '\n' + change.version();
     }
-
-    private static Map<String, Object> nonNull(Map<String, Object> map) {
-        return map == null ? Map.of() : map;
-    }
-
 }

@@ -41,7 +41,7 @@ class JourneyParserTest {
         assertTrue(result.valid(), result.violations().toString());
         var graph = result.graph();
         assertEquals("welcome", graph.start());
-        assertEquals("Signed Up", graph.trigger().event());
+        assertEquals("Signed Up", ((JourneyGraph.EventTrigger) graph.trigger()).event());
         assertEquals(Duration.ofDays(7), ((JourneyGraph.Wait) graph.node("wait")).duration());
         assertEquals("lesson-1", ((JourneyGraph.Wait) graph.node("wait")).next());
     }
@@ -90,5 +90,42 @@ class JourneyParserTest {
                  "nodes": [{"id": "a", "type": "exit"}]}""")).violations().stream().map(v -> v.field()).toList();
         assertTrue(paths.stream().anyMatch(p -> p.startsWith("trigger")), paths.toString());
         assertTrue(paths.stream().anyMatch(p -> p.startsWith("audience")), paths.toString());
+    }
+
+    @Test
+    void everyNodeTypeIsReadAndItsProblemsNamed() throws Exception {
+        var result = JourneyParser.parse(json("""
+                {"name": "offer", "trigger": {"api": true}, "timeZone": "Europe/Helsinki",
+                 "entry": {"key": "orderId"},
+                 "exitOn": [{"segmentLeft": "active"}, {"when": {"trait": "blocked", "operator": "equals", "value": true}}],
+                 "goal": {"event": "Order Placed", "within": "P7D", "exit": true},
+                 "nodes": [
+                   {"id": "pick", "type": "branch", "branches": [
+                      {"name": "high", "when": {"entry": "margin", "operator": "equals", "value": "high"}, "next": "ab"}],
+                    "otherwise": "morning"},
+                   {"id": "ab", "type": "split", "arms": [{"name": "A", "percent": 45, "next": "morning"},
+                      {"name": "B", "percent": 45, "next": "morning"}], "holdout": 10},
+                   {"id": "morning", "type": "waitUntil", "time": "09:00", "days": ["MON", "TUE"], "next": "offer"},
+                   {"id": "offer", "type": "send", "template": "offer", "variables": {"x": 1}, "next": "cancel"},
+                   {"id": "cancel", "type": "waitForEvent", "event": "Order Cancelled",
+                    "where": {"orderId": {"entry": "orderId"}}, "untilEntry": "deadline", "next": "done", "timeoutNext": "ship"},
+                   {"id": "ship", "type": "updateTraits", "traits": {"lastOffer": "shipped"}, "next": "done"},
+                   {"id": "done", "type": "exit"}]}"""));
+        assertTrue(result.valid(), result.violations().toString());
+        var graph = result.graph();
+        assertEquals(java.time.ZoneId.of("Europe/Helsinki"), graph.zone());
+        assertEquals(2, graph.exits().size());
+        assertEquals(10, ((JourneyGraph.Split) graph.node("ab")).holdout());
+        assertEquals("deadline", ((JourneyGraph.WaitForEvent) graph.node("cancel")).untilProperty());
+
+        assertEquals(Set.of("timeZone", "nodes[0].arms", "nodes[1].time", "nodes[1].days[0]", "nodes[2].timeout",
+                "nodes[3].branches[0].when", "trigger.schedule.days", "audience"), paths("""
+                {"name": "x", "timeZone": "Mars/Olympus", "trigger": {"schedule": {"every": "week", "time": "09:00"}},
+                 "nodes": [
+                   {"id": "s", "type": "split", "arms": [{"name": "A", "percent": 60, "next": "w"}], "holdout": 10},
+                   {"id": "w", "type": "waitUntil", "time": "nine", "days": ["Funday"], "next": "e"},
+                   {"id": "e", "type": "waitForEvent", "event": "X", "next": "b", "timeoutNext": "b"},
+                   {"id": "b", "type": "branch", "branches": [{"when": {"nonsense": 1}, "next": "x"}], "otherwise": "x"},
+                   {"id": "x", "type": "exit"}]}"""));
     }
 }
