@@ -100,7 +100,9 @@ public class ApiEntries {
                                                     .replaceWithVoid());
                                         }
                                         return all.map(v -> {
-                                            List<Outcome> list = List.copyOf(outcomes.values());
+                                            // In the order the caller listed them.
+                                            List<Outcome> list = recipients.stream().map(Recipient::profileId).distinct()
+                                                    .map(outcomes::get).toList();
                                             return new Answer(journeyId, key, (int) list.stream().filter(Outcome::entered).count(),
                                                     list, false);
                                         });

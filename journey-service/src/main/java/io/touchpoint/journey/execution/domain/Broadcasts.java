@@ -74,7 +74,16 @@ public class Broadcasts {
         Instant due = s.recipientTime() ? Moments.earliestAnywhere(next.get())
                 : ZonedDateTime.of(next.get(), graph.zone()).toInstant();
         scheduler.scheduled(due);
-        return wakeups.schedule(sql, OCCURRENCE, journeyId, due, next.get().toString());
+        return wakeups.schedule(sql, OCCURRENCE, journeyId, due, occurrencePayload(next.get()));
+    }
+
+    /** The occurrence a schedule wake-up is for, as the JSON text its payload column holds. */
+    private static String occurrencePayload(LocalDateTime occurrence) {
+        return '"' + occurrence.toString() + '"';
+    }
+
+    public static String occurrenceOf(String payload) {
+        return payload.replace("\"", "");
     }
 
     /** An occurrence is due: its walk begins, and the one after is scheduled. */
@@ -89,7 +98,7 @@ public class Broadcasts {
                 }
                 Instant due = s.recipientTime() ? Moments.earliestAnywhere(next.get())
                         : ZonedDateTime.of(next.get(), journey.graph().zone()).toInstant();
-                return wakeups.schedule(sql, OCCURRENCE, journeyId, due, next.get().toString());
+                return wakeups.schedule(sql, OCCURRENCE, journeyId, due, occurrencePayload(next.get()));
             });
         }).orElseGet(() -> {
             LOG.infof("journey %s is not active: occurrence %s skipped", journeyId, occurrence);

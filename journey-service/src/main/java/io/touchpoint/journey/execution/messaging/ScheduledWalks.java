@@ -33,7 +33,7 @@ public class ScheduledWalks implements WakeupHandler {
 
     @Override
     public Uni<Void> fire(SqlClient sql, Wakeup wakeup) {
-        return broadcasts.occurrence(sql, wakeup.key(), wakeup.payload(), clock.instant());
+        return broadcasts.occurrence(sql, wakeup.key(), Broadcasts.occurrenceOf(wakeup.payload()), clock.instant());
     }
 
     /** The next page of a walk. */

@@ -149,8 +149,8 @@ public class InstanceStore {
      * an instance in progress under the same journey and key, the merged one is returned to be ended.
      */
     public Uni<List<Instance>> mergeInto(SqlClient sql, String merged, String survivor) {
-        return sql.preparedQuery("SELECT " + COLUMNS + """
-                 FROM journey_instance m WHERE profile_id = $1 AND state <> 'exited' AND EXISTS (
+        return sql.preparedQuery("SELECT " + COLUMNS + " " + """
+                FROM journey_instance m WHERE profile_id = $1 AND state <> 'exited' AND EXISTS (
                   SELECT 1 FROM journey_instance s WHERE s.profile_id = $2 AND s.state <> 'exited'
                   AND s.journey_id = m.journey_id AND s.entry_key = m.entry_key) FOR UPDATE""")
                 .execute(Tuple.of(merged, survivor)).map(this::instances)
