@@ -21,9 +21,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * {@code ./touchpoint apply DIR}: installs the definitions under {@code DIR} on the running stack,
  * the way a marketer would through the APIs: {@code segments/*.json} to segmentation-service,
- * {@code journeys/*.json} to journey-service (saved and published). A definition is matched by its
+ * {@code journeys/*.json} to journey-service (saved and published), after {@code presets/NAME.json}
+ * (segmentation's preset NAME with those settings). A definition is matched by its
  * name, so applying again updates what changed and leaves the rest: {@code created},
  * {@code updated} or {@code unchanged}, one line each. A refusal prints the problem and stops.
+ * A journey names the segments it reads as {@code "@segment:Active bettors"}: the text is replaced
+ * by that segment's id, so definitions refer to each other by the names people read.
  */
 public final class Apply {
 
@@ -51,6 +54,9 @@ public final class Apply {
                 if (!Files.isDirectory(dir)) {
                     throw new Refused(dir + " is not a directory");
                 }
+                for (Path file : files(dir.resolve("presets"))) {
+                    apply.preset(file);
+                }
                 for (Path file : files(dir.resolve("segments"))) {
                     apply.segment(file);
                 }
@@ -62,6 +68,13 @@ public final class Apply {
             System.err.println("touchpoint apply: " + e.getMessage());
             System.exit(1);
         }
+    }
+
+    /** {@code presets/lifecycle.json}: the preset of that name with the file's settings; installing again is harmless. */
+    private void preset(Path file) throws Exception {
+        String name = file.getFileName().toString().replaceFirst("\\.json$", "");
+        JsonNode installed = send("POST", url("TOUCHPOINT_SEGMENTATION_URL") + "/v1/presets/" + name, read(file), file, 200);
+        System.out.println("preset " + name + ": installed (" + installed.path("segments").size() + " segments)");
     }
 
     private void segment(Path file) throws Exception {
@@ -81,7 +94,7 @@ public final class Apply {
     }
 
     private void journey(Path file) throws Exception {
-        JsonNode definition = read(file);
+        JsonNode definition = resolve(read(file), file);
         String base = url("TOUCHPOINT_JOURNEY_URL") + "/v1/journeys";
         String name = definition.path("name").asText();
         JsonNode existing = byName(base, name);
@@ -100,6 +113,37 @@ public final class Apply {
         }
         JsonNode version = send("POST", base + "/" + id + "/publish", null, file, 200);
         System.out.println("journey " + name + ": " + outcome + ", published as version " + version.path("version").asInt());
+    }
+
+    private static final String SEGMENT_REFERENCE = "@segment:";
+
+    /** The definition with every {@code "@segment:NAME"} text replaced by that segment's id. */
+    private JsonNode resolve(JsonNode node, Path file) throws Exception {
+        if (node.isTextual() && node.asText().startsWith(SEGMENT_REFERENCE)) {
+            String name = node.asText().substring(SEGMENT_REFERENCE.length());
+            JsonNode segment = byName(url("TOUCHPOINT_SEGMENTATION_URL") + "/v1/segments", name);
+            if (segment == null) {
+                throw new Refused(file + " refers to segment \"" + name + "\", which does not exist");
+            }
+            return JSON.getNodeFactory().textNode(segment.path("id").asText());
+        }
+        if (node.isObject()) {
+            var copy = JSON.createObjectNode();
+            var fields = node.fields();
+            while (fields.hasNext()) {
+                var field = fields.next();
+                copy.set(field.getKey(), resolve(field.getValue(), file));
+            }
+            return copy;
+        }
+        if (node.isArray()) {
+            var copy = JSON.createArrayNode();
+            for (JsonNode item : node) {
+                copy.add(resolve(item, file));
+            }
+            return copy;
+        }
+        return node;
     }
 
     /** Whether the stored segment already says what the file says, member by member. */

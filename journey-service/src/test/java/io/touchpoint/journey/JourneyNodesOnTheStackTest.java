@@ -415,4 +415,59 @@ class JourneyNodesOnTheStackTest {
         assertEquals(Instant.parse("2027-05-07T09:00:00Z"), stack.requestsOf(fixed).get(0).requestedAt());
         assertEquals(List.of("greet"), stack.stepsRequested(moved), "the old date enters nobody");
     }
+
+    @Test
+    void anUpdateTraitsStepIsAnIdentifyNamingTheProfilePublishedOncePerStep() {
+        String event = "Offer Declined " + id();
+        stack.publish(stack.create("""
+                {"name": "traits %s", "trigger": {"event": "%s"}, "entry": {"reentry": "always"},
+                 "nodes": [{"id": "mark", "type": "updateTraits", "traits": {"offerOutcome": "declined"}, "next": "done"},
+                           {"id": "done", "type": "exit"}]}""".formatted(id(), event)));
+        String profile = "p-" + UUID.randomUUID();
+        stack.publish(tracked(profile, event, Map.of()));
+        await().atMost(WAIT).until(() -> stack.identifiesOf(profile).size() == 1);
+        var identify = stack.identifiesOf(profile).get(0);
+        assertEquals(io.touchpoint.contracts.events.Interaction.IDENTIFY, identify.type());
+        assertEquals(io.touchpoint.contracts.events.Interaction.JOURNEY_SOURCE, identify.sourceId());
+        assertEquals(Map.of("offerOutcome", "declined"), identify.traits());
+        stack.publish(tracked(profile, event, Map.of()));
+        await().atMost(WAIT).until(() -> stack.identifiesOf(profile).size() == 2);
+        assertEquals(2, stack.identifiesOf(profile).stream().map(io.touchpoint.contracts.events.Interaction::messageId).distinct().count(),
+                "each step's identify has its own message id; a redelivery of one would carry the same");
+    }
+
+    @Test
+    void aTestRunTracesADraftOnItsOwnClockWithoutSendingAnything() {
+        String journey = stack.create("""
+                {"name": "test run %s", "trigger": {"event": "Ordered"}, "entry": {"key": "orderId"},
+                 "nodes": [
+                   {"id": "route", "type": "branch", "branches": [
+                      {"name": "gold", "when": {"trait": "tier", "operator": "equals", "value": "gold"}, "next": "thanks"}],
+                    "otherwise": "done"},
+                   {"id": "thanks", "type": "send", "template": "thanks", "next": "await"},
+                   {"id": "await", "type": "waitForEvent", "event": "Returned", "where": {"orderId": {"entry": "orderId"}},
+                    "timeout": "P14D", "next": "sorry", "timeoutNext": "review"},
+                   {"id": "sorry", "type": "send", "template": "sorry", "next": "done"},
+                   {"id": "review", "type": "send", "template": "review", "next": "done"},
+                   {"id": "done", "type": "exit"}]}""".formatted(id()));
+        String request = """
+                {"traits": {"tier": "gold"}, "payload": {"orderId": "o-7"},
+                 "events": [{"event": "Returned", "properties": {"orderId": "o-1"}, "after": "P2D"},
+                            {"event": "Returned", "properties": {"orderId": "o-7"}, "after": "P3D"}]}""";
+        given().header("Authorization", stack.token("marketer")).contentType(ContentType.JSON).body(request)
+                .post("/v1/journeys/{id}/test-runs", journey).then().statusCode(200)
+                .body("ranOn", equalTo("draft"))
+                .body("trace.nodeId", equalTo(List.of("route", "route", "thanks", "await", "await", "sorry", "done")))
+                .body("trace[4].outcome", equalTo("Returned arrived"))
+                .body("trace[5].message.template", equalTo("sorry"));
+        given().header("Authorization", stack.token("marketer")).contentType(ContentType.JSON)
+                .body("{\"traits\": {\"tier\": \"gold\"}, \"payload\": {\"orderId\": \"o-7\"}}")
+                .post("/v1/journeys/{id}/test-runs", journey).then().statusCode(200)
+                .body("trace.nodeId", equalTo(List.of("route", "route", "thanks", "await", "await", "review", "done")));
+        given().header("Authorization", stack.token("marketer")).contentType(ContentType.JSON)
+                .body("{\"events\": [{\"event\": \"Returned\", \"after\": \"soon\"}]}")
+                .post("/v1/journeys/{id}/test-runs", journey).then().statusCode(400)
+                .body("errors[0].field", equalTo("events[0].after"));
+        assertEquals(List.of(), stack.stepsRequested("test-profile"), "a test run sends nothing");
+    }
 }

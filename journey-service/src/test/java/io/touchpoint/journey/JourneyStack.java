@@ -135,6 +135,22 @@ final class JourneyStack implements AutoCloseable {
         }
     }
 
+    private KafkaConsumer<String, byte[]> interactions;
+    private final List<io.touchpoint.contracts.events.Interaction> interactionsSeen = new ArrayList<>();
+
+    /** Identifies journeys published for a profile (update-traits steps), by the profile they name. */
+    List<io.touchpoint.contracts.events.Interaction> identifiesOf(String profileId) {
+        synchronized (interactionsSeen) {
+            if (interactions == null) {
+                interactions = consumer(Topic.INTERACTIONS);
+            }
+            interactions.poll(Duration.ofMillis(200)).forEach(r -> interactionsSeen.add(EventJson.read(r.value(),
+                    io.touchpoint.contracts.events.Interaction.class)));
+            return interactionsSeen.stream().filter(i -> i.context() != null && i.context().get("touchpoint") instanceof Map<?, ?> t
+                    && profileId.equals(t.get("profileId"))).toList();
+        }
+    }
+
     private KafkaConsumer<String, byte[]> consumer(Topic topic) {
         var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "group.id",
                 "journey-test-" + UUID.randomUUID(), "auto.offset.reset", "earliest"), new StringDeserializer(),
@@ -158,6 +174,9 @@ final class JourneyStack implements AutoCloseable {
         }
         if (journeyEvents != null) {
             journeyEvents.close();
+        }
+        if (interactions != null) {
+            interactions.close();
         }
     }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,9 +15,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +22,6 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.touchpoint.contracts.EventJson;
 import io.touchpoint.contracts.EventTypes;
 import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.JourneyEvent;
@@ -34,7 +29,6 @@ import io.touchpoint.contracts.events.MessageRequested;
 import io.touchpoint.contracts.events.ProfileChanged;
 import io.touchpoint.contracts.events.ProfileErasureRequested;
 import io.touchpoint.devstack.testing.TestEvents;
-import io.touchpoint.devstack.testing.TestTokens;
 import io.touchpoint.platform.time.AdjustableClock;
 
 /**
@@ -44,12 +38,8 @@ import io.touchpoint.platform.time.AdjustableClock;
 @QuarkusTest
 class JourneysOnTheStackTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    /** profile-service numbers every change of a profile; one counter keeps each test's changes newer than the last. */
-    private static final java.util.concurrent.atomic.AtomicLong VERSIONS = new java.util.concurrent.atomic.AtomicLong();
-    private static TestEvents events;
-    private static KafkaConsumer<String, byte[]> requests;
-    private static final List<MessageRequested> seen = new ArrayList<>();
+    private static final Duration WAIT = JourneyStack.WAIT;
+    private static JourneyStack stack;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -67,14 +57,8 @@ class JourneysOnTheStackTest {
 
     @AfterAll
     static void close() {
-        if (events != null) {
-            events.close();
-        }
-        if (requests != null) {
-            requests.close();
-        }
-        if (journeyEvents != null) {
-            journeyEvents.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 
@@ -297,81 +281,59 @@ class JourneysOnTheStackTest {
     }
 
     private String create(String definition) {
-        return given().header("Authorization", token("marketer")).contentType(ContentType.JSON).body(definition)
-                .post("/v1/journeys").then().statusCode(201).body("state", equalTo("draft")).extract().path("id");
+        return stack().create(definition);
     }
 
     private String publish(String journeyId) {
-        given().header("Authorization", token("marketer")).post("/v1/journeys/{id}/publish", journeyId)
-                .then().statusCode(200);
-        return journeyId;
+        return stack().publish(journeyId);
     }
 
     private static ProfileChanged signedUp(String journeyName, String profileId, String plan) {
         return tracked(profileId, "Signed Up " + journeyName, Map.of("plan", plan));
     }
 
-    /** A change as profile-service publishes it after applying a tracked event. */
+    /** A change as profile-service publishes it after applying a tracked event (the plan is also a trait). */
     private static ProfileChanged tracked(String profileId, String event, Map<String, Object> properties) {
-        return new ProfileChanged(profileId, VERSIONS.incrementAndGet(), Set.of("traits"), properties.containsKey("plan") ? Map.of("plan", properties.get("plan"))
-                : Map.of(), Map.of(), List.of(), Map.of(), List.of(),
-                new ProfileChanged.Trigger("src-test", "m-" + UUID.randomUUID(), "track", event, Instant.now(), properties),
-                Instant.now());
+        return JourneyStack.tracked(profileId, event, properties,
+                properties.containsKey("plan") ? Map.of("plan", properties.get("plan")) : Map.of(), Map.of(), List.of(), Instant.now());
     }
 
     private void awaitState(String profileId, String state) {
-        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", token("analyst"))
-                .get("/v1/profiles/{p}/journeys", profileId).then().body("journeys[0].state", equalTo(state)));
+        stack().awaitState(profileId, state);
     }
 
     private void publish(ProfileChanged change) {
-        events().publish(Topic.PROFILE_CHANGES, change.profileId(), EventTypes.PROFILE_CHANGED, change);
+        stack().publish(change);
     }
 
     private TestEvents events() {
-        if (events == null) {
-            events = new TestEvents(bootstrap);
-        }
-        return events;
+        return stack().events();
     }
 
     private void awaitRequests(String profileId, String... steps) {
-        await().atMost(WAIT).until(() -> stepsRequested(profileId).equals(List.of(steps)));
+        stack().awaitRequests(profileId, steps);
     }
 
     private List<String> stepsRequested(String profileId) {
-        return requestsOf(profileId).stream().map(MessageRequested::stepId).toList();
+        return stack().stepsRequested(profileId);
     }
 
     private List<MessageRequested> requestsOf(String profileId) {
-        synchronized (seen) {
-            if (requests == null) {
-                requests = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "group.id", "journey-test-" + UUID.randomUUID(),
-                        "auto.offset.reset", "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
-                requests.subscribe(List.of(Topic.MESSAGE_REQUESTS.topicName()));
-            }
-            requests.poll(Duration.ofMillis(200)).forEach(r -> seen.add(EventJson.read(r.value(), MessageRequested.class)));
-            return seen.stream().filter(m -> m.profileId().equals(profileId)).toList();
-        }
+        return stack().requestsOf(profileId);
     }
 
-    private static KafkaConsumer<String, byte[]> journeyEvents;
-    private static final List<JourneyEvent> journeyEventsSeen = new ArrayList<>();
-
     private List<JourneyEvent> journeyEventsOf(String profileId) {
-        synchronized (journeyEventsSeen) {
-            if (journeyEvents == null) {
-                journeyEvents = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "group.id",
-                        "journey-events-test-" + UUID.randomUUID(), "auto.offset.reset", "earliest"),
-                        new StringDeserializer(), new ByteArrayDeserializer());
-                journeyEvents.subscribe(List.of(Topic.JOURNEY_EVENTS.topicName()));
-            }
-            journeyEvents.poll(Duration.ofMillis(200)).forEach(r -> journeyEventsSeen.add(EventJson.read(r.value(), JourneyEvent.class)));
-            return journeyEventsSeen.stream().filter(e -> e.profileId().equals(profileId)).toList();
-        }
+        return stack().journeyEventsOf(profileId);
     }
 
     private String token(String role) {
-        return new TestTokens(privateKey, issuer).bearer(role);
+        return stack().token(role);
+    }
+
+    private JourneyStack stack() {
+        if (stack == null) {
+            stack = new JourneyStack(bootstrap, privateKey, issuer);
+        }
+        return stack;
     }
 }

@@ -120,6 +120,7 @@ class LauncherTest {
         assertNoSecretInAnyCommandLine();
         theBettingOperatorsExamplesApplyAndASignUpEntersTheWelcomeJourney();
         aBetLeavesItsThirtyDayWindowWhenTheSimulatedClockPassesIt();
+        aJourneyServiceKilledMidJourneyLosesAndRepeatsNoStep();
 
         down();
         assertNothingOfTheRunLeft(ports);
@@ -214,6 +215,73 @@ class LauncherTest {
         assertEquals(0, past.exitCode(), past.describe());
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> !send("GET", memberships, admin, null).body().contains(segment));
+    }
+
+    /**
+     * {@code restart journey-service --kill} (SIGKILL: no shutdown, transactions cut off) right after
+     * 200 sign-ups reach the gateway, and again right after the clock makes their 1-day waits due:
+     * every instance still enters once and takes each step once, on the instant the stack reads.
+     */
+    private static void aJourneyServiceKilledMidJourneyLosesAndRepeatsNoStep() throws Exception {
+        Map<String, String> credentials = credentials();
+        String admin = "Bearer " + credentials.get("TOUCHPOINT_ADMIN_TOKEN");
+        String journeys = "http://localhost:" + (base + 3);
+        String event = "Restart Check " + System.nanoTime();
+        HttpResponse<String> created = send("POST", journeys + "/v1/journeys", admin, """
+                {"name": "%s", "trigger": {"event": "%s"},
+                 "nodes": [{"id": "first", "type": "send", "template": "first", "next": "wait"},
+                           {"id": "wait", "type": "wait", "duration": "P1D", "next": "second"},
+                           {"id": "second", "type": "send", "template": "second", "next": "done"},
+                           {"id": "done", "type": "exit"}]}""".formatted(event, event));
+        assertEquals(201, created.statusCode(), created.body());
+        String journey = field(created.body(), "id");
+        assertEquals(200, send("POST", journeys + "/v1/journeys/" + journey + "/publish", admin, null).statusCode());
+
+        int people = 200;
+        String run = Long.toString(System.nanoTime());
+        StringBuilder batch = new StringBuilder("{\"batch\": [");
+        for (int i = 0; i < people; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"type\": \"track\", \"userId\": \"restart-").append(run).append('-')
+                    .append(i).append("\", \"event\": \"").append(event).append("\"}");
+        }
+        String basic = "Basic " + Base64.getEncoder().encodeToString((credentials.get("TOUCHPOINT_WRITE_KEY") + ":")
+                .getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> accepted = send("POST", "http://localhost:" + base + "/v1/batch", basic, batch.append("]}").toString());
+        assertEquals(200, accepted.statusCode(), accepted.body());
+        Launcher.Result killed = launcher.run(Duration.ofMinutes(4), "restart", "journey-service", "--kill");
+        assertEquals(0, killed.exitCode(), killed.describe());
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> count(send("GET", journeys + "/v1/journeys/" + journey, admin, null).body(), "wait", "waiting") == people);
+
+        Launcher.Result advanced = launcher.run(Duration.ofSeconds(60), "clock", "advance", "1d");
+        assertEquals(0, advanced.exitCode(), advanced.describe());
+        Launcher.Result killedAgain = launcher.run(Duration.ofMinutes(4), "restart", "journey-service", "--kill");
+        assertEquals(0, killedAgain.exitCode(), killedAgain.describe());
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> count(send("GET", journeys + "/v1/journeys/" + journey, admin, null).body(), "done", "exited") == people);
+
+        String profiles = "http://localhost:" + (base + 1);
+        for (int i = 0; i < people; i++) {
+            HttpResponse<String> found = send("GET", profiles + "/v1/profiles?userId=restart-" + run + "-" + i, admin, null);
+            String trace = send("GET", journeys + "/v1/profiles/" + field(found.body(), "id") + "/journeys", admin, null).body();
+            assertEquals(2, occurrences(trace, "message requested"), "each step once: " + trace);
+            assertEquals(1, occurrences(trace, "\"journeyId\":\"" + journey + "\""), "entered once: " + trace);
+        }
+    }
+
+    /** {@code "nodes": {"wait": {"waiting": 200}}}: how many instances are in that state at that node. */
+    private static long count(String journeyJson, String node, String state) {
+        var matcher = java.util.regex.Pattern.compile("\"" + node + "\"\\s*:\\s*\\{[^}]*\"" + state + "\"\\s*:\\s*(\\d+)")
+                .matcher(journeyJson);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+
+    private static int occurrences(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            n++;
+        }
+        return n;
     }
 
     private static HttpResponse<String> send(String method, String url, String authorization, String json) throws Exception {

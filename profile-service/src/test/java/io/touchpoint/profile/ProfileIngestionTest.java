@@ -155,6 +155,26 @@ class ProfileIngestionTest {
     }
 
     @Test
+    void journeyServiceSetsTraitsOnTheProfileItNamesAndNoOtherSourceCan() {
+        String user = "user-" + UUID.randomUUID();
+        send(identify(null, user, Map.of("plan", "free"), Instant.now()));
+        String id = awaitProfile("userId", user, p -> p.getString("id") != null).getString("id");
+        Map<String, Object> addressed = Map.of("touchpoint", Map.of("profileId", id));
+        Interaction fromJourney = new Interaction(UUID.randomUUID().toString(), Interaction.JOURNEY_SOURCE, Interaction.IDENTIFY,
+                null, null, null, null, null, null, null, null, Map.of("offerOutcome", "shipped"), addressed, null, Instant.now(),
+                null, null, Instant.now());
+        Interaction forged = new Interaction(UUID.randomUUID().toString(), "src-test", Interaction.IDENTIFY, null,
+                "anon-" + UUID.randomUUID(), null, null, null, null, null, null, Map.of("plan", "forged"), addressed, null,
+                Instant.now(), null, null, Instant.now());
+        events().publish(Topic.INTERACTIONS, id, EventTypes.INTERACTION, forged, forged.messageId());
+        events().publish(Topic.INTERACTIONS, id, EventTypes.INTERACTION, fromJourney, fromJourney.messageId());
+        events().publish(Topic.INTERACTIONS, id, EventTypes.INTERACTION, fromJourney, fromJourney.messageId());
+        JsonPath profile = awaitProfile("userId", user, p -> "shipped".equals(p.getString("traits.offerOutcome")));
+        assertEquals("free", profile.getString("traits.plan"), "a tracked call cannot address a profile by id");
+        assertEquals(Interaction.JOURNEY_SOURCE, profile.getString("traitSources.offerOutcome.source"));
+    }
+
+    @Test
     void aLateTraitUpdateNeverOverwritesANewerValue() {
         String user = "user-" + UUID.randomUUID();
         Instant t = Instant.now().minusSeconds(3600).truncatedTo(ChronoUnit.MILLIS);
@@ -398,11 +418,15 @@ class ProfileIngestionTest {
 
     // ---- helpers
 
-    private void send(Interaction interaction) {
+    private TestEvents events() {
         if (events == null) {
             events = new TestEvents(bootstrap);
         }
-        events.publish(Topic.INTERACTIONS, interaction.partitionKey(), EventTypes.INTERACTION, interaction,
+        return events;
+    }
+
+    private void send(Interaction interaction) {
+        events().publish(Topic.INTERACTIONS, interaction.partitionKey(), EventTypes.INTERACTION, interaction,
                 interaction.messageId());
     }
 

@@ -41,6 +41,13 @@ public record Interaction(
     public static final String ALIAS = "alias";
 
     /**
+     * The source of identifies journey-service publishes for an update-traits step. They name their
+     * profile in {@code context.touchpoint.profileId}, which profile-service honours from this source
+     * only (the gateway stamps tracked calls with their own source's id).
+     */
+    public static final String JOURNEY_SOURCE = "journey-service";
+
+    /**
      * A device's calls stay on one partition, in order, across the identify that names its user:
      * the anonymous id is the stable key when there is one.
      */

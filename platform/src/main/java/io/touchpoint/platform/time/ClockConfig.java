@@ -16,4 +16,10 @@ public interface ClockConfig {
      */
     @WithDefault("false")
     boolean simulated();
+
+    /**
+     * Where a simulated clock starts (an ISO instant, forward of the system clock): a service the
+     * launcher restarts joins the stack's simulated instant before it takes any work.
+     */
+    java.util.Optional<java.time.Instant> simulatedStart();
 }

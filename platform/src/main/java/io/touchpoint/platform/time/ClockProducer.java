@@ -27,6 +27,9 @@ public class ClockProducer {
             throw new IllegalStateException("touchpoint.clock.simulated is for local runs only: start with the dev profile"
                     + " (./touchpoint up --simulated-clock); profiles now: " + ConfigUtils.getProfiles());
         }
+        if (config.simulated() && config.simulatedStart().isPresent() && config.simulatedStart().get().isAfter(adjustable.instant())) {
+            adjustable.moveTo(config.simulatedStart().get());
+        }
         return config.adjustable() || config.simulated() ? adjustable : Clock.systemUTC();
     }
 

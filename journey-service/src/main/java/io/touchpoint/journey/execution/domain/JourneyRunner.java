@@ -39,8 +39,6 @@ public class JourneyRunner {
     /** An instance entered by a schedule in recipient time, held at its start node until its local moment. */
     public static final String START = "journey-start";
     public static final List<String> INSTANCE_WAKEUPS = List.of(WAIT, START);
-    /** The source profile-service records journey-made traits under. */
-    public static final String SOURCE = "journey-service";
     /** A definition is validated against loops without waits; this only bounds a bug. */
     private static final int MAX_STEPS_AT_ONCE = 1000;
 
@@ -102,7 +100,7 @@ public class JourneyRunner {
         }
         if (outcome instanceof NodeStep.SetTraits t) {
             String messageId = derived("identify", instance.id(), nodeId, seq);
-            var identify = new Interaction(messageId, SOURCE, Interaction.IDENTIFY, null, null, null, null, null, null, null,
+            var identify = new Interaction(messageId, Interaction.JOURNEY_SOURCE, Interaction.IDENTIFY, null, null, null, null, null, null, null,
                     null, t.update().traits(), Map.of("touchpoint", Map.of("profileId", instance.profileId())), null, now, now,
                     now, now);
             return outbox.append(sql, messageId, Topic.INTERACTIONS, instance.profileId(), EventTypes.INTERACTION, identify, now)

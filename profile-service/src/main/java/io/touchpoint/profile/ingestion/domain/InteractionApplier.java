@@ -199,6 +199,10 @@ public class InteractionApplier {
             LOG.debugf("message %s from %s already applied", i.messageId(), sourceId);
             return Uni.createFrom().voidItem();
         }
+        String addressed = addressedProfile(i, sourceId);
+        if (addressed != null) {
+            return applyToAddressed(sql, scope, addressed, i, sourceId, now);
+        }
         List<Identifier> ids = rules.identities().extract(i);
         List<Identifier> lookups = lookupsOf(i);
         if (!scope.erasedAt.isEmpty() && ErasedIdentities.stale(scope.erasedAt,
@@ -224,6 +228,37 @@ public class InteractionApplier {
                             .invoke(state -> scope.held.add(state.id()))
                             .chain(state -> applyTo(sql, state, known.states(), decision, i, sourceId, now));
                 }));
+    }
+
+    /**
+     * journey-service sets traits on a profile it knows only by id (an update-traits step): its
+     * identify names the profile in {@code context.touchpoint.profileId}. Only that source is
+     * trusted with it; the gateway stamps every tracked call with its own source id, so no website
+     * can address a profile this way.
+     */
+    static String addressedProfile(Interaction i, String sourceId) {
+        if (!Interaction.JOURNEY_SOURCE.equals(sourceId) || i.context() == null
+                || !(i.context().get("touchpoint") instanceof Map<?, ?> touchpoint)) {
+            return null;
+        }
+        return touchpoint.get("profileId") instanceof String id && !id.isBlank() ? id : null;
+    }
+
+    private Uni<Void> applyToAddressed(SqlClient sql, Scope scope, String profileId, Interaction i, String sourceId, Instant now) {
+        return profiles.lock(sql, List.of(profileId))
+                .chain(() -> profiles.loadAll(sql, List.of(profileId)))
+                .chain(states -> {
+                    ProfileState state = states.get(profileId);
+                    if (state == null) {
+                        // Erased, or merged into another since the journey asked: nobody to apply it to.
+                        LOG.debugf("message %s from %s addresses profile %s, which is gone; dropped", i.messageId(), sourceId,
+                                profileId);
+                        return Uni.createFrom().voidItem();
+                    }
+                    scope.held.add(profileId);
+                    var decision = new IdentityResolver.Decision(Optional.of(profileId), List.of(), List.of(), List.of());
+                    return applyTo(sql, state, states, decision, i, sourceId, now);
+                });
     }
 
     /**
