@@ -470,4 +470,33 @@ class JourneyNodesOnTheStackTest {
                 .body("errors[0].field", equalTo("events[0].after"));
         assertEquals(List.of(), stack.stepsRequested("test-profile"), "a test run sends nothing");
     }
+
+    @Test
+    void aPoisonChangeGoesToTheDeadLetterTopicAndTheStreamGoesOn() {
+        String event = "Poisoned " + id();
+        stack.publish(stack.create("""
+                {"name": "poison %s", "trigger": {"event": "%s"},
+                 "nodes": [{"id": "hello", "type": "send", "template": "hello", "next": "done"}, {"id": "done", "type": "exit"}]}"""
+                .formatted(id(), event)));
+        var good = tracked("p-" + UUID.randomUUID(), event, Map.of());
+        var poison = tracked(good.profileId(), event, Map.of());
+        // No profile id: nothing can store it, whatever the number of tries.
+        var nobody = new io.touchpoint.contracts.events.ProfileChanged(null, poison.version(), poison.changed(), poison.traits(),
+                poison.computed(), poison.consents(), poison.preferences(), poison.mergedProfileIds(), poison.trigger(),
+                poison.occurredAt());
+        stack.events().publish(io.touchpoint.contracts.Topic.PROFILE_CHANGES, good.profileId(),
+                io.touchpoint.contracts.EventTypes.PROFILE_CHANGED, nobody);
+        stack.publish(good);
+        stack.awaitRequests(good.profileId(), "hello");
+        await().atMost(WAIT).until(() -> stack.deadLetters().stream().anyMatch(r -> r.contains(poison.trigger().messageId())));
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheDefinitionSchema() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("components.schemas.JourneyDefinition.required", hasItem("trigger"))
+                .body("components.schemas.JourneyNode.properties.type.enum", hasItem("waitForEvent"))
+                .body("paths.'/v1/journeys'.post.requestBody.content.'application/json'.schema.$ref",
+                        equalTo("#/components/schemas/JourneyDefinition"));
+    }
 }

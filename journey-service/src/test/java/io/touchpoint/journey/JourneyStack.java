@@ -151,6 +151,21 @@ final class JourneyStack implements AutoCloseable {
         }
     }
 
+    private KafkaConsumer<String, byte[]> deadLetters;
+    private final List<String> deadLettersSeen = new ArrayList<>();
+
+    /** The values on the dead-letter topic, as text. */
+    List<String> deadLetters() {
+        synchronized (deadLettersSeen) {
+            if (deadLetters == null) {
+                deadLetters = consumer(Topic.DEAD_LETTERS);
+            }
+            deadLetters.poll(Duration.ofMillis(200)).forEach(r -> deadLettersSeen.add(
+                    new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)));
+            return List.copyOf(deadLettersSeen);
+        }
+    }
+
     private KafkaConsumer<String, byte[]> consumer(Topic topic) {
         var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "group.id",
                 "journey-test-" + UUID.randomUUID(), "auto.offset.reset", "earliest"), new StringDeserializer(),
@@ -177,6 +192,9 @@ final class JourneyStack implements AutoCloseable {
         }
         if (interactions != null) {
             interactions.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
         }
     }
 }

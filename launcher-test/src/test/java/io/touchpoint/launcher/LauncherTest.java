@@ -219,7 +219,7 @@ class LauncherTest {
 
     /**
      * {@code restart journey-service --kill} (SIGKILL: no shutdown, transactions cut off) right after
-     * 200 sign-ups reach the gateway, and again right after the clock makes their 1-day waits due:
+     * 500 sign-ups reach the gateway, and again right after the clock makes their 1-day waits due:
      * every instance still enters once and takes each step once, on the instant the stack reads.
      */
     private static void aJourneyServiceKilledMidJourneyLosesAndRepeatsNoStep() throws Exception {
@@ -237,7 +237,7 @@ class LauncherTest {
         String journey = field(created.body(), "id");
         assertEquals(200, send("POST", journeys + "/v1/journeys/" + journey + "/publish", admin, null).statusCode());
 
-        int people = 200;
+        int people = 500;
         String run = Long.toString(System.nanoTime());
         StringBuilder batch = new StringBuilder("{\"batch\": [");
         for (int i = 0; i < people; i++) {

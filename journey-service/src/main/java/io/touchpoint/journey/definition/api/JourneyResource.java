@@ -17,6 +17,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -61,7 +64,8 @@ public class JourneyResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a journey as a draft; every problem of the definition is reported at once, with its JSON path")
-    public Uni<RestResponse<JourneyView>> create(Map<String, Object> definition) {
+    public Uni<RestResponse<JourneyView>> create(@RequestBody(content = @Content(schema = @Schema(ref = "JourneyDefinition")))
+            Map<String, Object> definition) {
         return definitions.create(definition).map(j -> RestResponse.ResponseBuilder
                 .<JourneyView>created(java.net.URI.create("/v1/journeys/" + j.id)).entity(view(j, Map.of())).build());
     }
@@ -94,7 +98,8 @@ public class JourneyResource {
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replace the draft; the published versions stay as they are")
-    public Uni<JourneyView> update(@PathParam("id") String id, Map<String, Object> definition) {
+    public Uni<JourneyView> update(@PathParam("id") String id,
+            @RequestBody(content = @Content(schema = @Schema(ref = "JourneyDefinition"))) Map<String, Object> definition) {
         return definitions.updateDraft(id, definition).map(j -> view(j, Map.of()));
     }
 
