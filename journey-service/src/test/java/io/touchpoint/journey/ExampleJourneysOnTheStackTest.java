@@ -16,18 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.touchpoint.contracts.events.ConsentState;
-import io.touchpoint.platform.time.AdjustableClock;
 
 /**
  * The reference scenario's automations as shipped in {@code examples/}, run on the stack on the
@@ -35,37 +29,8 @@ import io.touchpoint.platform.time.AdjustableClock;
  * Segment memberships arrive as segmentation publishes them; the preset segments keep their ids.
  */
 @QuarkusTest
-class ExampleJourneysOnTheStackTest {
+class ExampleJourneysOnTheStackTest extends OnTheStack {
 
-    private static JourneyStack stack;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-    @ConfigProperty(name = "touchpoint.devstack.jwt.private-key")
-    String privateKey;
-    @ConfigProperty(name = "touchpoint.devstack.jwt.issuer")
-    String issuer;
-    @Inject
-    AdjustableClock clock;
-
-    @BeforeEach
-    void stack() {
-        if (stack == null) {
-            stack = new JourneyStack(bootstrap, privateKey, issuer);
-        }
-    }
-
-    @AfterEach
-    void resetClock() {
-        clock.reset();
-    }
-
-    @AfterAll
-    static void close() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     private static String example(String path) {
         try {

@@ -18,12 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
-import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,7 +26,6 @@ import io.restassured.http.ContentType;
 import io.touchpoint.contracts.events.ConsentState;
 import io.touchpoint.contracts.events.JourneyEvent;
 import io.touchpoint.contracts.events.MessageRequested;
-import io.touchpoint.platform.time.AdjustableClock;
 
 /**
  * Every node, trigger and exit beyond the basics, on the real stack: changes and memberships go in
@@ -39,37 +33,8 @@ import io.touchpoint.platform.time.AdjustableClock;
  * events come back from Kafka, and time moves on the adjustable clock.
  */
 @QuarkusTest
-class JourneyNodesOnTheStackTest {
+class JourneyNodesOnTheStackTest extends OnTheStack {
 
-    private static JourneyStack stack;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-    @ConfigProperty(name = "touchpoint.devstack.jwt.private-key")
-    String privateKey;
-    @ConfigProperty(name = "touchpoint.devstack.jwt.issuer")
-    String issuer;
-    @Inject
-    AdjustableClock clock;
-
-    @BeforeEach
-    void stack() {
-        if (stack == null) {
-            stack = new JourneyStack(bootstrap, privateKey, issuer);
-        }
-    }
-
-    @AfterEach
-    void resetClock() {
-        clock.reset();
-    }
-
-    @AfterAll
-    static void close() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     private static String id() {
         return UUID.randomUUID().toString().substring(0, 8);

@@ -13,11 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,38 +25,15 @@ import io.touchpoint.contracts.events.MessageRequested;
 import io.touchpoint.contracts.events.ProfileChanged;
 import io.touchpoint.contracts.events.ProfileErasureRequested;
 import io.touchpoint.devstack.testing.TestEvents;
-import io.touchpoint.platform.time.AdjustableClock;
 
 /**
  * Journeys on the real stack: definitions through the API, triggers as profile-service publishes
  * them, message requests read back from Kafka, waits on the adjustable clock.
  */
 @QuarkusTest
-class JourneysOnTheStackTest {
+class JourneysOnTheStackTest extends OnTheStack {
 
     private static final Duration WAIT = JourneyStack.WAIT;
-    private static JourneyStack stack;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-    @ConfigProperty(name = "touchpoint.devstack.jwt.private-key")
-    String privateKey;
-    @ConfigProperty(name = "touchpoint.devstack.jwt.issuer")
-    String issuer;
-    @Inject
-    AdjustableClock clock;
-
-    @AfterEach
-    void resetClock() {
-        clock.reset();
-    }
-
-    @AfterAll
-    static void close() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     @Test
     void aWelcomeJourneySendsNowAndAgainAfterItsWaitEachMessageOnceWhateverIsRedelivered() {
@@ -281,11 +254,11 @@ class JourneysOnTheStackTest {
     }
 
     private String create(String definition) {
-        return stack().create(definition);
+        return stack.create(definition);
     }
 
     private String publish(String journeyId) {
-        return stack().publish(journeyId);
+        return stack.publish(journeyId);
     }
 
     private static ProfileChanged signedUp(String journeyName, String profileId, String plan) {
@@ -299,41 +272,35 @@ class JourneysOnTheStackTest {
     }
 
     private void awaitState(String profileId, String state) {
-        stack().awaitState(profileId, state);
+        stack.awaitState(profileId, state);
     }
 
     private void publish(ProfileChanged change) {
-        stack().publish(change);
+        stack.publish(change);
     }
 
     private TestEvents events() {
-        return stack().events();
+        return stack.events();
     }
 
     private void awaitRequests(String profileId, String... steps) {
-        stack().awaitRequests(profileId, steps);
+        stack.awaitRequests(profileId, steps);
     }
 
     private List<String> stepsRequested(String profileId) {
-        return stack().stepsRequested(profileId);
+        return stack.stepsRequested(profileId);
     }
 
     private List<MessageRequested> requestsOf(String profileId) {
-        return stack().requestsOf(profileId);
+        return stack.requestsOf(profileId);
     }
 
     private List<JourneyEvent> journeyEventsOf(String profileId) {
-        return stack().journeyEventsOf(profileId);
+        return stack.journeyEventsOf(profileId);
     }
 
     private String token(String role) {
-        return stack().token(role);
+        return stack.token(role);
     }
 
-    private JourneyStack stack() {
-        if (stack == null) {
-            stack = new JourneyStack(bootstrap, privateKey, issuer);
-        }
-        return stack;
-    }
 }
