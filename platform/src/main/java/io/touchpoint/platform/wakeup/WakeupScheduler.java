@@ -48,6 +48,7 @@ public class WakeupScheduler {
     private final AdjustableClock adjustable;
     private final long pollMs;
     private final int batch;
+    private final int lanes;
     private final Duration backoff;
 
     private final AtomicBoolean running = new AtomicBoolean();
@@ -60,7 +61,8 @@ public class WakeupScheduler {
     WakeupScheduler(Pool pool, Clock clock, Vertx vertx, WakeupStore store, Instance<WakeupHandler> handlers,
             AdjustableClock adjustable,
             @ConfigProperty(name = "touchpoint.wakeups.poll-interval-ms", defaultValue = "1000") long pollMs,
-            @ConfigProperty(name = "touchpoint.wakeups.batch", defaultValue = "500") int batch,
+            @ConfigProperty(name = "touchpoint.wakeups.batch", defaultValue = "100") int batch,
+            @ConfigProperty(name = "touchpoint.wakeups.lanes", defaultValue = "4") int lanes,
             @ConfigProperty(name = "touchpoint.wakeups.failure-backoff", defaultValue = "PT1M") Duration backoff) {
         this.pool = pool;
         this.clock = clock;
@@ -69,6 +71,7 @@ public class WakeupScheduler {
         this.adjustable = adjustable;
         this.pollMs = pollMs;
         this.batch = batch;
+        this.lanes = Math.max(1, lanes);
         this.backoff = backoff;
         for (WakeupHandler handler : handlers) {
             if (this.handlers.put(handler.kind(), handler) != null) {
@@ -114,7 +117,7 @@ public class WakeupScheduler {
 
     private void runOnce() {
         again.set(false);
-        drain().chain(() -> pool.withConnection(store::nextDue))
+        drainInLanes().chain(() -> pool.withConnection(store::nextDue))
                 .subscribe().with(next -> {
                     running.set(false);
                     if (again.get()) {
@@ -141,6 +144,21 @@ public class WakeupScheduler {
             fireDue();
         }));
         vertx.cancelTimer(previous);
+    }
+
+    /**
+     * Several transactions claim and fire at once: a handler's statements wait on round trips far
+     * more than on the database, and SKIP LOCKED gives each lane other wake-ups.
+     */
+    private Uni<Void> drainInLanes() {
+        if (lanes == 1) {
+            return drain();
+        }
+        List<Uni<Void>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < lanes; i++) {
+            all.add(drain());
+        }
+        return Uni.join().all(all).andCollectFailures().replaceWithVoid();
     }
 
     private Uni<Void> drain() {

@@ -65,7 +65,7 @@ public class JourneyEntries {
                 .call(entered -> entered.isEmpty() ? Uni.createFrom().voidItem()
                         : runner.entered(sql, entered.get(), now).chain(() -> holdUntil != null && holdUntil.isAfter(now)
                                 ? runner.holdUntil(sql, entered.get(), holdUntil, now)
-                                : runner.run(sql, entered.get(), graph, graph.start(), now))
+                                : runner.runNew(sql, entered.get(), graph, subject, now))
                                 .invoke(due -> due.ifPresent(dues)).replaceWithVoid());
     }
 }

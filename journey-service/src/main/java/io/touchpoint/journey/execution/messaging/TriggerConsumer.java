@@ -68,8 +68,7 @@ public class TriggerConsumer {
                     List<String> merged = change.mergedProfileIds() == null ? List.of() : change.mergedProfileIds();
                     Uni<Void> merges = merged.isEmpty() ? Uni.createFrom().voidItem()
                             : reactions.merged(sql, merged, change.profileId(), now).chain(() -> profiles.forget(sql, merged));
-                    return merges.chain(() -> profiles.load(sql, change.profileId())).chain(stored -> {
-                        Set<String> memberships = stored.map(s -> s.facts().memberships()).orElse(Set.of());
+                    return merges.chain(() -> profiles.memberships(sql, change.profileId())).chain(memberships -> {
                         NodeStep.Subject subject = ProfileFactStore.subjectOf(change, memberships, now);
                         var trigger = change.trigger();
                         String event = trigger == null ? null : trigger.event();

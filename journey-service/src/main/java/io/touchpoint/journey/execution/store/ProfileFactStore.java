@@ -58,6 +58,16 @@ public class ProfileFactStore {
                 .map(rows -> rows.rowCount() > 0);
     }
 
+    public Uni<Set<String>> memberships(SqlClient sql, String profileId) {
+        return sql.preparedQuery("SELECT segment_id FROM journey_membership WHERE profile_id = $1 AND member")
+                .execute(Tuple.of(profileId))
+                .map(rows -> {
+                    Set<String> segments = new HashSet<>();
+                    rows.forEach(r -> segments.add(r.getString(0)));
+                    return segments;
+                });
+    }
+
     public Uni<Optional<NodeStep.Subject>> load(SqlClient sql, String profileId) {
         return loadAll(sql, List.of(profileId)).map(all -> Optional.ofNullable(all.get(profileId)));
     }
