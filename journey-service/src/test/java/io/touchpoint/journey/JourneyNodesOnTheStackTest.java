@@ -6,6 +6,7 @@ import static io.touchpoint.journey.JourneyStack.tracked;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -222,6 +223,16 @@ class JourneyNodesOnTheStackTest extends OnTheStack {
                 .body("entered", equalTo(1)).body("repeated", equalTo(true));
         stack.awaitRequests(known, "coupon");
         assertEquals("SPRING", ((Map<?, ?>) stack.requestsOf(known).get(0).variables().get("entry")).get("coupon"));
+
+        // Erased: the stored answer no longer names the person, and repeating the call still enters nobody.
+        String erasure = UUID.randomUUID().toString();
+        stack.events().publish(io.touchpoint.contracts.Topic.ERASURES, known, io.touchpoint.contracts.EventTypes.PROFILE_ERASURE_REQUESTED,
+                new io.touchpoint.contracts.events.ProfileErasureRequested(erasure, known, List.of(), Instant.now()));
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", stack.token("admin"))
+                .get("/v1/erasure-receipts/{id}", erasure).then().statusCode(200));
+        given().header("Authorization", stack.token("marketer")).contentType(ContentType.JSON).body(body)
+                .post("/v1/journeys/{id}/entries", journey).then().statusCode(200)
+                .body("repeated", equalTo(true)).body("recipients.profileId", not(hasItem(known)));
 
         List<Map<String, String>> tooMany = new ArrayList<>();
         IntStream.range(0, 1001).forEach(i -> tooMany.add(Map.of("profileId", "p-" + i)));

@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.platform.outbox.OutboxRelay;
 import io.touchpoint.platform.time.AdjustableClock;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -39,6 +40,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class WakeupScheduler {
 
     private static final Logger LOG = Logger.getLogger(WakeupScheduler.class);
+    private static final long MIN_DELAY_MS = 10;
 
     private final Pool pool;
     private final Clock clock;
@@ -46,6 +48,7 @@ public class WakeupScheduler {
     private final WakeupStore store;
     private final Map<String, WakeupHandler> handlers = new HashMap<>();
     private final AdjustableClock adjustable;
+    private final OutboxRelay relay;
     private final long pollMs;
     private final int batch;
     private final int lanes;
@@ -59,7 +62,7 @@ public class WakeupScheduler {
     private volatile boolean stopped;
 
     WakeupScheduler(Pool pool, Clock clock, Vertx vertx, WakeupStore store, Instance<WakeupHandler> handlers,
-            AdjustableClock adjustable,
+            AdjustableClock adjustable, OutboxRelay relay,
             @ConfigProperty(name = "touchpoint.wakeups.poll-interval-ms", defaultValue = "1000") long pollMs,
             @ConfigProperty(name = "touchpoint.wakeups.batch", defaultValue = "100") int batch,
             @ConfigProperty(name = "touchpoint.wakeups.lanes", defaultValue = "4") int lanes,
@@ -69,6 +72,7 @@ public class WakeupScheduler {
         this.vertx = vertx;
         this.store = store;
         this.adjustable = adjustable;
+        this.relay = relay;
         this.pollMs = pollMs;
         this.batch = batch;
         this.lanes = Math.max(1, lanes);
@@ -137,7 +141,9 @@ public class WakeupScheduler {
             return;
         }
         long now = clock.millis();
-        long delay = dueAt == null ? pollMs : Math.max(1, Math.min(pollMs, dueAt.toEpochMilli() - now));
+        // At least a few milliseconds: re-arming every millisecond while wake-ups stream in re-reads the
+        // head of the due index (dead rows not yet vacuumed) far more often than anything falls due.
+        long delay = dueAt == null ? pollMs : Math.max(MIN_DELAY_MS, Math.min(pollMs, dueAt.toEpochMilli() - now));
         armedFor.set(now + delay);
         long previous = timer.getAndSet(vertx.setTimer(delay, id -> {
             armedFor.set(Long.MAX_VALUE);
@@ -164,6 +170,12 @@ public class WakeupScheduler {
     private Uni<Void> drain() {
         Instant now = clock.instant();
         return pool.withTransaction(sql -> store.claimDue(sql, now, batch).call(due -> fireAll(sql, due)))
+                // What the handlers wrote to the outbox goes now, not at the relay's next sweep.
+                .invoke(due -> {
+                    if (!due.isEmpty()) {
+                        relay.kick();
+                    }
+                })
                 .chain(due -> due.size() == batch && !stopped ? drain() : Uni.createFrom().voidItem());
     }
 

@@ -148,7 +148,8 @@ public class Broadcasts {
                             return sql.preparedQuery("""
                                     UPDATE journey_broadcast SET after_id = $3, entered = entered + $4, done = $5
                                     WHERE journey_id = $1 AND occurrence = $2""")
-                                    .execute(Tuple.of(journeyId, occurrence, upTo, n, last))
+                                    // A finished walk keeps no profile id as its cursor.
+                                    .execute(Tuple.of(journeyId, occurrence, last ? "" : upTo, n, last))
                                     .chain(() -> last ? Uni.createFrom().voidItem()
                                             : wakeups.schedule(sql, PAGE, key, now, null).invoke(() -> dues.add(now)));
                         });

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -84,16 +83,18 @@ public class TriggerConsumer {
     public Uni<Void> onMembershipChanged(SegmentMembershipChanged change) {
         return inTransaction(change.profileId(), change.at(), (sql, now, dues) -> profiles
                 .membership(sql, change.profileId(), change.segmentId(), change.entered(), change.at())
-                .chain(news -> !news ? Uni.createFrom().voidItem() : profiles.load(sql, change.profileId()).chain(subject -> {
-                    if (subject.isEmpty()) {
-                        LOG.debugf("profile %s is not known here yet; its membership of %s is recorded only",
-                                change.profileId(), change.segmentId());
-                        return Uni.createFrom().voidItem();
-                    }
-                    String triggerId = "segment\n" + change.segmentId() + '\n' + change.entered() + '\n' + change.at();
-                    return reactions.react(sql, new ProfileReactions.Change(subject.get(), null, Map.of(), change.segmentId(),
-                            change.entered(), triggerId), now, dues);
-                })));
+                .chain(news -> !news ? Uni.createFrom().voidItem() : profiles.load(sql, change.profileId())
+                        .chain(stored -> stored.isPresent() ? Uni.createFrom().item(stored.get())
+                                // The two streams are not ordered with each other: segmentation may be first to speak of a
+                                // profile. Its transition still counts, on what is known of the profile so far.
+                                : profiles.memberships(sql, change.profileId()).map(m -> new NodeStep.Subject(
+                                        new io.touchpoint.conditions.ConditionEvaluator.Facts(change.profileId(), Map.of(), Map.of(),
+                                                List.of(), List.of(), m), Map.of())))
+                        .chain(subject -> {
+                            String triggerId = "segment\n" + change.segmentId() + '\n' + change.entered() + '\n' + change.at();
+                            return reactions.react(sql, new ProfileReactions.Change(subject, null, Map.of(), change.segmentId(),
+                                    change.entered(), triggerId), now, dues);
+                        })));
     }
 
     private interface Work {

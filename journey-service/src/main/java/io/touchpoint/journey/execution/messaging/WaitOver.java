@@ -67,39 +67,38 @@ public class WaitOver implements WakeupHandler {
 
     Uni<Void> goOn(SqlClient sql, Wakeup wakeup, boolean fromHere) {
         Instant now = clock.instant();
-        return instances.lock(sql, wakeup.key()).chain(found -> {
-            if (found.isEmpty() || !found.get().state().equals("waiting")) {
+        return instances.lockWithJourneyState(sql, wakeup.key()).chain(found -> {
+            if (found.isEmpty() || !found.get().instance().state().equals("waiting")) {
                 return Uni.createFrom().voidItem();
             }
-            var instance = found.get();
-            return journeys.state(sql, instance.journeyId()).chain(state -> {
-                if (state.equals(Journey.PAUSED)) {
-                    return instances.move(sql, instance.id(), "held", instance.nodeId(), null, now);
+            var instance = found.get().instance();
+            String state = found.get().journeyState();
+            if (state.equals(Journey.PAUSED)) {
+                return instances.move(sql, instance.id(), "held", instance.nodeId(), null, now);
+            }
+            if (state.equals(Journey.ARCHIVED)) {
+                return instances.move(sql, instance.id(), "exited", instance.nodeId(), "archived", now);
+            }
+            return journeys.version(sql, instance.journeyId(), instance.version()).chain(graph -> {
+                JourneyGraph.Node node = graph.node(instance.nodeId());
+                String next;
+                if (node == null) {
+                    return instances.move(sql, instance.id(), "exited", instance.nodeId(), "its node is gone", now);
+                } else if (fromHere || !node.waits()) {
+                    // Held at a node that does not wait (a broadcast's start, a resumed hold): it runs from there.
+                    next = node.id();
+                } else if (node instanceof JourneyGraph.Wait w) {
+                    next = w.next();
+                } else if (node instanceof JourneyGraph.WaitUntil w) {
+                    next = w.next();
+                } else {
+                    next = ((JourneyGraph.WaitForEvent) node).timeoutNext();
                 }
-                if (state.equals(Journey.ARCHIVED)) {
-                    return instances.move(sql, instance.id(), "exited", instance.nodeId(), "archived", now);
-                }
-                return journeys.version(sql, instance.journeyId(), instance.version()).chain(graph -> {
-                    JourneyGraph.Node node = graph.node(instance.nodeId());
-                    String next;
-                    if (node == null) {
-                        return instances.move(sql, instance.id(), "exited", instance.nodeId(), "its node is gone", now);
-                    } else if (fromHere || !node.waits()) {
-                        // Held at a node that does not wait (a broadcast's start, a resumed hold): it runs from there.
-                        next = node.id();
-                    } else if (node instanceof JourneyGraph.Wait w) {
-                        next = w.next();
-                    } else if (node instanceof JourneyGraph.WaitUntil w) {
-                        next = w.next();
-                    } else {
-                        next = ((JourneyGraph.WaitForEvent) node).timeoutNext();
-                    }
-                    Uni<Void> timedOut = node instanceof JourneyGraph.WaitForEvent w && !fromHere
-                            ? instances.nextSeq(sql, instance.id()).chain(seq -> instances.step(sql, instance.id(), seq, w.id(),
-                                    w.event() + " did not arrive: timed out", now))
-                            : Uni.createFrom().voidItem();
-                    return timedOut.chain(() -> runner.run(sql, instance, graph, next, now)).replaceWithVoid();
-                });
+                Uni<Void> timedOut = node instanceof JourneyGraph.WaitForEvent w && !fromHere
+                        ? instances.nextSeq(sql, instance.id()).chain(seq -> instances.step(sql, instance.id(), seq, w.id(),
+                                w.event() + " did not arrive: timed out", now))
+                        : Uni.createFrom().voidItem();
+                return timedOut.chain(() -> runner.run(sql, instance, graph, next, now)).replaceWithVoid();
             });
         });
     }

@@ -97,6 +97,23 @@ public class InstanceStore {
                 .map(rows -> rows.rowCount() == 0 ? Optional.<Instance>empty() : Optional.of(instance(rows.iterator().next())));
     }
 
+    /** An instance, locked, with its journey's state now (archived when the journey is gone): one round trip. */
+    public record Locked(Instance instance, String journeyState) {
+    }
+
+    public Uni<Optional<Locked>> lockWithJourneyState(SqlClient sql, String id) {
+        return sql.preparedQuery("SELECT " + COLUMNS.replaceAll("(^|, )", "$1i.") + ", coalesce(j.state, 'archived') "
+                + "FROM journey_instance i LEFT JOIN journey j ON j.id = i.journey_id WHERE i.id = $1 FOR UPDATE OF i")
+                .execute(Tuple.of(id))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return Optional.<Locked>empty();
+                    }
+                    Row r = rows.iterator().next();
+                    return Optional.of(new Locked(instance(r), r.getString(12)));
+                });
+    }
+
     /** The profile's instances still in progress, locked: an event, a membership or a change may move them. */
     public Uni<List<Instance>> lockOpen(SqlClient sql, String profileId) {
         return sql.preparedQuery("SELECT " + COLUMNS + " FROM journey_instance WHERE profile_id = $1 AND state <> 'exited' ORDER BY id FOR UPDATE")
@@ -269,7 +286,7 @@ public class InstanceStore {
         return ended;
     }
 
-    /** Erasure: every instance, step and wake-up of these profiles. */
+    /** Erasure: every instance, step, wake-up, recorded trigger and API answer naming these profiles. */
     public Uni<Void> forget(SqlClient sql, List<String> profileIds, List<String> wakeupKinds) {
         String[] ids = profileIds.toArray(String[]::new);
         return sql.preparedQuery("DELETE FROM wakeup WHERE kind = ANY($2) AND wakeup_key IN (SELECT id FROM journey_instance WHERE profile_id = ANY($1))")
@@ -278,6 +295,13 @@ public class InstanceStore {
                         .execute(Tuple.of((Object) ids)))
                 .chain(() -> sql.preparedQuery("DELETE FROM journey_instance WHERE profile_id = ANY($1)").execute(Tuple.of((Object) ids)))
                 .chain(() -> sql.preparedQuery("DELETE FROM journey_entry WHERE profile_id = ANY($1)").execute(Tuple.of((Object) ids)))
+                // An API call's stored answer keeps the others, so repeating the call still enters nobody again.
+                .chain(() -> sql.preparedQuery("""
+                        UPDATE journey_api_call SET response = jsonb_set(response::jsonb, '{recipients}', (
+                          SELECT coalesce(jsonb_agg(r), '[]'::jsonb) FROM jsonb_array_elements(response::jsonb -> 'recipients') r
+                          WHERE NOT (r ->> 'profileId' = ANY($1))))::text
+                        WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(response::jsonb -> 'recipients') r
+                          WHERE r ->> 'profileId' = ANY($1))""").execute(Tuple.of((Object) ids)))
                 .replaceWithVoid();
     }
 
