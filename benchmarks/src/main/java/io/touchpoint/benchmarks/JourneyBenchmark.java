@@ -92,6 +92,8 @@ public final class JourneyBenchmark {
     private CpuSampler cpu;
     private Map<String, Long> roots;
     private URI source = URI.create("/touchpoint/profile-service");
+    /** The sampled real ProfileChanged: the synthetic ones copy its state and change only ids, trigger and times. */
+    private ProfileChanged template;
     private boolean jfr;
     private String runId;
     private double rawMinimalPerSecond = Double.NaN;
@@ -302,6 +304,7 @@ public final class JourneyBenchmark {
                 return;
             }
             long pcAt = System.nanoTime();
+            template = EventJson.read(record.value(), ProfileChanged.class);
             Long mrAt = null;
             try {
                 mrAt = requested.get(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -321,13 +324,14 @@ public final class JourneyBenchmark {
                     source = URI.create(value);
                 }
             }
-            var synthetic = JourneyTraffic.profileChanged("bench-" + runId + "-s-0000000", "Bench Send " + runId, source);
+            var synthetic = JourneyTraffic.profileChanged(template, profileId("bench-" + runId + "-s-", 0), "Bench Send " + runId, source);
             int syntheticHeaders = 0;
             for (Header h : synthetic.headers()) {
                 syntheticHeaders += h.key().length() + h.value().length;
             }
             report.append(String.format(Locale.ROOT, "- the real ProfileChanged (profile-service's outbox relay): key %d B, value %d B, "
-                    + "headers %d B: %s%n", record.key().length(), record.value().length, headerBytes, headers))
+                    + "headers %d B: %s; value:%n%n```json%n%s%n```%n%n", record.key().length(), record.value().length, headerBytes, headers,
+                    new String(record.value(), StandardCharsets.UTF_8)))
                     .append(String.format(Locale.ROOT, "- the benchmark's synthetic one (same contract record and serializer, headers "
                             + "by `CloudEventHeaders` with the sampled `ce_source`): key %d B, value %d B, headers %d B%n",
                             synthetic.key().length(), synthetic.value().length, syntheticHeaders))
@@ -377,7 +381,7 @@ public final class JourneyBenchmark {
         log("raw Kafka relay at %d/s for %d s", rate, rawTime.toSeconds());
         AtomicInteger counter = new AtomicInteger();
         var relay = JourneyCeilings.kafkaRelay(bootstrap, kafka, rate, Duration.ofSeconds(2), rawTime,
-                i -> JourneyTraffic.profileChanged("bench-" + runId + "-raw-" + String.format("%07d", counter.getAndIncrement()),
+                i -> JourneyTraffic.profileChanged(template, "bench-" + runId + "-raw-" + String.format("%07d", counter.getAndIncrement()),
                         "Raw", source));
         log("raw PostgreSQL transactions at %d/s for %d s", rate, rawTime.toSeconds());
         JourneyCeilings.createRawSchema(db);
@@ -474,8 +478,8 @@ public final class JourneyBenchmark {
                             "touchpoint_journey");
                     sendStart = System.nanoTime();
                 }
-                String id = prefix + String.format("%07d", i);
-                ProducerRecord<String, byte[]> record = JourneyTraffic.profileChanged(id, "Bench Send " + runId, source);
+                String id = profileId(prefix, i);
+                ProducerRecord<String, byte[]> record = JourneyTraffic.profileChanged(template, id, "Bench Send " + runId, source);
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
@@ -645,7 +649,7 @@ public final class JourneyBenchmark {
         try (var producer = new KafkaProducer<>(JourneyTraffic.producerConfig(bootstrap, 5), new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
-                producer.send(JourneyTraffic.profileChanged("bench-" + runId + "-w-" + String.format("%07d", i), "Bench Wait " + runId,
+                producer.send(JourneyTraffic.profileChanged(template, profileId("bench-" + runId + "-w-", i), "Bench Wait " + runId,
                         source), (m, e) -> {
                             if (e != null) {
                                 errors.incrementAndGet();
@@ -733,7 +737,7 @@ public final class JourneyBenchmark {
         }
         report.append(String.format(Locale.ROOT, "| **all five** | %,d kB | %,d kB | **%,.0f B** | %,.0f B | |%n%n", totalNow / 1024,
                 totalAdded / 1024, (double) totalAdded / Math.max(1, waiting), (double) totalNow / Math.max(1, waitingAll)));
-        long rowBytes = count(db, """
+        long rowBytes = countWith(db, """
                 SELECT (SELECT coalesce(sum(pg_column_size(i.*)), 0) FROM journey_instance i WHERE i.journey_id = ? AND i.state = 'waiting')
                      + (SELECT coalesce(sum(pg_column_size(s.*)), 0) FROM journey_step s JOIN journey_instance i ON i.id = s.instance_id
                         WHERE i.journey_id = ? AND i.state = 'waiting')
@@ -1013,6 +1017,11 @@ public final class JourneyBenchmark {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
+    /** Profile ids as profile-service makes them (UUIDs, 36 characters), derived from a name so runs do not collide. */
+    private static String profileId(String prefix, int i) {
+        return UUID.nameUUIDFromBytes((prefix + i).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
     private static String row(String name, Histogram h) {
         if (h.getTotalCount() == 0) {
             return String.format("| %s | 0 | | | | | |%n", name);
@@ -1097,7 +1106,7 @@ public final class JourneyBenchmark {
         }
     }
 
-    private static long count(Connection db, String sql, String... params) throws Exception {
+    private static long countWith(Connection db, String sql, String... params) throws Exception {
         try (PreparedStatement s = db.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setString(i + 1, params[i]);

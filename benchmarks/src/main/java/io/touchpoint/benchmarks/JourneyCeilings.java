@@ -89,7 +89,8 @@ final class JourneyCeilings {
             long next = System.nanoTime();
             for (int i = 0; i < total; i++) {
                 ProducerRecord<String, byte[]> template = records.apply(i);
-                var record = new ProducerRecord<>(HOP1, "raw-" + i, template.value());
+                // Keys as long as profile-service's (UUIDs, 36 characters).
+                var record = new ProducerRecord<>(HOP1, "raw-" + String.format("%032d", i), template.value());
                 template.headers().forEach(h -> record.headers().add(h));
                 long wait = next - System.nanoTime();
                 if (wait > 0) {

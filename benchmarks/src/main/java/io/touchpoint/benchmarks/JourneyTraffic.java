@@ -25,21 +25,33 @@ final class JourneyTraffic {
 
     /**
      * A ProfileChanged as profile-service publishes it after applying a {@code track} call: the
-     * contract's JSON as the value, keyed by profile id, the CloudEvents binary-mode headers its
+     * sampled real one ({@code template}) with the profile id, the trigger's event, message id and
+     * timestamp and the change's time replaced, the contract's JSON as the value, keyed by profile id, the CloudEvents binary-mode headers its
      * outbox relay writes (source {@code /touchpoint/profile-service} unless a sampled record said
      * otherwise, subject = key, content-type application/json), the interaction as the trigger.
      */
-    static ProducerRecord<String, byte[]> profileChanged(String profileId, String event, URI source) {
+    static ProducerRecord<String, byte[]> profileChanged(ProfileChanged template, String profileId, String event, URI source) {
         Instant now = Instant.now();
-        var change = new ProfileChanged(profileId, 2, Set.of("events"),
-                Map.of("email", profileId + "@example.com", "plan", "free", "country", "FI"),
-                Map.of("eventCount", 1), List.of(), Map.of(), List.of(),
-                new ProfileChanged.Trigger("bench-source", UUID.randomUUID().toString(), "track", event, now,
-                        Map.of("plan", "free", "origin", "benchmark")),
-                now);
+        ProfileChanged change;
+        if (template == null) {
+            change = new ProfileChanged(profileId, 2, Set.of("events"),
+                    Map.of("email", profileId + "@example.com", "plan", "free", "country", "FI"),
+                    Map.of("eventCount", 1), List.of(), Map.of(), List.of(),
+                    new ProfileChanged.Trigger("bench-source", UUID.randomUUID().toString(), "track", event, now,
+                            Map.of("plan", "free")),
+                    now);
+        } else {
+            var t = template.trigger();
+            change = new ProfileChanged(profileId, template.version(), template.changed(), template.traits(), template.computed(),
+                    template.consents(), template.preferences(), template.mergedProfileIds(),
+                    new ProfileChanged.Trigger(t.sourceId(), UUID.randomUUID().toString(), t.type(), event, now, t.properties()),
+                    now);
+        }
         var record = new ProducerRecord<>(Topic.PROFILE_CHANGES.topicName(), profileId, EventJson.write(change));
         CloudEventHeaders.write(record.headers(), new CloudEventAttributes(UUID.randomUUID().toString(),
                 EventTypes.PROFILE_CHANGED, source, now, profileId));
+        // SmallRye's binary mode writes the content type twice: as ce_datacontenttype and as content-type.
+        record.headers().add("ce_datacontenttype", CloudEventHeaders.JSON.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return record;
     }
 
