@@ -98,6 +98,7 @@ public final class JourneyBenchmark {
     private String runId;
     private double rawMinimalPerSecond = Double.NaN;
     private double rawServicePerSecond = Double.NaN;
+    private Map<String, Double> clientThreads = Map.of();
 
     private JourneyBenchmark(Settings settings) {
         this.settings = settings;
@@ -137,6 +138,10 @@ public final class JourneyBenchmark {
         // The fill's triggers also reach segmentation-service, which would then work off 120,000 snapshots
         // during the wake-up phases on the same two cores: paused (SIGSTOP) from the fill on, unless empty.
         String pause = settings.string("pause-during-waits", "segmentation-service");
+        // Diagnostics: services paused for the whole run (e.g. segmentation-service, which consumes the same
+        // ProfileChanged stream and competes for the two cores), and a subset of the phases.
+        String pauseAll = settings.string("pause-from-start", "");
+        List<String> phases = List.of(settings.string("phases", "latency,api,fill,lateness,due").split(","));
         jfr = Boolean.parseBoolean(settings.string("jfr", "false"));
         runId = settings.string("run-id", UUID.randomUUID().toString().substring(0, 8));
         out = Path.of(settings.string("out", IngestionBenchmark.moduleTarget().resolve("bench-results")
@@ -181,18 +186,34 @@ public final class JourneyBenchmark {
                                    {"id": "done", "type": "exit"}]}""".formatted(runId, runId));
                 log("journeys published: send %s, wait %s", sendJourney, waitJourney);
 
+                for (String role : pauseAll.isBlank() ? List.<String> of() : List.of(pauseAll.split(","))) {
+                    Long pid = roots.get(role.trim());
+                    if (pid != null) {
+                        signal("STOP", pid);
+                        paused.add(pid);
+                    }
+                }
+                if (!paused.isEmpty()) {
+                    report.append("Paused for the whole run (SIGSTOP; `--pause-from-start`, diagnostics): ").append(pauseAll)
+                            .append(".\n\n");
+                }
                 sample(sendJourney);
                 flush();
-                latency(sendJourney, rate, warmup, time, drain, rawTime);
-                flush();
-                if (apiTime.toSeconds() > 0 && apiRate > 0) {
+                if (phases.contains("latency")) {
+                    latency(sendJourney, rate, warmup, time, drain, rawTime);
+                    flush();
+                }
+                if (phases.contains("api") && apiTime.toSeconds() > 0 && apiRate > 0) {
                     api(sendJourney, apiRate, apiTime, drain);
                     flush();
                 }
                 int latenessCount = latenessRate * (int) latenessTime.toSeconds();
+                if (!phases.contains("fill")) {
+                    return;
+                }
                 for (String role : pause.isBlank() ? List.<String> of() : List.of(pause.split(","))) {
                     Long pid = roots.get(role.trim());
-                    if (pid != null) {
+                    if (pid != null && !paused.contains(pid)) {
                         signal("STOP", pid);
                         paused.add(pid);
                     }
@@ -210,11 +231,13 @@ public final class JourneyBenchmark {
                     report.append(String.format(Locale.ROOT, "Not every profile entered in time: the lateness phase uses %,d and "
                             + "the due phase %,d instances.%n%n", latenessCount, dueInstances));
                 }
-                if (latenessCount > 0) {
+                if (latenessCount > 0 && phases.contains("lateness")) {
                     lateness(waitJourney, latenessCount, latenessRate, latenessTime);
                     flush();
                 }
-                if (dueInstances > 0 && simulated) {
+                if (!phases.contains("due")) {
+                    report.append("## All due at once\n\nNot run (`--phases`).\n\n");
+                } else if (dueInstances > 0 && simulated) {
                     due(waitJourney, dueInstances, dueLimit);
                 } else if (!simulated) {
                     report.append("## All due at once\n\nSkipped: the stack runs on the real clock (start it with "
@@ -229,10 +252,11 @@ public final class JourneyBenchmark {
             }
             String body = report.toString();
             report.setLength(0);
-            report.append(body, 0, body.indexOf("\n\n") + 2)
+            int cut = body.indexOf("\n## ") < 0 ? body.length() : body.indexOf("\n## ") + 1;
+            report.append(body, 0, cut)
                     .append("## Summary\n\n| figure | measured | raw ceiling, same run | target | |\n|---|---|---|---|---|\n");
             summary.forEach(report::append);
-            report.append('\n').append(body.substring(body.indexOf("\n\n") + 2));
+            report.append('\n').append(body.substring(cut));
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);
             System.out.println(report);
@@ -332,8 +356,8 @@ public final class JourneyBenchmark {
             report.append(String.format(Locale.ROOT, "- the real ProfileChanged (profile-service's outbox relay): key %d B, value %d B, "
                     + "headers %d B: %s; value:%n%n```json%n%s%n```%n%n", record.key().length(), record.value().length, headerBytes, headers,
                     new String(record.value(), StandardCharsets.UTF_8)))
-                    .append(String.format(Locale.ROOT, "- the benchmark's synthetic one (same contract record and serializer, headers "
-                            + "by `CloudEventHeaders` with the sampled `ce_source`): key %d B, value %d B, headers %d B%n",
+                    .append(String.format(Locale.ROOT, "- the benchmark's synthetic ones (the sampled record with its profile id, trigger "
+                            + "event, message id and times replaced; the contract's serializer; the same headers): key %d B, value %d B, headers %d B%n",
                             synthetic.key().length(), synthetic.value().length, syntheticHeaders))
                     .append(String.format(Locale.ROOT, "- single event, cold: track call → ProfileChanged visible %.1f ms, → "
                             + "MessageRequested visible %s%n%n", (pcAt - sent) / 1e6,
@@ -374,7 +398,8 @@ public final class JourneyBenchmark {
             report.append(String.format(Locale.ROOT, "%ds %.0f / %.0f; ", w[0], w[1] / 1000.0, w[2] / 1000.0));
         }
         report.append("\n\n").append(cpuLine("CPU during the measured sending (cores)", l.cores(), l.sent() / l.sendSeconds(),
-                "event")).append(threadLine(l.threads())).append(l.pg()).append('\n');
+                "event")).append(threadLine(l.threads())).append(threadLine(clientThreads).replace("journey-service's threads",
+                "The benchmark client's threads")).append(l.pg()).append('\n');
         flush();
 
         // ---- raw ceilings, same run, same rate, on a settled stack
@@ -456,6 +481,7 @@ public final class JourneyBenchmark {
         String prefix = "bench-" + runId + "-s-";
         CpuSampler.Snapshot before = null;
         Map<String, Double> threadsBefore = null;
+        Map<String, Double> clientBefore = null;
         PgActivity pg = null;
         long sendStart = 0;
         long sendEnd;
@@ -481,6 +507,7 @@ public final class JourneyBenchmark {
                     measuredStart[0] = next;
                     before = cpu.snapshot();
                     threadsBefore = CpuSampler.threads(roots.getOrDefault("journey-service", -1L));
+                    clientBefore = CpuSampler.threads(ProcessHandle.current().pid());
                     pg = new PgActivity(jdbc + "?ApplicationName=" + PgActivity.APPLICATION + "-activity", pgUser, pgPassword,
                             "touchpoint_journey");
                     sendStart = System.nanoTime();
@@ -501,6 +528,8 @@ public final class JourneyBenchmark {
         CpuSampler.Snapshot after = cpu.snapshot();
         Map<String, Double> threads = CpuSampler.threadCores(threadsBefore, CpuSampler.threads(roots.getOrDefault("journey-service",
                 -1L)), (after.nanoTime() - before.nanoTime()) / 1e9);
+        clientThreads = CpuSampler.threadCores(clientBefore, CpuSampler.threads(ProcessHandle.current().pid()),
+                (after.nanoTime() - before.nanoTime()) / 1e9);
         long lag = kafka.lag("journey-service", Topic.PROFILE_CHANGES.topicName());
         String pgText = pg.stop(count, "event");
         if (jfr) {
@@ -671,13 +700,17 @@ public final class JourneyBenchmark {
         List<String> timeline = new ArrayList<>();
         long lastMark = start;
         // Progress from the statistics counters (wake-ups inserted); an exact count only to confirm the end.
+        long lastExact = start;
         while (System.nanoTime() - start < limit.toNanos()) {
             long inserted = tableCounter("wakeup", "n_tup_ins") - insertedBefore;
             if (System.nanoTime() - lastMark >= 30_000_000_000L) {
                 lastMark = System.nanoTime();
                 timeline.add(String.format(Locale.ROOT, "%.0fs %,d", (lastMark - start) / 1e9, inserted));
             }
-            if (inserted >= count) {
+            // The counters are approximate (a backend that goes idle may keep its last counts unflushed in
+            // PostgreSQL 14): near the end, and every 10 s anyway, the exact count decides.
+            if (inserted >= count - 2_000 || System.nanoTime() - lastExact >= 10_000_000_000L) {
+                lastExact = System.nanoTime();
                 waiting = count(db, "SELECT count(*) FROM journey_instance WHERE journey_id = ? AND state = 'waiting'", journey);
                 if (waiting >= count) {
                     break;
