@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs one benchmark (see README.md, README-segmentation.md): builds this module, starts a fresh stack with
+# Runs one benchmark (see README.md, README-segmentation.md, README-journeys.md): builds this module, starts a fresh stack with
 # ./touchpoint up --detach under benchmarks/target/touchpoint-home unless one is already running,
 # runs the benchmark's main class against it, and stops the stack it started.
-#   benchmarks/run.sh ingestion|segmentation [--name=value ...]    options: see the class and its README
+#   benchmarks/run.sh ingestion|segmentation|journeys [--name=value ...]    options: see the class and its README
 # Environment: TOUCHPOINT_HOME (use the stack running there instead of starting one), BENCHMARK_JAVA_OPTS
 # (the benchmark JVM's options, default -Xmx3g: the open-loop phases hold their requests prepared); the launcher's own (TOUCHPOINT_JAVA_OPTS,
 # TOUCHPOINT_PROCESSING_NICE, ...) apply to the stack it starts.
@@ -15,10 +15,16 @@ cd "$ROOT"
 
 log() { printf '[run-benchmark] %s\n' "$*" >&2; }
 
+up_args=(--detach)
 case "${1:-}" in
   ingestion) main=io.touchpoint.benchmarks.IngestionBenchmark ;;
   segmentation) main=io.touchpoint.benchmarks.SegmentationBenchmark ;;
-  *) log "usage: benchmarks/run.sh ingestion|segmentation [--name=value ...]"; exit 2 ;;
+  # The journey benchmark moves journey-service's clock to make 100,000 waits due at once.
+  journeys) main=io.touchpoint.benchmarks.JourneyBenchmark; up_args=(--detach --simulated-clock)
+    # --simulated-clock runs the services with the dev profile, which logs io.touchpoint at DEBUG (a
+    # line per trigger); measured at INFO, as the prod profile logs.
+    export _DEV_QUARKUS_LOG_CATEGORY__IO_TOUCHPOINT__LEVEL=${_DEV_QUARKUS_LOG_CATEGORY__IO_TOUCHPOINT__LEVEL:-INFO} ;;
+  *) log "usage: benchmarks/run.sh ingestion|segmentation|journeys [--name=value ...]"; exit 2 ;;
 esac
 shift
 
@@ -33,7 +39,7 @@ state=${TOUCHPOINT_HOME:-$ROOT/.touchpoint}
 if [[ -f $state/run/devstack.pid ]] && kill -0 "$(cat "$state/run/devstack.pid")" 2>/dev/null; then
   log "using the stack already running under $state"
 else
-  if curl -fs -o /dev/null http://localhost:8080/q/health/live 2>/dev/null; then
+  if curl -fs -o /dev/null "http://localhost:${TOUCHPOINT_PORT_BASE:-8080}/q/health/live" 2>/dev/null; then
     log "port 8080 answers but no stack runs under $state: set TOUCHPOINT_HOME to the running stack's home"
     exit 1
   fi
@@ -41,7 +47,7 @@ else
   state=$HERE/target/touchpoint-home
   rm -rf "$state"
   log "starting a fresh stack under $state..."
-  TOUCHPOINT_HOME=$state ./touchpoint up --detach
+  TOUCHPOINT_HOME=$state ./touchpoint up "${up_args[@]}"
   started=1
 fi
 stop() {

@@ -1,0 +1,72 @@
+package io.touchpoint.benchmarks;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import io.touchpoint.contracts.CloudEventAttributes;
+import io.touchpoint.contracts.CloudEventHeaders;
+import io.touchpoint.contracts.EventJson;
+import io.touchpoint.contracts.EventTypes;
+import io.touchpoint.contracts.Topic;
+import io.touchpoint.contracts.events.ProfileChanged;
+
+/** The records the journey benchmark publishes, and its producers' settings. */
+final class JourneyTraffic {
+
+    private JourneyTraffic() {
+    }
+
+    /**
+     * A ProfileChanged as profile-service publishes it after applying a {@code track} call: the
+     * sampled real one ({@code template}) with the profile id, the trigger's event, message id and
+     * timestamp and the change's time replaced, the contract's JSON as the value, keyed by profile id, the CloudEvents binary-mode headers its
+     * outbox relay writes (source {@code /touchpoint/profile-service} unless a sampled record said
+     * otherwise, subject = key, content-type application/json), the interaction as the trigger.
+     */
+    static ProducerRecord<String, byte[]> profileChanged(ProfileChanged template, String profileId, String event, URI source) {
+        Instant now = Instant.now();
+        ProfileChanged change;
+        if (template == null) {
+            change = new ProfileChanged(profileId, 2, Set.of("events"),
+                    Map.of("email", profileId + "@example.com", "plan", "free", "country", "FI"),
+                    Map.of("eventCount", 1), List.of(), Map.of(), List.of(),
+                    new ProfileChanged.Trigger("bench-source", UUID.randomUUID().toString(), "track", event, now,
+                            Map.of("plan", "free")),
+                    now);
+        } else {
+            var t = template.trigger();
+            change = new ProfileChanged(profileId, template.version(), template.changed(), template.traits(), template.computed(),
+                    template.consents(), template.preferences(), template.mergedProfileIds(),
+                    new ProfileChanged.Trigger(t.sourceId(), UUID.randomUUID().toString(), t.type(), event, now, t.properties()),
+                    now);
+        }
+        var record = new ProducerRecord<>(Topic.PROFILE_CHANGES.topicName(), profileId, EventJson.write(change));
+        CloudEventHeaders.write(record.headers(), new CloudEventAttributes(UUID.randomUUID().toString(),
+                EventTypes.PROFILE_CHANGED, source, now, profileId));
+        // SmallRye's binary mode writes the content type twice: as ce_datacontenttype and as content-type.
+        record.headers().add("ce_datacontenttype", CloudEventHeaders.JSON.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return record;
+    }
+
+    /** The benchmark's trigger producer: acks=all and idempotent like every producer of the stack. */
+    static Map<String, Object> producerConfig(String bootstrap, int lingerMs) {
+        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, lingerMs,
+                ProducerConfig.BATCH_SIZE_CONFIG, 65_536, ProducerConfig.CLIENT_ID_CONFIG,
+                "touchpoint-benchmark-" + UUID.randomUUID().toString().substring(0, 6));
+    }
+
+    /** As the services' outbox relay producer runs (kafka.acks=all, kafka.enable.idempotence=true, the client's defaults otherwise). */
+    static Map<String, Object> relayProducerConfig(String bootstrap) {
+        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.CLIENT_ID_CONFIG,
+                "touchpoint-benchmark-relay-" + UUID.randomUUID().toString().substring(0, 6));
+    }
+}
