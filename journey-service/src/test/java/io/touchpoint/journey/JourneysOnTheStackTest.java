@@ -59,7 +59,7 @@ class JourneysOnTheStackTest extends OnTheStack {
                 .body("journeys[0].steps.nodeId", hasItems("welcome", "wait", "lesson-1", "done"));
         given().header("Authorization", token("analyst")).get("/v1/journeys/{id}", journey)
                 .then().statusCode(200).body("state", equalTo("active")).body("publishedVersion", equalTo(1))
-                .body("nodes.done.exited", equalTo(1));
+                .body("nodes.done.exited", equalTo(1)).body("nodes.wait.passed", equalTo(1));
         assertEquals(List.of("welcome", "lesson-1"), stepsRequested(profile), "each message requested once");
         Set<String> ids = Set.copyOf(requestsOf(profile).stream().map(MessageRequested::requestId).toList());
         assertEquals(2, ids.size());

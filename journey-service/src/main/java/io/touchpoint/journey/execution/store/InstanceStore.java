@@ -195,11 +195,16 @@ public class InstanceStore {
                 .execute(Tuple.of(instanceId, seq, nodeId, outcome, ts(at))).replaceWithVoid();
     }
 
-    /** How many instances are at each node now, and how many exited there: the journey's live counts. */
+    /** How many instances are at each node now, how many passed it, and how many exited there: the journey's live counts. */
     public Uni<Map<String, Map<String, Long>>> counts(SqlClient sql, String journeyId) {
+        // "passed": instances that took a step at the node, wherever they are now.
         return sql.preparedQuery("""
                 SELECT coalesce(node_id, ''), state, count(*) FROM journey_instance WHERE journey_id = $1
-                GROUP BY node_id, state ORDER BY 1, 2""")
+                GROUP BY node_id, state
+                UNION ALL
+                SELECT s.node_id, 'passed', count(DISTINCT s.instance_id) FROM journey_step s
+                JOIN journey_instance i ON i.id = s.instance_id WHERE i.journey_id = $1
+                GROUP BY s.node_id ORDER BY 1, 2""")
                 .execute(Tuple.of(journeyId))
                 .map(rows -> {
                     Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
