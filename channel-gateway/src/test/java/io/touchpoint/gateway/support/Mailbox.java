@@ -2,11 +2,14 @@ package io.touchpoint.gateway.support;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import jakarta.mail.BodyPart;
 import jakarta.mail.Folder;
+import jakarta.mail.Header;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
@@ -16,15 +19,11 @@ import jakarta.mail.Store;
 /** Mail as a person's client sees it: read over IMAP from the devstack's GreenMail, any password. */
 public final class Mailbox {
 
-    /** One message: its headers that matter to the tests, and its text and HTML parts. */
-    public record Mail(String messageId, String subject, String from, String text, String html, Message raw) {
+    /** One message, read while the folder was open: its headers (the first value of each), its text and HTML parts. */
+    public record Mail(String messageId, String subject, String from, String text, String html, Map<String, String> headers) {
         public String header(String name) {
-            try {
-                String[] values = raw.getHeader(name);
-                return values == null ? null : values[0];
-            } catch (MessagingException e) {
-                throw new IllegalStateException(e);
-            }
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
+                    .findFirst().orElse(null);
         }
     }
 
@@ -45,7 +44,13 @@ public final class Mailbox {
                 String[] id = m.getHeader("Message-ID");
                 Parts parts = new Parts();
                 parts.collect(m.getContent(), m.getContentType());
-                mails.add(new Mail(id == null ? null : id[0], m.getSubject(), m.getFrom()[0].toString(), parts.text, parts.html, m));
+                Map<String, String> headers = new LinkedHashMap<>();
+                for (var all = m.getAllHeaders(); all.hasMoreElements();) {
+                    Header h = all.nextElement();
+                    headers.putIfAbsent(h.getName(), h.getValue());
+                }
+                mails.add(new Mail(id == null ? null : id[0], m.getSubject(), m.getFrom()[0].toString(), parts.text, parts.html,
+                        headers));
             }
             inbox.close(false);
             return mails;

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
@@ -54,13 +55,15 @@ public class Dispatcher {
     private final DeliveryConfig config;
     private final Map<String, ChannelSender> senders = new HashMap<>();
     private final String instance;
+    private final GatewayRole.Role role;
 
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile PeriodicWork sweep;
 
     Dispatcher(Pool pool, Clock clock, Vertx vertx, DeliveryStore ledger, RecipientStore recipients, MessageRenderer renderer,
-            DeliveryEvents events, OutboxRelay relay, DeliveryConfig config, Instance<ChannelSender> senders) {
+            DeliveryEvents events, OutboxRelay relay, DeliveryConfig config, Instance<ChannelSender> senders,
+            @ConfigProperty(name = GatewayRole.PROPERTY, defaultValue = "both") String role) {
         this.pool = pool;
         this.clock = clock;
         this.vertx = vertx;
@@ -72,6 +75,7 @@ public class Dispatcher {
         this.config = config;
         senders.forEach(s -> this.senders.put(s.channel(), s));
         this.instance = config.instance().orElseGet(Dispatcher::hostName);
+        this.role = GatewayRole.Role.of(role);
     }
 
     private static String hostName() {
@@ -83,6 +87,10 @@ public class Dispatcher {
     }
 
     void start(@Observes StartupEvent event) {
+        if (!role.delivers()) {
+            LOG.info("role tracking: this process sends nothing; delivery processes do");
+            return;
+        }
         recoverStuck(true).subscribe().with(n -> kick(), e -> LOG.warn("recovering rows left in sending failed", e));
         sweep = PeriodicWork.every(vertx, config.sweepIntervalMs(), () -> recoverStuck(false).invoke(this::kick), LOG,
                 "delivery sweep failed");
@@ -101,6 +109,9 @@ public class Dispatcher {
 
     /** Sends what is queued soon; calls while a drain runs coalesce into one more drain. */
     public void kick() {
+        if (!role.delivers()) {
+            return;
+        }
         again.set(true);
         if (running.compareAndSet(false, true)) {
             drainOnce();

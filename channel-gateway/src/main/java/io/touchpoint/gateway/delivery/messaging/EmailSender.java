@@ -18,11 +18,13 @@ import io.touchpoint.gateway.delivery.domain.Content;
 import io.touchpoint.gateway.delivery.domain.Delivery;
 import io.touchpoint.gateway.delivery.domain.EmailConfig;
 import io.touchpoint.gateway.recipient.domain.Channels;
+import io.touchpoint.gateway.unsubscribe.domain.UnsubscribeLinks;
 import io.vertx.ext.mail.SMTPException;
 
 /**
  * Email through quarkus-mailer's reactive mailer (Vert.x's pooled SMTP client) to the configured
- * server. The delivery id is the Message-ID, so a bounce or a reply names the delivery. Only a
+ * server. The delivery id is the Message-ID, so a bounce or a reply names the delivery; marketing
+ * mail carries List-Unsubscribe with its one-click link and List-Unsubscribe-Post (RFC 8058). Only a
  * refused connection is retried: the message cannot have reached the server then, while a retry
  * after a timeout could send it twice (the dispatcher records a timeout as unknown instead).
  * Settings per annotation can be changed in configuration ({@code quarkus.fault-tolerance."email".*}).
@@ -32,10 +34,12 @@ public class EmailSender implements ChannelSender {
 
     private final ReactiveMailer mailer;
     private final EmailConfig config;
+    private final UnsubscribeLinks links;
 
-    EmailSender(ReactiveMailer mailer, EmailConfig config) {
+    EmailSender(ReactiveMailer mailer, EmailConfig config, UnsubscribeLinks links) {
         this.mailer = mailer;
         this.config = config;
+        this.links = links;
     }
 
     @Override
@@ -55,7 +59,12 @@ public class EmailSender implements ChannelSender {
             mail.setHtml(content.html());
         }
         mail.addHeader("Message-ID", messageId(delivery.deliveryId(), config.messageIdDomain()));
-        return mailer.send(mail).onFailure(SMTPException.class)
+        Uni<Mail> ready = Uni.createFrom().item(mail);
+        if (!delivery.transactional()) {
+            ready = links.header(delivery).map(header -> mail.addHeader("List-Unsubscribe", header)
+                    .addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
+        }
+        return ready.chain(m -> mailer.send(m)).onFailure(SMTPException.class)
                 .transform(e -> new ChannelSender.Refused("the SMTP server refused: " + e.getMessage(), e));
     }
 

@@ -70,6 +70,11 @@ public class DeliveryStore {
                 .map(rows -> first(rows));
     }
 
+    public Uni<Optional<Delivery>> findByDeliveryId(SqlClient sql, String deliveryId) {
+        return sql.preparedQuery("SELECT " + COLUMNS + " FROM delivery WHERE delivery_id = $1").execute(Tuple.of(deliveryId))
+                .map(rows -> first(rows));
+    }
+
     public Uni<Optional<Delivery>> lock(SqlClient sql, String requestId) {
         return sql.preparedQuery("SELECT " + COLUMNS + " FROM delivery WHERE request_id = $1 FOR UPDATE")
                 .execute(Tuple.of(requestId)).map(rows -> first(rows));

@@ -17,14 +17,16 @@ import io.touchpoint.gateway.recipient.domain.Channels;
  * Liquid through liqp, sandboxed for templates marketers write: no includes (nothing is read from
  * disk), bounded loops, output and render time; unknown tags and filters are errors, and unknown
  * variables render empty ({@code default} gives a fallback). Templates see {@code profile} (traits),
- * {@code computed} (computed attributes), {@code vars} (the request's variables) and {@code profileId}.
+ * {@code computed} (computed attributes), {@code vars} (the request's variables), {@code profileId}
+ * and, in marketing messages, {@code unsubscribeUrl}.
  */
 public final class Liquid {
 
     /** What a template is rendered against when it is saved, so a broken one is refused then, not at send time. */
     public static final Map<String, Object> SAMPLE = Map.of("profileId", "sample-profile",
             "profile", Map.of("firstName", "Ada", "lastName", "Lovelace", "email", "ada@example.com"),
-            "computed", Map.of("orderCount", 3, "lifetimeValue", 120.5), "vars", Map.of());
+            "computed", Map.of("orderCount", 3, "lifetimeValue", 120.5), "vars", Map.of(),
+            "unsubscribeUrl", "https://touchpoint.example/v1/unsubscribe/sample");
 
     private static final TemplateParser PARSER = new TemplateParser.Builder()
             .withErrorMode(TemplateParser.ErrorMode.STRICT)

@@ -11,23 +11,30 @@ import io.touchpoint.gateway.delivery.domain.Delivery;
 import io.touchpoint.gateway.delivery.domain.MessageRenderer;
 import io.touchpoint.gateway.recipient.domain.Recipient;
 import io.touchpoint.gateway.template.store.TemplateStore;
+import io.touchpoint.gateway.unsubscribe.domain.UnsubscribeLinks;
 import io.vertx.mutiny.sqlclient.Pool;
 
-/** Deliveries render the latest published version of their template, in the recipient's locale or its fallback. */
+/**
+ * Deliveries render the latest published version of their template, in the recipient's locale or
+ * its fallback; marketing templates also see {@code unsubscribeUrl}, the one-click link.
+ */
 @ApplicationScoped
 public class TemplateRenderer implements MessageRenderer {
 
     private final Pool pool;
     private final TemplateStore templates;
+    private final UnsubscribeLinks links;
 
-    TemplateRenderer(Pool pool, TemplateStore templates) {
+    TemplateRenderer(Pool pool, TemplateStore templates, UnsubscribeLinks links) {
         this.pool = pool;
         this.templates = templates;
+        this.links = links;
     }
 
     @Override
     public Uni<Content> render(Delivery delivery, Recipient recipient) {
-        return pool.withConnection(sql -> templates.latest(sql, delivery.templateId())).map(found -> {
+        Uni<String> unsubscribeUrl = delivery.transactional() ? Uni.createFrom().nullItem() : links.url(delivery);
+        return unsubscribeUrl.chain(url -> pool.withConnection(sql -> templates.latest(sql, delivery.templateId())).map(found -> {
             if (found.isEmpty()) {
                 throw new RenderFailed("template " + delivery.templateId() + " has no published version");
             }
@@ -38,12 +45,16 @@ public class TemplateRenderer implements MessageRenderer {
                         + version.content().fallbackChain(recipient == null ? null : recipient.locale()));
             }
             try {
-                return Liquid.render(variant.getValue(), delivery.channel(), data(delivery, recipient));
+                Map<String, Object> data = data(delivery, recipient);
+                if (url != null) {
+                    data.put("unsubscribeUrl", url);
+                }
+                return Liquid.render(variant.getValue(), delivery.channel(), data);
             } catch (Liquid.Failure e) {
                 throw new RenderFailed("template " + delivery.templateId() + " v" + version.version() + " ("
                         + variant.getKey() + ", " + delivery.channel() + "): " + e.getMessage());
             }
-        });
+        }));
     }
 
     public static Map<String, Object> data(String profileId, Map<String, Object> traits, Map<String, Object> computed,
