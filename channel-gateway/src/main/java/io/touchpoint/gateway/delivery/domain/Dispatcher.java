@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -26,6 +25,7 @@ import io.touchpoint.gateway.delivery.store.DeliveryStore;
 import io.touchpoint.gateway.recipient.store.RecipientStore;
 import io.touchpoint.platform.outbox.OutboxRelay;
 import io.touchpoint.platform.store.Transactions;
+import io.touchpoint.platform.time.CoalescedRuns;
 import io.touchpoint.platform.time.PeriodicWork;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -57,8 +57,8 @@ public class Dispatcher {
     private final String instance;
     private final GatewayRole.Role role;
 
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
+    private final CoalescedRuns drains = new CoalescedRuns(this::drain,
+            failure -> LOG.warn("sending queued deliveries failed; they stay queued and are retried", failure));
     private volatile PeriodicWork sweep;
 
     Dispatcher(Pool pool, Clock clock, Vertx vertx, DeliveryStore ledger, RecipientStore recipients, MessageRenderer renderer,
@@ -109,27 +109,8 @@ public class Dispatcher {
 
     /** Sends what is queued soon; calls while a drain runs coalesce into one more drain. */
     public void kick() {
-        if (!role.delivers()) {
-            return;
-        }
-        again.set(true);
-        if (running.compareAndSet(false, true)) {
-            drainOnce();
-        }
-    }
-
-    private void drainOnce() {
-        again.set(false);
-        drain().subscribe().with(sent -> done(), failure -> {
-            LOG.warn("sending queued deliveries failed; they stay queued and are retried", failure);
-            done();
-        });
-    }
-
-    private void done() {
-        running.set(false);
-        if (again.get() && running.compareAndSet(false, true)) {
-            drainOnce();
+        if (role.delivers()) {
+            drains.request();
         }
     }
 
