@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -20,8 +19,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,14 +28,11 @@ import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.DeliveryEvent;
 import io.touchpoint.contracts.events.MessageRequested;
 import io.touchpoint.contracts.events.ProfileErasureRequested;
-import io.touchpoint.devstack.testing.TestEvents;
-import io.touchpoint.devstack.testing.TestTokens;
 import io.touchpoint.gateway.delivery.domain.Dispatcher;
-import io.touchpoint.gateway.recipient.store.RecipientStore;
 import io.touchpoint.gateway.support.DeliveryFixtures;
+import io.touchpoint.gateway.support.DeliveryStackTest;
 import io.touchpoint.gateway.support.Gateway;
 import io.touchpoint.platform.time.AdjustableClock;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -48,46 +42,19 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * never sent, and an erasure forgets it all.
  */
 @QuarkusTest
-class DeliveryLedgerOnTheStackTest {
+class DeliveryLedgerOnTheStackTest extends DeliveryStackTest {
 
-    private static TestEvents events;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-    @ConfigProperty(name = "touchpoint.devstack.jwt.private-key")
-    String privateKey;
-    @ConfigProperty(name = "touchpoint.devstack.jwt.issuer")
-    String issuer;
-    @Inject
-    Pool pool;
-    @Inject
-    RecipientStore recipients;
-    @Inject
-    Clock clock;
     @Inject
     AdjustableClock adjustable;
     @Inject
     Dispatcher dispatcher;
 
-    private DeliveryFixtures fixtures;
     private String marketer;
 
     @BeforeEach
-    void setUp() {
-        if (events == null) {
-            events = new TestEvents(bootstrap);
-        }
-        fixtures = new DeliveryFixtures(bootstrap, events, pool, recipients);
-        marketer = new TestTokens(privateKey, issuer).bearer("marketer");
-        fixtures.deliveryEvents();
-    }
-
-    @AfterAll
-    static void close() {
-        if (events != null) {
-            events.close();
-            events = null;
-        }
+    void marketer() {
+        marketer = bearer("marketer");
     }
 
     @Test
@@ -95,15 +62,15 @@ class DeliveryLedgerOnTheStackTest {
         String profile = "p-" + UUID.randomUUID();
         fixtures.recipient(profile, "nobody@example.com", List.of(), Map.of());
         MessageRequested request = fixtures.request(profile, "j-welcome", "welcome", "onboarding", false, clock.instant());
-        String eventId = events.publish(Topic.MESSAGE_REQUESTS, profile, EventTypes.MESSAGE_REQUESTED, request);
-        events.publish(Topic.MESSAGE_REQUESTS, profile, EventTypes.MESSAGE_REQUESTED, request, eventId);
-        events.publish(Topic.MESSAGE_REQUESTS, profile, EventTypes.MESSAGE_REQUESTED, request);
+        String eventId = events().publish(Topic.MESSAGE_REQUESTS, profile, EventTypes.MESSAGE_REQUESTED, request);
+        events().publish(Topic.MESSAGE_REQUESTS, profile, EventTypes.MESSAGE_REQUESTED, request, eventId);
+        events().publish(Topic.MESSAGE_REQUESTS, profile, EventTypes.MESSAGE_REQUESTED, request);
 
         DeliveryEvent suppressed = fixtures.await(request.requestId(), DeliveryEvent.Status.SUPPRESSED);
         assertEquals("no-consent", suppressed.reason());
         assertEquals("email: no consent for email/onboarding", suppressed.detail());
         assertEquals(profile, fixtures.eventsOf(request.requestId()).get(0).key());
-        await().atMost(Duration.ofSeconds(60)).until(() -> events.consumedToTheEnd("channel-gateway", Topic.MESSAGE_REQUESTS));
+        await().atMost(Duration.ofSeconds(60)).until(() -> events().consumedToTheEnd("channel-gateway", Topic.MESSAGE_REQUESTS));
         // The outbox drains within its sweep; one event, however many times the request came.
         await().atMost(Duration.ofSeconds(10)).until(() -> outboxEmpty());
         assertEquals(1, fixtures.eventsOf(request.requestId()).size());
@@ -151,7 +118,7 @@ class DeliveryLedgerOnTheStackTest {
                 .body(Gateway.json(Map.of("channel", "email", "address", "a@example.com", "reason", "bored")))
                 .post("/v1/suppressions")
                 .then().statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("reason"));
-        given().header("Authorization", new TestTokens(privateKey, issuer).bearer("analyst")).get("/v1/suppressions")
+        given().header("Authorization", bearer("analyst")).get("/v1/suppressions")
                 .then().statusCode(403).contentType("application/problem+json");
     }
 
@@ -211,13 +178,13 @@ class DeliveryLedgerOnTheStackTest {
         assertEquals("recipient-unknown", fixtures.await(request.requestId(), DeliveryEvent.Status.DEFERRED).reason());
         assertTrue(wakeupDue(profile, request.requestId()).isPresent());
 
-        events.publish(Topic.ERASURES, profile, EventTypes.PROFILE_ERASURE_REQUESTED,
+        events().publish(Topic.ERASURES, profile, EventTypes.PROFILE_ERASURE_REQUESTED,
                 new ProfileErasureRequested(UUID.randomUUID().toString(), profile, List.of(), clock.instant()));
         await().atMost(Duration.ofSeconds(60)).until(() -> state(request.requestId()) == null);
         assertEquals(Optional.empty(), wakeupDue(profile, request.requestId()));
 
         fixtures.publish(request);
-        await().atMost(Duration.ofSeconds(60)).until(() -> events.consumedToTheEnd("channel-gateway", Topic.MESSAGE_REQUESTS));
+        await().atMost(Duration.ofSeconds(60)).until(() -> events().consumedToTheEnd("channel-gateway", Topic.MESSAGE_REQUESTS));
         assertEquals(null, state(request.requestId()));
         given().header("Authorization", marketer).get("/v1/deliveries/{id}", request.requestId())
                 .then().statusCode(404).contentType("application/problem+json");

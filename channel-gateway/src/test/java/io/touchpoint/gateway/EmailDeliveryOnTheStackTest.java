@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -14,10 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,13 +22,10 @@ import io.touchpoint.contracts.EventTypes;
 import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.DeliveryEvent;
 import io.touchpoint.contracts.events.MessageRequested;
-import io.touchpoint.devstack.testing.TestEvents;
-import io.touchpoint.devstack.testing.TestTokens;
-import io.touchpoint.gateway.recipient.store.RecipientStore;
 import io.touchpoint.gateway.support.DeliveryFixtures;
+import io.touchpoint.gateway.support.DeliveryStackTest;
 import io.touchpoint.gateway.support.Gateway;
 import io.touchpoint.gateway.support.Mailbox;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Requests become email on the devstack's real SMTP server, read back over its IMAP: rendered from
@@ -40,46 +33,15 @@ import io.vertx.mutiny.sqlclient.Pool;
  * once however often the request comes, capped across journeys, transactional mail past quiet hours.
  */
 @QuarkusTest
-class EmailDeliveryOnTheStackTest {
+class EmailDeliveryOnTheStackTest extends DeliveryStackTest {
 
-    private static TestEvents events;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-    @ConfigProperty(name = "touchpoint.devstack.imap.port")
-    int imapPort;
-    @ConfigProperty(name = "touchpoint.devstack.jwt.private-key")
-    String privateKey;
-    @ConfigProperty(name = "touchpoint.devstack.jwt.issuer")
-    String issuer;
-    @Inject
-    Pool pool;
-    @Inject
-    RecipientStore recipients;
-    @Inject
-    Clock clock;
 
-    private DeliveryFixtures fixtures;
-    private Mailbox mailbox;
     private String marketer;
 
     @BeforeEach
-    void setUp() {
-        if (events == null) {
-            events = new TestEvents(bootstrap);
-        }
-        fixtures = new DeliveryFixtures(bootstrap, events, pool, recipients);
-        mailbox = new Mailbox(imapPort);
-        marketer = new TestTokens(privateKey, issuer).bearer("marketer");
-        fixtures.deliveryEvents();
-    }
-
-    @AfterAll
-    static void close() {
-        if (events != null) {
-            events.close();
-            events = null;
-        }
+    void marketer() {
+        marketer = bearer("marketer");
     }
 
     private String publishedTemplate() {
@@ -106,7 +68,7 @@ class EmailDeliveryOnTheStackTest {
         String template = publishedTemplate();
         fixtures.recipient(profile, email, List.of(DeliveryFixtures.granted("email", "onboarding")), Map.of());
         MessageRequested request = fixtures.request(profile, "j-welcome", template, "onboarding", false, clock.instant());
-        String eventId = events.publish(Topic.MESSAGE_REQUESTS, profile, EventTypes.MESSAGE_REQUESTED, request);
+        String eventId = events().publish(Topic.MESSAGE_REQUESTS, profile, EventTypes.MESSAGE_REQUESTED, request);
 
         DeliveryEvent sent = fixtures.await(request.requestId(), DeliveryEvent.Status.SENT);
         await().atMost(Duration.ofSeconds(30)).until(() -> mailbox.read(email).size() == 1);
@@ -116,14 +78,31 @@ class EmailDeliveryOnTheStackTest {
         assertEquals("<p>Hi Ada, here are 10 free spins.</p>", mail.html().strip());
         assertEquals("Hi Ada, here are 10 free spins.", mail.text().strip());
 
-        events.publish(Topic.MESSAGE_REQUESTS, profile, EventTypes.MESSAGE_REQUESTED, request, eventId);
-        events.publish(Topic.MESSAGE_REQUESTS, profile, EventTypes.MESSAGE_REQUESTED, request);
-        await().atMost(Duration.ofSeconds(60)).until(() -> events.consumedToTheEnd("channel-gateway", Topic.MESSAGE_REQUESTS));
+        events().publish(Topic.MESSAGE_REQUESTS, profile, EventTypes.MESSAGE_REQUESTED, request, eventId);
+        events().publish(Topic.MESSAGE_REQUESTS, profile, EventTypes.MESSAGE_REQUESTED, request);
+        await().atMost(Duration.ofSeconds(60)).until(() -> events().consumedToTheEnd("channel-gateway", Topic.MESSAGE_REQUESTS));
         given().header("Authorization", marketer).get("/v1/deliveries/{id}", request.requestId()).then().statusCode(200)
                 .body("state", org.hamcrest.Matchers.equalTo("sent"));
         assertEquals(1, mailbox.read(email).size());
         assertEquals(1, fixtures.eventsOf(request.requestId()).stream()
                 .filter(e -> e.event().status() == DeliveryEvent.Status.SENT).count());
+    }
+
+    @Test
+    void aRequestThatCameBeforeItsProfileGoesAsSoonAsTheProfileArrives() {
+        String profile = "p-" + UUID.randomUUID();
+        String email = address();
+        MessageRequested request = fixtures.request(profile, "j-welcome", publishedTemplate(), "onboarding", false,
+                clock.instant());
+        fixtures.publish(request);
+        DeliveryEvent deferred = fixtures.await(request.requestId(), DeliveryEvent.Status.DEFERRED);
+        assertEquals("recipient-unknown", deferred.reason());
+
+        fixtures.recipient(profile, email, List.of(DeliveryFixtures.granted("email", "*")), Map.of());
+        DeliveryEvent sent = fixtures.await(request.requestId(), DeliveryEvent.Status.SENT);
+        // Not at the next retry, a minute after the deferral: the profile's arrival released it.
+        assertTrue(sent.at().isBefore(deferred.at().plusSeconds(30)), deferred.at() + " then " + sent.at());
+        await().atMost(Duration.ofSeconds(30)).until(() -> mailbox.read(email).size() == 1);
     }
 
     @Test

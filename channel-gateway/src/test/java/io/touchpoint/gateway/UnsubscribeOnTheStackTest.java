@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,24 +15,17 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.touchpoint.contracts.events.DeliveryEvent;
 import io.touchpoint.contracts.events.MessageRequested;
-import io.touchpoint.devstack.testing.TestEvents;
-import io.touchpoint.devstack.testing.TestTokens;
-import io.touchpoint.gateway.recipient.store.RecipientStore;
 import io.touchpoint.gateway.support.DeliveryFixtures;
+import io.touchpoint.gateway.support.DeliveryStackTest;
 import io.touchpoint.gateway.support.Gateway;
 import io.touchpoint.gateway.support.InteractionLog;
 import io.touchpoint.gateway.support.Mailbox;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * RFC 8058 on the real stack: marketing mail read over IMAP carries List-Unsubscribe and
@@ -41,49 +33,14 @@ import io.vertx.mutiny.sqlclient.Pool;
  * topic on the interactions topic for profile-service, however often it is used; GET only asks.
  */
 @QuarkusTest
-class UnsubscribeOnTheStackTest {
+class UnsubscribeOnTheStackTest extends DeliveryStackTest {
 
     private static final Pattern LINK = Pattern.compile("<https?://[^/>]+(/v1/unsubscribe/([A-Za-z0-9._-]+))>");
-    private static TestEvents events;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-    @ConfigProperty(name = "touchpoint.devstack.imap.port")
-    int imapPort;
-    @ConfigProperty(name = "touchpoint.devstack.jwt.private-key")
-    String privateKey;
-    @ConfigProperty(name = "touchpoint.devstack.jwt.issuer")
-    String issuer;
-    @Inject
-    Pool pool;
-    @Inject
-    RecipientStore recipients;
-    @Inject
-    Clock clock;
 
-    private DeliveryFixtures fixtures;
-    private Mailbox mailbox;
-
-    @BeforeEach
-    void setUp() {
-        if (events == null) {
-            events = new TestEvents(bootstrap);
-        }
-        fixtures = new DeliveryFixtures(bootstrap, events, pool, recipients);
-        mailbox = new Mailbox(imapPort);
-        fixtures.deliveryEvents();
-    }
-
-    @AfterAll
-    static void close() {
-        if (events != null) {
-            events.close();
-            events = null;
-        }
-    }
 
     private String template() {
-        String marketer = new TestTokens(privateKey, issuer).bearer("marketer");
+        String marketer = bearer("marketer");
         String key = "news-" + UUID.randomUUID();
         given().header("Authorization", marketer).contentType("application/json").body(Gateway.json(Map.of("name", "News",
                 "defaultLocale", "en", "locales", Map.of("en", Map.of("email", Map.of("subject", "News",

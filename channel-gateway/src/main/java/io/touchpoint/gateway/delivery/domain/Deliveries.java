@@ -15,6 +15,7 @@ import io.touchpoint.gateway.delivery.store.DeliveryStore;
 import io.touchpoint.gateway.delivery.store.SuppressionStore;
 import io.touchpoint.gateway.recipient.domain.Recipient;
 import io.touchpoint.gateway.recipient.store.RecipientStore;
+import io.touchpoint.platform.store.Transactions;
 import io.touchpoint.platform.wakeup.WakeupStore;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
@@ -85,6 +86,15 @@ public class Deliveries {
                         recorded.sendDecidedAt(now), recorded.deliverAfter(), now).chain(() -> apply(sql, recorded, before, now));
             });
         });
+    }
+
+    /**
+     * The gateway just heard of the profile: its requests that waited for that are decided now
+     * rather than at their next retry. True when there were some (the caller re-arms the scheduler).
+     */
+    public Uni<Boolean> recipientKnown(SqlClient sql, String profileId, Instant now) {
+        return ledger.deferred(sql, profileId, Reason.RECIPIENT_UNKNOWN.code()).chain(ids -> Transactions.each(ids,
+                id -> wakeups.schedule(sql, RELEASE, profileId + ":" + id, now, null)).replaceWith(!ids.isEmpty()));
     }
 
     private Uni<Decision> decide(SqlClient sql, MessageRequested request, Instant expiresAt, Instant now) {

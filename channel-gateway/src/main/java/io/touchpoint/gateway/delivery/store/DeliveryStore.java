@@ -163,6 +163,16 @@ public class DeliveryStore {
                 });
     }
 
+    /** The requests of a profile deferred for this reason. */
+    public Uni<List<String>> deferred(SqlClient sql, String profileId, String reason) {
+        return sql.preparedQuery("SELECT request_id FROM delivery WHERE profile_id = $1 AND state = 'deferred' AND reason = $2")
+                .execute(Tuple.of(profileId, reason)).map(rows -> {
+                    List<String> ids = new ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getString(0)));
+                    return ids;
+                });
+    }
+
     /** Erasure: the person's rows and their history go. */
     public Uni<Void> forget(SqlClient sql, List<String> profileIds) {
         return sql.preparedQuery("DELETE FROM delivery WHERE profile_id = ANY($1)")
