@@ -106,6 +106,27 @@ class EmailDeliveryOnTheStackTest extends DeliveryStackTest {
     }
 
     @Test
+    void aTestSendGoesToTheAddressGivenWithoutBecomingADelivery() {
+        String template = publishedTemplate();
+        String tester = address();
+        String messageId = given().header("Authorization", marketer).contentType("application/json")
+                .body(Gateway.json(Map.of("address", tester, "locale", "fi", "traits", Map.of("firstName", "Aino"))))
+                .post("/v1/templates/{key}/test-send", template).then().statusCode(202)
+                .body("subject", org.hamcrest.Matchers.equalTo("[Test] Tervetuloa, Aino")).extract().path("messageId");
+        await().atMost(Duration.ofSeconds(30)).until(() -> mailbox.read(tester).size() == 1);
+        Mailbox.Mail mail = mailbox.read(tester).get(0);
+        assertEquals(messageId, mail.messageId());
+        assertEquals("Hei Aino!", mail.text().strip());
+        assertEquals(null, mail.header("List-Unsubscribe"));
+        given().header("Authorization", marketer).contentType("application/json").body(Gateway.json(Map.of("address", "nobody")))
+                .post("/v1/templates/{key}/test-send", template).then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", org.hamcrest.Matchers.hasItem("address"));
+        given().header("Authorization", bearer("analyst")).contentType("application/json")
+                .body(Gateway.json(Map.of("address", tester))).post("/v1/templates/{key}/test-send", template)
+                .then().statusCode(403).contentType("application/problem+json");
+    }
+
+    @Test
     void theRecipientsLocaleChoosesTheVariant() {
         String profile = "p-" + UUID.randomUUID();
         String email = address();

@@ -43,6 +43,8 @@ class ManagementRouteFuzzTest extends ManagementRouteFuzzContract {
         operations = RequestFuzzer.replaceBody(operations, "POST /v1/templates/{key}/preview",
                 "{\"channel\": \"email\", \"locale\": \"fi-FI\", \"traits\": {\"firstName\": \"Ada\"}}");
         operations = RequestFuzzer.replaceBody(operations, "POST /v1/suppressions", suppression);
+        operations = RequestFuzzer.replaceBody(operations, "POST /v1/templates/{key}/test-send",
+                "{\"address\": \"fuzzed-tester@example.com\", \"traits\": {\"firstName\": \"Ada\"}}");
         operations = RequestFuzzer.replaceBody(operations, "POST /v1/sources",
                 "{\"name\": \"fuzzed source\", \"description\": \"made by ManagementRouteFuzzTest\"}");
         return RequestFuzzer.replaceBody(operations, "PATCH /v1/sources/{id}",

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -36,7 +37,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Problem;
 import io.touchpoint.contracts.Roles;
+import io.touchpoint.gateway.delivery.domain.Addresses;
 import io.touchpoint.gateway.delivery.domain.Content;
+import io.touchpoint.gateway.delivery.domain.Delivery;
+import io.touchpoint.gateway.delivery.domain.DeliveryState;
+import io.touchpoint.gateway.delivery.domain.EmailConfig;
+import io.touchpoint.gateway.delivery.messaging.EmailSender;
 import io.touchpoint.gateway.recipient.domain.Channels;
 import io.touchpoint.gateway.recipient.store.RecipientStore;
 import io.touchpoint.gateway.template.domain.Liquid;
@@ -51,7 +57,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 /**
  * Templates by their stable key (what a journey's send node names): a draft edited with PUT and
  * checked by rendering it against a sample profile on every save, immutable published versions,
- * and a preview for a profile or for sample data.
+ * a preview for a profile or for sample data, and a test send of that preview to an address.
  */
 @Path("/v1/templates")
 @Produces(MediaType.APPLICATION_JSON)
@@ -90,6 +96,16 @@ public class TemplateResource {
     }
 
     @RegisterForReflection
+    public record TestSendRequest(@NotBlank @Size(max = 320) String address, @Size(max = 35) String locale,
+            @Min(1) Integer version, @Size(max = 200) String profileId, Map<String, Object> traits,
+            Map<String, Object> computed, Map<String, Object> variables) {
+    }
+
+    @RegisterForReflection
+    public record TestSent(String key, Integer version, String to, String messageId, String subject) {
+    }
+
+    @RegisterForReflection
     public record PreviewView(String key, Integer version, String channel, String locale, String subject, String html,
             String text) {
     }
@@ -98,12 +114,17 @@ public class TemplateResource {
     private final TemplateStore templates;
     private final RecipientStore recipients;
     private final Clock clock;
+    private final EmailSender email;
+    private final EmailConfig emailConfig;
 
-    TemplateResource(Pool pool, TemplateStore templates, RecipientStore recipients, Clock clock) {
+    TemplateResource(Pool pool, TemplateStore templates, RecipientStore recipients, Clock clock, EmailSender email,
+            EmailConfig emailConfig) {
         this.pool = pool;
         this.templates = templates;
         this.recipients = recipients;
         this.clock = clock;
+        this.email = email;
+        this.emailConfig = emailConfig;
     }
 
     @PUT
@@ -193,6 +214,29 @@ public class TemplateResource {
         if (!channel.equals(Channels.EMAIL) && !channel.equals(Channels.SMS)) {
             throw InvalidRequestException.field("channel", "must be email or sms");
         }
+        return render(key, channel, request);
+    }
+
+    @POST
+    @Path("{key}/test-send")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Render the draft (or a version) as the preview does and send it as an email to the address given")
+    public Uni<RestResponse<TestSent>> testSend(@PathParam("key") String key, @NotNull @Valid TestSendRequest body) {
+        if (!Addresses.valid(Channels.EMAIL, body.address())) {
+            throw InvalidRequestException.field("address", "must be an email address");
+        }
+        PreviewRequest request = new PreviewRequest(Channels.EMAIL, body.locale(), body.version(), body.profileId(), body.traits(),
+                body.computed(), body.variables());
+        // Not a delivery: no policy, no ledger row, no event, and no unsubscribe link that could withdraw anyone's consent.
+        String id = "test-" + UUID.randomUUID();
+        Delivery test = new Delivery(id, id, "test-send", null, null, key, null, true, Channels.EMAIL, Channels.EMAIL,
+                body.address().strip(), DeliveryState.SENDING, null, null, Map.of(), clock.instant(), clock.instant());
+        return render(key, Channels.EMAIL, request).chain(view -> email.send(test, new Content("[Test] " + view.subject(),
+                view.html(), view.text())).map(sent -> RestResponse.accepted(new TestSent(key, view.version(), body.address().strip(),
+                        EmailSender.messageId(id, emailConfig.messageIdDomain()), "[Test] " + view.subject()))));
+    }
+
+    private Uni<PreviewView> render(String key, String channel, PreviewRequest request) {
         return pool.withConnection(sql -> content(sql, key, request.version()).chain(content -> {
             if (request.profileId() == null) {
                 return Uni.createFrom().item(new Rendering(content, request.locale(), TemplateRenderer.data("sample-profile",
