@@ -99,6 +99,51 @@ class UnsubscribeOnTheStackTest extends DeliveryStackTest {
     }
 
     @Test
+    void thePreferenceCenterBehindTheSameTokenSendsWhatChanged() {
+        String profile = "p-" + UUID.randomUUID();
+        String email = "chooser-" + UUID.randomUUID() + "@example.com";
+        var news = new io.touchpoint.contracts.events.ConsentState("email", "news",
+                io.touchpoint.contracts.events.ConsentState.Status.WITHDRAWN, false, clock.instant().minusSeconds(60), "test");
+        fixtures.recipient(profile, email, List.of(DeliveryFixtures.granted("email", "*"), DeliveryFixtures.granted("email", "win-back"),
+                news), Map.of());
+        Mailbox.Mail mail = send(profile, email, template(), "weekly-news", false);
+        Matcher link = LINK.matcher(mail.header("List-Unsubscribe"));
+        assertTrue(link.find());
+        String preferences = "/v1/preferences/" + link.group(2);
+
+        given().get(preferences).then().statusCode(200).contentType(containsString("text/html"))
+                .body(containsString("value=\"weekly-news\" checked"))
+                .body(containsString("value=\"win-back\" checked"))
+                .body(containsString("value=\"news\">"));
+        String form = "shown=weekly-news&shown=*&shown=win-back&shown=news&topic=*&topic=news";
+        given().contentType("application/x-www-form-urlencoded").body(form).post(preferences).then().statusCode(200)
+                .body(containsString("Saved."));
+
+        InteractionLog interactions = InteractionLog.of(bootstrap);
+        var statements = interactions.awaitMatching(i -> "Consent Updated".equals(i.event()) && email.equals(traitEmail(i.context())), 3);
+        Map<Object, Object> byTopic = new java.util.HashMap<>();
+        statements.forEach(p -> byTopic.put(p.interaction().properties().get("topic"), p.interaction().properties().get("status")));
+        assertEquals(Map.of("weekly-news", "withdrawn", "win-back", "withdrawn", "news", "granted"), byTopic);
+        statements.forEach(p -> assertEquals(profile, p.key()));
+
+        // Once profile-service's change comes back, the same choice again changes nothing.
+        fixtures.recipient(profile, email, List.of(DeliveryFixtures.granted("email", "*"), DeliveryFixtures.granted("email", "news"),
+                withdrawn("weekly-news"), withdrawn("win-back")), Map.of());
+        given().contentType("application/x-www-form-urlencoded").body(form).post(preferences).then().statusCode(200)
+                .body(containsString("Nothing changed."));
+        given().contentType("application/x-www-form-urlencoded").body(form).post("/v1/preferences/u1.Zm9yZ2Vk.bm90LWEtbWFj")
+                .then().statusCode(400).contentType("application/problem+json");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.withConnection(sql -> sql.query("SELECT count(*) FROM outbox")
+                .execute()).await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0) == 0);
+        assertEquals(3, interactions.matching(i -> "Consent Updated".equals(i.event()) && email.equals(traitEmail(i.context()))).size());
+    }
+
+    private io.touchpoint.contracts.events.ConsentState withdrawn(String topic) {
+        return new io.touchpoint.contracts.events.ConsentState("email", topic,
+                io.touchpoint.contracts.events.ConsentState.Status.WITHDRAWN, false, clock.instant(), "test");
+    }
+
+    @Test
     void transactionalMailHasNoUnsubscribeLinkAndAForgedLinkIsRefused() {
         String profile = "p-" + UUID.randomUUID();
         String email = "buyer-" + UUID.randomUUID() + "@example.com";

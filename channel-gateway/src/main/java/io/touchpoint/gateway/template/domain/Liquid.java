@@ -18,7 +18,7 @@ import io.touchpoint.gateway.recipient.domain.Channels;
  * disk), bounded loops, output and render time; unknown tags and filters are errors, and unknown
  * variables render empty ({@code default} gives a fallback). Templates see {@code profile} (traits),
  * {@code computed} (computed attributes), {@code vars} (the request's variables), {@code profileId}
- * and, in marketing messages, {@code unsubscribeUrl}.
+ * and, in marketing messages, {@code unsubscribeUrl} and {@code preferencesUrl}.
  */
 public final class Liquid {
 
@@ -26,7 +26,8 @@ public final class Liquid {
     public static final Map<String, Object> SAMPLE = Map.of("profileId", "sample-profile",
             "profile", Map.of("firstName", "Ada", "lastName", "Lovelace", "email", "ada@example.com"),
             "computed", Map.of("orderCount", 3, "lifetimeValue", 120.5), "vars", Map.of(),
-            "unsubscribeUrl", "https://touchpoint.example/v1/unsubscribe/sample");
+            "unsubscribeUrl", "https://touchpoint.example/v1/unsubscribe/sample",
+            "preferencesUrl", "https://touchpoint.example/v1/preferences/sample");
 
     private static final TemplateParser PARSER = new TemplateParser.Builder()
             .withErrorMode(TemplateParser.ErrorMode.STRICT)

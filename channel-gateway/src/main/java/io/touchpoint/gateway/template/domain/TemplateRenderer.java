@@ -16,7 +16,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Deliveries render the latest published version of their template, in the recipient's locale or
- * its fallback; marketing templates also see {@code unsubscribeUrl}, the one-click link.
+ * its fallback; marketing templates also see {@code unsubscribeUrl}, the one-click link, and
+ * {@code preferencesUrl}, the preference center.
  */
 @ApplicationScoped
 public class TemplateRenderer implements MessageRenderer {
@@ -33,8 +34,8 @@ public class TemplateRenderer implements MessageRenderer {
 
     @Override
     public Uni<Content> render(Delivery delivery, Recipient recipient) {
-        Uni<String> unsubscribeUrl = delivery.transactional() ? Uni.createFrom().nullItem() : links.url(delivery);
-        return unsubscribeUrl.chain(url -> pool.withConnection(sql -> templates.latest(sql, delivery.templateId())).map(found -> {
+        Uni<String> token = delivery.transactional() ? Uni.createFrom().nullItem() : links.token(delivery);
+        return token.chain(signed -> pool.withConnection(sql -> templates.latest(sql, delivery.templateId())).map(found -> {
             if (found.isEmpty()) {
                 throw new RenderFailed("template " + delivery.templateId() + " has no published version");
             }
@@ -46,8 +47,9 @@ public class TemplateRenderer implements MessageRenderer {
             }
             try {
                 Map<String, Object> data = data(delivery, recipient);
-                if (url != null) {
-                    data.put("unsubscribeUrl", url);
+                if (signed != null) {
+                    data.put("unsubscribeUrl", links.url(signed));
+                    data.put("preferencesUrl", links.preferencesUrl(signed));
                 }
                 return Liquid.render(variant.getValue(), delivery.channel(), data);
             } catch (Liquid.Failure e) {

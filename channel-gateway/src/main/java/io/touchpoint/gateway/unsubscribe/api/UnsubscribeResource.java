@@ -39,15 +39,15 @@ public class UnsubscribeResource {
     @Operation(summary = "One-click unsubscribe (RFC 8058): withdraws the consent for the email's channel and topic; again changes nothing")
     public Uni<String> unsubscribe(@PathParam("token") String token) {
         return verified(token).chain(t -> unsubscribes.unsubscribe(t)
-                .map(first -> page("You are unsubscribed", "You will get no more " + what(t) + ".")));
+                .map(first -> Pages.page("You are unsubscribed", "<p>You will get no more " + what(t) + ".</p>")));
     }
 
     @GET
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "The page behind the unsubscribe link: a button that unsubscribes (nothing changes until it is pressed)")
     public Uni<String> confirm(@PathParam("token") String token) {
-        return verified(token).map(t -> page("Unsubscribe", "Stop " + what(t) + "?")
-                .replace("</main>", "<form method=\"post\"><button type=\"submit\">Unsubscribe</button></form></main>"));
+        return verified(token).map(t -> Pages.page("Unsubscribe", "<p>Stop " + what(t) + "?</p>"
+                + "<form method=\"post\"><button type=\"submit\">Unsubscribe</button></form>"));
     }
 
     private Uni<UnsubscribeToken> verified(String token) {
@@ -56,15 +56,7 @@ public class UnsubscribeResource {
     }
 
     private static String what(UnsubscribeToken t) {
-        return (t.topic().equals("*") ? "" : escape(t.topic()) + " ") + escape(t.channel()) + " messages to " + escape(t.address());
-    }
-
-    private static String page(String title, String text) {
-        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body><main><h1>"
-                + title + "</h1><p>" + text + "</p></main></body></html>";
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return (t.topic().equals("*") ? "" : Pages.escape(t.topic()) + " ") + Pages.escape(t.channel()) + " messages to "
+                + Pages.escape(t.address());
     }
 }

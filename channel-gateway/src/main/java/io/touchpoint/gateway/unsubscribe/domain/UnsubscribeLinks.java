@@ -20,6 +20,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 public class UnsubscribeLinks {
 
     public static final String PATH = "/v1/unsubscribe/";
+    public static final String PREFERENCES = "/v1/preferences/";
 
     private final Pool pool;
     private final UnsubscribeStore store;
@@ -42,9 +43,17 @@ public class UnsubscribeLinks {
     }
 
     public String url(String token) {
-        String base = config.publicUrl().endsWith("/") ? config.publicUrl().substring(0, config.publicUrl().length() - 1)
+        return base() + PATH + token;
+    }
+
+    /** The preference center behind the same token. */
+    public String preferencesUrl(String token) {
+        return base() + PREFERENCES + token;
+    }
+
+    private String base() {
+        return config.publicUrl().endsWith("/") ? config.publicUrl().substring(0, config.publicUrl().length() - 1)
                 : config.publicUrl();
-        return base + PATH + token;
     }
 
     /** The List-Unsubscribe header's value: the one-click URL, and the mailbox when one is configured. */

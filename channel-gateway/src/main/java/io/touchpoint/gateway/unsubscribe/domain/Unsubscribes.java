@@ -86,12 +86,20 @@ public class Unsubscribes {
     }
 
     private static Interaction withdrawal(UnsubscribeToken token, Instant now) {
-        Map<String, Object> proof = Map.of("text", "one-click unsubscribe (RFC 8058) in delivery " + token.deliveryId(),
-                "deliveryId", token.deliveryId());
-        return new Interaction("unsubscribe-" + token.deliveryId(), SOURCE, Interaction.TRACK, null, null, null, null,
-                "Consent Updated", null, null,
-                Map.of("channel", token.channel(), "topic", token.topic(), "status", ConsentState.Status.WITHDRAWN.name()
-                        .toLowerCase(java.util.Locale.ROOT), "transactional", false, "proof", proof),
-                null, Map.of("traits", Map.of(Channels.SMS.equals(token.channel()) ? "phone" : "email", token.address())), null, now, now, null, now);
+        return consentUpdated("unsubscribe-" + token.deliveryId(), token, token.topic(), ConsentState.Status.WITHDRAWN,
+                "one-click unsubscribe (RFC 8058) in delivery " + token.deliveryId(), now);
+    }
+
+    /**
+     * The interaction profile-service reads as a consent statement: the person is named by the
+     * address the message went to, the way the message reached them is the proof.
+     */
+    public static Interaction consentUpdated(String messageId, UnsubscribeToken token, String topic, ConsentState.Status status,
+            String proof, Instant now) {
+        return new Interaction(messageId, SOURCE, Interaction.TRACK, null, null, null, null, "Consent Updated", null, null,
+                Map.of("channel", token.channel(), "topic", topic, "status", status.name().toLowerCase(java.util.Locale.ROOT),
+                        "transactional", false, "proof", Map.of("text", proof, "deliveryId", token.deliveryId())),
+                null, Map.of("traits", Map.of(Channels.SMS.equals(token.channel()) ? "phone" : "email", token.address())), null,
+                now, now, null, now);
     }
 }
