@@ -27,6 +27,10 @@ public enum Reason {
     RENDER_FAILED("render-failed"),
     /** The provider refused the message or could not be reached. */
     PROVIDER_FAILED("provider-failed"),
+    /** The recipient's server refused the sent message for good (a DSN with a 5.x.x status): the address is suppressed. */
+    HARD_BOUNCE("hard-bounce"),
+    /** The recipient's server gave up on the sent message for now (4.x.x): sent again after a backoff, a few times. */
+    SOFT_BOUNCE("soft-bounce"),
     /** The process stopped between recording "sending" and the provider's answer: it may or may not have gone out. */
     OUTCOME_UNKNOWN("outcome-unknown");
 

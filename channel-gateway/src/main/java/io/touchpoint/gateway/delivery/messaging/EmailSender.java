@@ -2,9 +2,11 @@ package io.touchpoint.gateway.delivery.messaging;
 
 import java.net.ConnectException;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -35,11 +37,14 @@ public class EmailSender implements ChannelSender {
     private final ReactiveMailer mailer;
     private final EmailConfig config;
     private final UnsubscribeLinks links;
+    private final Optional<String> bounceAddress;
 
-    EmailSender(ReactiveMailer mailer, EmailConfig config, UnsubscribeLinks links) {
+    EmailSender(ReactiveMailer mailer, EmailConfig config, UnsubscribeLinks links,
+            @ConfigProperty(name = "touchpoint.gateway.bounces.mailbox") Optional<String> bounceAddress) {
         this.mailer = mailer;
         this.config = config;
         this.links = links;
+        this.bounceAddress = bounceAddress;
     }
 
     @Override
@@ -59,6 +64,8 @@ public class EmailSender implements ChannelSender {
             mail.setHtml(content.html());
         }
         mail.addHeader("Message-ID", messageId(delivery.deliveryId(), config.messageIdDomain()));
+        // The envelope sender: where receiving servers send their delivery status notifications.
+        bounceAddress.ifPresent(mail::setBounceAddress);
         Uni<Mail> ready = Uni.createFrom().item(mail);
         if (!delivery.transactional()) {
             ready = links.header(delivery).map(header -> mail.addHeader("List-Unsubscribe", header)

@@ -163,6 +163,12 @@ public class DeliveryStore {
                 });
     }
 
+    /** A sent message came back for good. */
+    public Uni<Void> bounced(SqlClient sql, String requestId, String reason, String detail, Instant now) {
+        return sql.preparedQuery("UPDATE delivery SET state = 'bounced', reason = $2, detail = $3, updated_at = $4 WHERE request_id = $1")
+                .execute(Tuple.of(requestId, reason, detail, ts(now))).replaceWithVoid();
+    }
+
     /** The requests of a profile deferred for this reason. */
     public Uni<List<String>> deferred(SqlClient sql, String profileId, String reason) {
         return sql.preparedQuery("SELECT request_id FROM delivery WHERE profile_id = $1 AND state = 'deferred' AND reason = $2")
