@@ -1,8 +1,10 @@
 package io.touchpoint.gateway.delivery.domain;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -64,7 +66,7 @@ public class Deliveries {
                 Delivery fresh = new Delivery(request.requestId(), UUID.randomUUID().toString(), request.profileId(),
                         request.journeyId(), request.stepId(), request.templateId(), request.topic(), request.transactional(),
                         request.channel(), null, null, DeliveryState.QUEUED, null, null,
-                        request.variables() == null ? java.util.Map.of() : request.variables(), request.requestedAt(), expiresAt);
+                        request.variables() == null ? Map.of() : request.variables(), request.requestedAt(), expiresAt);
                 Recorded recorded = Recorded.of(fresh, decision);
                 return ledger.insert(sql, recorded.row(), recorded.sendDecidedAt(now), recorded.deliverAfter(), now)
                         .chain(inserted -> inserted ? apply(sql, recorded, null, now) : Uni.createFrom().item(AfterCommit.NOTHING));
@@ -117,8 +119,8 @@ public class Deliveries {
         }
         // One day more than the longest cap: its window starts at a midnight in the recipient's zone.
         int days = policy.rules().caps().values().stream().mapToInt(PolicyRules.Cap::days).max().orElse(0);
-        Uni<java.util.Map<String, List<Instant>>> sent = days == 0 ? Uni.createFrom().item(java.util.Map.of())
-                : ledger.marketingSent(sql, recipient.get().profileId(), now.minus(java.time.Duration.ofDays(days + 1L)));
+        Uni<Map<String, List<Instant>>> sent = days == 0 ? Uni.createFrom().item(Map.of())
+                : ledger.marketingSent(sql, recipient.get().profileId(), now.minus(Duration.ofDays(days + 1L)));
         return suppressions.of(sql, addresses).chain(suppressed -> sent.map(s -> new RecipientFacts(suppressed, s)));
     }
 
