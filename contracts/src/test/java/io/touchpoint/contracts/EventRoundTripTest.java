@@ -48,7 +48,9 @@ class EventRoundTripTest {
                 new MessageRequested("r-1", "p-1", "j-welcome", "s-1", "email", "tpl-welcome", "onboarding", false,
                         Map.of("firstName", "Ada"), T),
                 new DeliveryEvent("d-1", "r-1", "p-1", "j-welcome", "tpl-welcome", "email",
-                        DeliveryEvent.Status.OPENED, null, T),
+                        DeliveryEvent.Status.OPENED, null, null, T),
+                new DeliveryEvent("d-2", "r-2", "p-1", "j-welcome", "tpl-welcome", "email",
+                        DeliveryEvent.Status.DEFERRED, "quiet-hours", "until 2027-01-01T06:00:00Z", T),
                 new ProfileErasureRequested("e-1", "p-1", List.of("p-0"), T),
                 new JourneyEvent("je-1", "p-1", "j-welcome", 2, "i-1", JourneyEvent.Kind.EXITED, "done", "completed", T));
     }

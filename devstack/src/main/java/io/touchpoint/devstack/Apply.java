@@ -21,12 +21,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * {@code ./touchpoint apply DIR}: installs the definitions under {@code DIR} on the running stack,
  * the way a marketer would through the APIs: {@code segments/*.json} to segmentation-service,
- * {@code journeys/*.json} to journey-service (saved and published), after {@code presets/NAME.json}
- * (segmentation's preset NAME with those settings). A definition is matched by its
- * name, so applying again updates what changed and leaves the rest: {@code created},
- * {@code updated} or {@code unchanged}, one line each. A refusal prints the problem and stops.
- * A journey names the segments it reads as {@code "@segment:Active bettors"}: the text is replaced
- * by that segment's id, so definitions refer to each other by the names people read.
+ * {@code templates/*.json} to channel-gateway (saved and published), {@code journeys/*.json} to
+ * journey-service (saved and published), after {@code presets/NAME.json} (segmentation's preset NAME
+ * with those settings) and templates before the journeys that name them. Segments and journeys are
+ * matched by their name, templates by their stable {@code key} (the name journeys use), so applying
+ * again updates what changed and leaves the rest: {@code created}, {@code updated} or
+ * {@code unchanged}, one line each. A refusal prints the problem and stops. A journey names the
+ * segments it reads as {@code "@segment:Active bettors"}: the text is replaced by that segment's id,
+ * so definitions refer to each other by the names people read.
  */
 public final class Apply {
 
@@ -60,6 +62,9 @@ public final class Apply {
                 for (Path file : files(dir.resolve("segments"))) {
                     apply.segment(file);
                 }
+                for (Path file : files(dir.resolve("templates"))) {
+                    apply.template(file);
+                }
                 for (Path file : files(dir.resolve("journeys"))) {
                     apply.journey(file);
                 }
@@ -91,6 +96,47 @@ public final class Apply {
             send("PUT", base + "/" + existing.path("id").asText(), definition, file, 200);
             System.out.println("segment " + name + ": updated");
         }
+    }
+
+    private void template(Path file) throws Exception {
+        JsonNode definition = read(file);
+        String fileName = file.getFileName().toString();
+        String key = definition.path("key").asText(fileName.substring(0, fileName.length() - ".json".length()));
+        com.fasterxml.jackson.databind.node.ObjectNode draft = definition.deepCopy();
+        draft.remove("key");
+        String url = url("TOUCHPOINT_CHANNEL_GATEWAY_URL") + "/v1/templates/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+        JsonNode existing = find(url);
+        if (existing != null && existing.hasNonNull("publishedVersion") && existing.path("name").equals(draft.path("name"))
+                && existing.path("description").equals(draft.path("description"))
+                && existing.path("draft").path("defaultLocale").equals(draft.path("defaultLocale"))
+                && existing.path("draft").path("locales").equals(draft.path("locales"))) {
+            // The draft is what the file says; publishing it again would name the same version.
+            JsonNode version = send("POST", url + "/publish", null, file, 200);
+            if (version.path("version").asInt() == existing.path("publishedVersion").asInt()) {
+                System.out.println("template " + key + ": unchanged");
+                return;
+            }
+            System.out.println("template " + key + ": published as version " + version.path("version").asInt());
+            return;
+        }
+        send("PUT", url, draft, file, existing == null ? 201 : 200);
+        JsonNode version = send("POST", url + "/publish", null, file, 200);
+        System.out.println("template " + key + ": " + (existing == null ? "created" : "updated") + ", published as version "
+                + version.path("version").asInt());
+    }
+
+    /** The item at {@code url}, or null when it answers 404. */
+    private JsonNode find(String url) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", token).header("Accept", "application/json").GET().build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return null;
+        }
+        if (response.statusCode() != 200) {
+            throw new Refused("GET " + url + " answered " + response.statusCode() + "\n" + response.body());
+        }
+        return JSON.readTree(response.body());
     }
 
     private void journey(Path file) throws Exception {

@@ -128,23 +128,33 @@ class LauncherTest {
 
     /**
      * A new user's first minutes: {@code ./touchpoint apply examples/betting-operator} installs the
-     * operator's segment and journeys (again: nothing changes), and a sign-up tracked through the
-     * gateway enters the welcome journey through profile-service's change stream.
+     * operator's segment, templates and journeys (again: nothing changes), a sign-up tracked through the
+     * gateway enters the welcome journey through profile-service's change stream, the welcome email is
+     * read back over IMAP, and its one-click unsubscribe withdraws the consent in the profile.
      */
     private static void theBettingOperatorsExamplesApplyAndASignUpEntersTheWelcomeJourney() throws Exception {
         Launcher.Result applied = launcher.run(Duration.ofSeconds(120), "apply", "examples/betting-operator");
         assertEquals(0, applied.exitCode(), applied.describe());
         assertTrue(applied.stdout().contains("journey Welcome and four lessons: created, published as version 1"), applied.describe());
         assertTrue(applied.stdout().contains("segment Active bettors: created"), applied.describe());
+        assertTrue(applied.stdout().contains("template welcome: created, published as version 1"), applied.describe());
+        assertTrue(applied.stdout().contains("template win-back-90: created, published as version 1"), applied.describe());
         Launcher.Result again = launcher.run(Duration.ofSeconds(120), "apply", "examples/betting-operator");
         assertEquals(0, again.exitCode(), again.describe());
         assertTrue(again.stdout().contains("journey Welcome and four lessons: unchanged"), again.describe());
+        assertTrue(again.stdout().contains("template welcome: unchanged"), again.describe());
+        assertTrue(!again.stdout().contains("template lesson-1: updated"), again.describe());
 
         Map<String, String> credentials = credentials();
         String admin = "Bearer " + credentials.get("TOUCHPOINT_ADMIN_TOKEN");
         String user = "new-user-" + System.nanoTime();
         String basic = "Basic " + Base64.getEncoder().encodeToString((credentials.get("TOUCHPOINT_WRITE_KEY") + ":")
                 .getBytes(StandardCharsets.UTF_8));
+        String email = user + "@example.com";
+        HttpResponse<String> identified = send("POST", "http://localhost:" + base + "/v1/identify", basic,
+                "{\"userId\":\"" + user + "\",\"traits\":{\"email\":\"" + email + "\",\"firstName\":\"Ada\"},"
+                        + "\"context\":{\"consent\":{\"categoryPreferences\":{\"email\":true}}}}");
+        assertEquals(200, identified.statusCode(), identified.body());
         HttpResponse<String> tracked = send("POST", "http://localhost:" + base + "/v1/track", basic,
                 "{\"userId\":\"" + user + "\",\"event\":\"Signed Up\"}");
         assertEquals(200, tracked.statusCode(), tracked.body());
@@ -158,6 +168,33 @@ class LauncherTest {
             String journeys = send("GET", "http://localhost:" + (base + 3) + "/v1/profiles/" + profile[0] + "/journeys", admin, null).body();
             return journeys.contains("\"state\":\"waiting\"") && journeys.contains("message requested");
         });
+
+        // The welcome email, read over the stack's IMAP as the new user's mail client would, with its RFC 8058 headers.
+        Mail.Message welcome = await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> Mail.inbox(imapPort(), email), m -> !m.isEmpty()).get(0);
+        assertEquals("Welcome to Toto, Ada", welcome.subject(), welcome.toString());
+        assertEquals("List-Unsubscribe=One-Click", welcome.header("List-Unsubscribe-Post"), welcome.toString());
+        var link = java.util.regex.Pattern.compile("<(http://localhost:" + base + "/v1/unsubscribe/[A-Za-z0-9._-]+)>")
+                .matcher(String.valueOf(welcome.header("List-Unsubscribe")));
+        assertTrue(link.find(), welcome.toString());
+
+        // One click withdraws the consent in the profile, through the interactions topic.
+        HttpResponse<String> clicked = HTTP.send(HttpRequest.newBuilder(URI.create(link.group(1))).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, clicked.statusCode(), clicked.body());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> send("GET",
+                "http://localhost:" + (base + 1) + "/v1/profiles/" + profile[0] + "/consent", admin, null).body()
+                .contains("\"channel\":\"email\",\"topic\":\"onboarding\",\"status\":\"withdrawn\""));
+    }
+
+    private static int imapPort() throws IOException {
+        for (String line : Files.readAllLines(home.resolve("devstack").resolve("endpoints.properties"))) {
+            if (line.startsWith("imap.port=")) {
+                return Integer.parseInt(line.substring("imap.port=".length()).trim());
+            }
+        }
+        throw new IllegalStateException("the devstack wrote no imap.port");
     }
 
     /**

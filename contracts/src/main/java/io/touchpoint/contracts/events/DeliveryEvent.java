@@ -2,7 +2,13 @@ package io.touchpoint.contracts.events;
 
 import java.time.Instant;
 
-/** What happened to a message, reported by the gateway and the providers behind it. */
+/**
+ * What happened to a message, reported by the gateway and the providers behind it. {@code reason}
+ * is a stable code saying why (for SUPPRESSED, DEFERRED, FAILED and UNKNOWN: {@code no-consent},
+ * {@code quiet-hours}, {@code render-failed}, ...); {@code detail} says it for people.
+ * UNKNOWN: the gateway stopped between handing the message to the provider and hearing back, so it
+ * may or may not have gone out; it is never resent blindly.
+ */
 public record DeliveryEvent(
         String deliveryId,
         String requestId,
@@ -11,10 +17,11 @@ public record DeliveryEvent(
         String templateId,
         String channel,
         Status status,
+        String reason,
         String detail,
         Instant at) {
 
     public enum Status {
-        SENT, DELIVERED, SUPPRESSED, FAILED, BOUNCED, OPENED, CLICKED, UNSUBSCRIBED
+        SENT, DELIVERED, DEFERRED, SUPPRESSED, FAILED, UNKNOWN, BOUNCED, OPENED, CLICKED, UNSUBSCRIBED
     }
 }

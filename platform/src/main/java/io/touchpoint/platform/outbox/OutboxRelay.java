@@ -3,7 +3,6 @@ package io.touchpoint.platform.outbox;
 import java.net.URI;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -26,6 +25,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.touchpoint.contracts.Topic;
+import io.touchpoint.platform.time.CoalescedRuns;
 import io.touchpoint.platform.time.PeriodicWork;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -53,8 +53,8 @@ public class OutboxRelay {
     private final URI source;
     private final long sweepIntervalMs;
 
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
+    private final CoalescedRuns drains = new CoalescedRuns(this::drain,
+            failure -> LOG.warn("outbox relay failed; the rows stay and are retried", failure));
     private volatile PeriodicWork sweep;
 
     OutboxRelay(Pool pool, OutboxStore outbox, Vertx vertx,
@@ -86,27 +86,7 @@ public class OutboxRelay {
 
     /** Drains the outbox soon; calls while a drain runs coalesce into one more drain. */
     public void kick() {
-        // The request is recorded before trying to run, so a drain finishing concurrently either sees
-        // it or has already released the flag this call then takes: no kick is lost to the sweep.
-        again.set(true);
-        if (running.compareAndSet(false, true)) {
-            drainOnce();
-        }
-    }
-
-    private void drainOnce() {
-        again.set(false);
-        drain().subscribe().with(sent -> done(), failure -> {
-            LOG.warn("outbox relay failed; the rows stay and are retried", failure);
-            done();
-        });
-    }
-
-    private void done() {
-        running.set(false);
-        if (again.get() && running.compareAndSet(false, true)) {
-            drainOnce();
-        }
+        drains.request();
     }
 
     private Uni<Integer> drain() {

@@ -1,0 +1,196 @@
+package io.touchpoint.gateway.delivery.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.contracts.events.DeliveryEvent;
+import io.touchpoint.contracts.events.MessageRequested;
+import io.touchpoint.gateway.delivery.store.DeliveryStore;
+import io.touchpoint.gateway.delivery.store.SuppressionStore;
+import io.touchpoint.gateway.recipient.domain.Recipient;
+import io.touchpoint.gateway.recipient.store.RecipientStore;
+import io.touchpoint.platform.store.Transactions;
+import io.touchpoint.platform.wakeup.WakeupStore;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * Decides requests with the sending policy and records each decision in the ledger, in the
+ * caller's transaction: a new request gets its row (a known one is left alone: it was decided, and
+ * maybe sent, already), a deferred one gets a wake-up for the instant its deferral ends, and every
+ * outcome but "queued" is published as a delivery event. Sending is the {@link Dispatcher}'s.
+ */
+@ApplicationScoped
+public class Deliveries {
+
+    /** The wake-up kind of a deferral; keys are {@code profileId:requestId}, so an erasure cancels by prefix. */
+    public static final String RELEASE = "delivery-release";
+
+    /** What the caller does once its transaction committed. */
+    public record AfterCommit(boolean queued, Instant wakeAt, boolean published) {
+        public static final AfterCommit NOTHING = new AfterCommit(false, null, false);
+    }
+
+    private final SendingPolicy policy;
+    private final DeliveryStore ledger;
+    private final SuppressionStore suppressions;
+    private final RecipientStore recipients;
+    private final WakeupStore wakeups;
+    private final DeliveryEvents events;
+
+    Deliveries(SendingPolicy policy, DeliveryStore ledger, SuppressionStore suppressions, RecipientStore recipients,
+            WakeupStore wakeups, DeliveryEvents events) {
+        this.policy = policy;
+        this.ledger = ledger;
+        this.suppressions = suppressions;
+        this.recipients = recipients;
+        this.wakeups = wakeups;
+        this.events = events;
+    }
+
+    /** A request as it arrives: decided and recorded once, whatever number of times it arrives. */
+    public Uni<AfterCommit> receive(SqlClient sql, MessageRequested request, Instant now) {
+        return ledger.find(sql, request.requestId()).chain(known -> {
+            if (known.isPresent()) {
+                return Uni.createFrom().item(AfterCommit.NOTHING);
+            }
+            Instant expiresAt = policy.expiresAt(request, now);
+            return decide(sql, request, expiresAt, now).chain(decision -> {
+                Delivery fresh = new Delivery(request.requestId(), UUID.randomUUID().toString(), request.profileId(),
+                        request.journeyId(), request.stepId(), request.templateId(), request.topic(), request.transactional(),
+                        request.channel(), null, null, DeliveryState.QUEUED, null, null,
+                        request.variables() == null ? Map.of() : request.variables(), request.requestedAt(), expiresAt);
+                Recorded recorded = Recorded.of(fresh, decision);
+                return ledger.insert(sql, recorded.row(), recorded.sendDecidedAt(now), recorded.deliverAfter(), now)
+                        .chain(inserted -> inserted ? apply(sql, recorded, null, now) : Uni.createFrom().item(AfterCommit.NOTHING));
+            });
+        });
+    }
+
+    /** A deferral ended: the request is decided again, now, unless something else happened to it meanwhile. */
+    public Uni<AfterCommit> release(SqlClient sql, String requestId, Instant now) {
+        return ledger.lock(sql, requestId).chain(found -> {
+            if (found.isEmpty() || found.get().state() != DeliveryState.DEFERRED) {
+                return Uni.createFrom().item(AfterCommit.NOTHING);
+            }
+            Delivery before = found.get();
+            return decide(sql, before.request(), before.expiresAt(), now).chain(decision -> {
+                Recorded recorded = Recorded.of(before, decision);
+                Delivery row = recorded.row();
+                return ledger.decide(sql, requestId, row.state(), row.channel(), row.address(), row.reason(), row.detail(),
+                        recorded.sendDecidedAt(now), recorded.deliverAfter(), now).chain(() -> apply(sql, recorded, before, now));
+            });
+        });
+    }
+
+    /**
+     * The gateway just heard of the profile: its requests that waited for that are decided now
+     * rather than at their next retry. True when there were some (the caller re-arms the scheduler).
+     */
+    public Uni<Boolean> recipientKnown(SqlClient sql, String profileId, Instant now) {
+        return ledger.deferred(sql, profileId, Reason.RECIPIENT_UNKNOWN.code()).chain(ids -> Transactions.each(ids,
+                id -> wakeups.schedule(sql, RELEASE, profileId + ":" + id, now, null)).replaceWith(!ids.isEmpty()));
+    }
+
+    private Uni<Decision> decide(SqlClient sql, MessageRequested request, Instant expiresAt, Instant now) {
+        return ledger.lockRecipient(sql, request.profileId())
+                .chain(() -> recipients.find(sql, request.profileId()))
+                .chain(found -> facts(sql, found, now)
+                        .map(facts -> policy.decide(request, found.orElse(null), facts, expiresAt, now)));
+    }
+
+    private Uni<RecipientFacts> facts(SqlClient sql, Optional<Recipient> recipient, Instant now) {
+        if (recipient.isEmpty()) {
+            return Uni.createFrom().item(RecipientFacts.NONE);
+        }
+        List<String> addresses = new ArrayList<>();
+        for (String channel : policy.rules().deliverable()) {
+            String address = recipient.get().address(channel);
+            if (address != null) {
+                addresses.add(Addresses.normalize(channel, address));
+            }
+        }
+        // One day more than the longest cap: its window starts at a midnight in the recipient's zone.
+        int days = policy.rules().caps().values().stream().mapToInt(PolicyRules.Cap::days).max().orElse(0);
+        Uni<Map<String, List<Instant>>> sent = days == 0 ? Uni.createFrom().item(Map.of())
+                : ledger.marketingSent(sql, recipient.get().profileId(), now.minus(Duration.ofDays(days + 1L)));
+        return suppressions.of(sql, addresses).chain(suppressed -> sent.map(s -> new RecipientFacts(suppressed, s)));
+    }
+
+    private Uni<AfterCommit> apply(SqlClient sql, Recorded recorded, Delivery before, Instant now) {
+        Delivery row = recorded.row();
+        Uni<Void> history = ledger.history(sql, row.requestId(), row.state(), row.channel(), row.reason(), row.detail(), now);
+        Decision decision = recorded.decision();
+        if (decision instanceof Decision.Send) {
+            return history.replaceWith(new AfterCommit(true, null, false));
+        }
+        if (decision instanceof Decision.Defer defer) {
+            Uni<Void> scheduled = history.chain(() -> wakeups.schedule(sql, RELEASE, row.profileId() + ":" + row.requestId(),
+                    defer.until(), null));
+            // A deferral retried for the same reason (an unknown profile, asked again every minute) is one event, not many.
+            boolean news = before == null || before.state() != DeliveryState.DEFERRED || !defer.reason().code().equals(before.reason());
+            if (!news) {
+                return scheduled.replaceWith(new AfterCommit(false, defer.until(), false));
+            }
+            return scheduled.chain(() -> events.publish(sql, row, defer.channel(), DeliveryEvent.Status.DEFERRED, defer.reason(),
+                    row.detail(), now)).replaceWith(new AfterCommit(false, defer.until(), true));
+        }
+        Decision.Suppress suppress = (Decision.Suppress) decision;
+        return history.chain(() -> events.publish(sql, row, row.requestedChannel(), DeliveryEvent.Status.SUPPRESSED,
+                suppress.reason(), row.detail(), now)).replaceWith(new AfterCommit(false, null, true));
+    }
+
+    /** A decision as the ledger row it makes. */
+    private record Recorded(Delivery row, Decision decision, Instant deliverAfter) {
+
+        static Recorded of(Delivery d, Decision decision) {
+            if (decision instanceof Decision.Send send) {
+                return new Recorded(with(d, DeliveryState.QUEUED, send.channel(), send.address(), null,
+                        skipped(send.skipped())), decision, null);
+            }
+            if (decision instanceof Decision.Defer defer) {
+                String detail = "until " + defer.until() + ": " + defer.detail() + suffix(skipped(defer.skipped()));
+                return new Recorded(with(d, DeliveryState.DEFERRED, defer.channel(), null, defer.reason().code(), detail),
+                        decision, defer.until());
+            }
+            Decision.Suppress suppress = (Decision.Suppress) decision;
+            String detail = suppress.detail() + (suppress.skipped().size() > 1 ? suffix(skipped(suppress.skipped())) : "");
+            return new Recorded(with(d, DeliveryState.SUPPRESSED, null, null, suppress.reason().code(), detail), decision, null);
+        }
+
+        Instant sendDecidedAt(Instant now) {
+            return decision instanceof Decision.Send ? now : null;
+        }
+
+        private static Delivery with(Delivery d, DeliveryState state, String channel, String address, String reason,
+                String detail) {
+            return new Delivery(d.requestId(), d.deliveryId(), d.profileId(), d.journeyId(), d.stepId(), d.templateId(),
+                    d.topic(), d.transactional(), d.requestedChannel(), channel, address, state, reason, detail, d.variables(),
+                    d.requestedAt(), d.expiresAt());
+        }
+
+        private static String skipped(List<Decision.Skipped> skipped) {
+            if (skipped.isEmpty()) {
+                return null;
+            }
+            StringBuilder text = new StringBuilder("skipped ");
+            for (int i = 0; i < skipped.size(); i++) {
+                Decision.Skipped s = skipped.get(i);
+                text.append(i == 0 ? "" : "; ").append(s.channel()).append(' ').append(s.reason().code()).append(" (")
+                        .append(s.detail()).append(')');
+            }
+            return text.toString();
+        }
+
+        private static String suffix(String skipped) {
+            return skipped == null ? "" : "; " + skipped;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.touchpoint.gateway.delivery.domain;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "touchpoint.gateway.delivery")
+public interface DeliveryConfig {
+
+    /** How long after its request time a message may still go out; a deferral past it drops the message. */
+    @WithDefault("P2D")
+    Duration timeToLive();
+
+    /** A request for a profile the gateway has not heard of yet is decided again after this long. */
+    @WithDefault("PT1M")
+    Duration unknownRecipientRetry();
+
+    /** The zone of a recipient who stated none: quiet hours and calendar days of caps are read in it. */
+    @WithDefault("UTC")
+    String defaultZone();
+
+    /** The channel order of a recipient who stated none. */
+    @WithDefault("email")
+    List<String> defaultChannelOrder();
+
+    /** Frequency caps per channel, marketing only: {@code caps.email.messages=3}, {@code caps.email.days=7}. */
+    Map<String, Cap> caps();
+
+    interface Cap {
+        int messages();
+
+        int days();
+    }
+
+    /**
+     * A row another process left in sending for longer than this is declared unknown: longer than a
+     * provider call can take with its timeout.
+     */
+    @WithDefault("PT5M")
+    Duration stuckAfter();
+
+    /** How often queued rows and rows stuck in sending are looked for, besides the kick after each decision. */
+    @WithDefault("1000")
+    long sweepIntervalMs();
+
+    /** Rows claimed per transaction, and how many of them are handed to providers at once. */
+    @WithDefault("50")
+    int batch();
+
+    @WithDefault("8")
+    int concurrency();
+
+    /**
+     * This process's name in the ledger's sending rows (default: the host name). A process that
+     * starts under the name of one that stopped declares that one's sending rows unknown at once.
+     */
+    Optional<String> instance();
+}

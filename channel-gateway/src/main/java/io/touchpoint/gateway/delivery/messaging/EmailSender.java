@@ -1,0 +1,81 @@
+package io.touchpoint.gateway.delivery.messaging;
+
+import java.net.ConnectException;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.reactive.ReactiveMailer;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.gateway.delivery.domain.ChannelSender;
+import io.touchpoint.gateway.delivery.domain.Content;
+import io.touchpoint.gateway.delivery.domain.Delivery;
+import io.touchpoint.gateway.delivery.domain.EmailConfig;
+import io.touchpoint.gateway.recipient.domain.Channels;
+import io.touchpoint.gateway.unsubscribe.domain.UnsubscribeLinks;
+import io.vertx.ext.mail.SMTPException;
+
+/**
+ * Email through quarkus-mailer's reactive mailer (Vert.x's pooled SMTP client) to the configured
+ * server. The delivery id is the Message-ID, so a bounce or a reply names the delivery; marketing
+ * mail carries List-Unsubscribe with its one-click link and List-Unsubscribe-Post (RFC 8058). Only a
+ * refused connection is retried: the message cannot have reached the server then, while a retry
+ * after a timeout could send it twice (the dispatcher records a timeout as unknown instead).
+ * Settings per annotation can be changed in configuration ({@code quarkus.fault-tolerance."email".*}).
+ */
+@ApplicationScoped
+public class EmailSender implements ChannelSender {
+
+    private final ReactiveMailer mailer;
+    private final EmailConfig config;
+    private final UnsubscribeLinks links;
+    private final Optional<String> bounceAddress;
+
+    EmailSender(ReactiveMailer mailer, EmailConfig config, UnsubscribeLinks links,
+            @ConfigProperty(name = "touchpoint.gateway.bounces.mailbox") Optional<String> bounceAddress) {
+        this.mailer = mailer;
+        this.config = config;
+        this.links = links;
+        this.bounceAddress = bounceAddress;
+    }
+
+    @Override
+    public String channel() {
+        return Channels.EMAIL;
+    }
+
+    @Override
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200, retryOn = ConnectException.class)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, successThreshold = 2,
+            skipOn = ChannelSender.Refused.class)
+    @CircuitBreakerName("email")
+    public Uni<Void> send(Delivery delivery, Content content) {
+        Mail mail = new Mail().addTo(delivery.address()).setSubject(content.subject()).setText(content.text());
+        if (content.html() != null) {
+            mail.setHtml(content.html());
+        }
+        mail.addHeader("Message-ID", messageId(delivery.deliveryId(), config.messageIdDomain()));
+        // The envelope sender: where receiving servers send their delivery status notifications.
+        bounceAddress.ifPresent(mail::setBounceAddress);
+        Uni<Mail> ready = Uni.createFrom().item(mail);
+        if (!delivery.transactional()) {
+            ready = links.header(delivery).map(header -> mail.addHeader("List-Unsubscribe", header)
+                    .addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
+        }
+        return ready.chain(m -> mailer.send(m)).onFailure(SMTPException.class)
+                .transform(e -> new ChannelSender.Refused("the SMTP server refused: " + e.getMessage(), e));
+    }
+
+    public static String messageId(String deliveryId, String domain) {
+        return "<" + deliveryId + "@" + domain + ">";
+    }
+}

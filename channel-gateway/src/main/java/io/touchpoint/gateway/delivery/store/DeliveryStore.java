@@ -1,0 +1,206 @@
+package io.touchpoint.gateway.delivery.store;
+
+import static io.touchpoint.platform.store.Json.instant;
+import static io.touchpoint.platform.store.Json.ts;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.gateway.delivery.domain.Delivery;
+import io.touchpoint.gateway.delivery.domain.DeliveryState;
+import io.touchpoint.platform.store.Json;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** The delivery ledger and its decision history (V4__delivery.sql). */
+@ApplicationScoped
+public class DeliveryStore {
+
+    private static final String COLUMNS = """
+            request_id, delivery_id, profile_id, journey_id, step_id, template_id, topic, transactional,
+            requested_channel, channel, address, state, reason, detail, variables::text, requested_at, expires_at""";
+
+    /** One decision in a request's history. */
+    public record DecisionRow(Instant at, DeliveryState state, String channel, String reason, String detail) {
+    }
+
+    private final Json json;
+
+    DeliveryStore(Json json) {
+        this.json = json;
+    }
+
+    /**
+     * Takes the profile's lock for the rest of the transaction: decisions about one recipient are
+     * made one at a time, so two of them cannot both pass a frequency cap that allows only one.
+     */
+    public Uni<Void> lockRecipient(SqlClient sql, String profileId) {
+        return sql.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))").execute(Tuple.of(profileId))
+                .replaceWithVoid();
+    }
+
+    /** Records a new request with its first decision; false (and nothing written) when the request is known. */
+    public Uni<Boolean> insert(SqlClient sql, Delivery d, Instant sendDecidedAt, Instant deliverAfter, Instant now) {
+        return sql.preparedQuery("""
+                INSERT INTO delivery (request_id, delivery_id, profile_id, journey_id, step_id, template_id, topic,
+                    transactional, requested_channel, channel, address, state, reason, detail, variables, requested_at,
+                    expires_at, send_decided_at, deliver_after, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::text::jsonb, $16, $17, $18, $19,
+                    $20, $20)
+                ON CONFLICT (request_id) DO NOTHING""")
+                .execute(Tuple.from(Arrays.asList(d.requestId(), d.deliveryId(), d.profileId(), d.journeyId(), d.stepId(),
+                        d.templateId(), d.topic(), d.transactional(), d.requestedChannel(), d.channel(), d.address(),
+                        d.state().code(), d.reason(), d.detail(), json.write(d.variables()), ts(d.requestedAt()),
+                        ts(d.expiresAt()), ts(sendDecidedAt), ts(deliverAfter), ts(now))))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<Optional<Delivery>> find(SqlClient sql, String requestId) {
+        return sql.preparedQuery("SELECT " + COLUMNS + " FROM delivery WHERE request_id = $1").execute(Tuple.of(requestId))
+                .map(rows -> first(rows));
+    }
+
+    public Uni<Optional<Delivery>> findByDeliveryId(SqlClient sql, String deliveryId) {
+        return sql.preparedQuery("SELECT " + COLUMNS + " FROM delivery WHERE delivery_id = $1").execute(Tuple.of(deliveryId))
+                .map(rows -> first(rows));
+    }
+
+    public Uni<Optional<Delivery>> lock(SqlClient sql, String requestId) {
+        return sql.preparedQuery("SELECT " + COLUMNS + " FROM delivery WHERE request_id = $1 FOR UPDATE")
+                .execute(Tuple.of(requestId)).map(rows -> first(rows));
+    }
+
+    /** A later decision about a known request (a deferral ended). */
+    public Uni<Void> decide(SqlClient sql, String requestId, DeliveryState state, String channel, String address, String reason,
+            String detail, Instant sendDecidedAt, Instant deliverAfter, Instant now) {
+        return sql.preparedQuery("""
+                UPDATE delivery SET state = $2, channel = $3, address = $4, reason = $5, detail = $6, send_decided_at = $7,
+                    deliver_after = $8, updated_at = $9 WHERE request_id = $1""")
+                .execute(Tuple.from(Arrays.asList(requestId, state.code(), channel, address, reason, detail, ts(sendDecidedAt),
+                        ts(deliverAfter), ts(now))))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> history(SqlClient sql, String requestId, DeliveryState state, String channel, String reason,
+            String detail, Instant now) {
+        return sql.preparedQuery("""
+                INSERT INTO delivery_decision (request_id, at, state, channel, reason, detail) VALUES ($1, $2, $3, $4, $5, $6)""")
+                .execute(Tuple.from(Arrays.asList(requestId, ts(now), state.code(), channel, reason, detail)))
+                .replaceWithVoid();
+    }
+
+    public Uni<List<DecisionRow>> decisions(SqlClient sql, String requestId) {
+        return sql.preparedQuery("SELECT at, state, channel, reason, detail FROM delivery_decision WHERE request_id = $1 ORDER BY id")
+                .execute(Tuple.of(requestId)).map(rows -> {
+                    List<DecisionRow> all = new ArrayList<>();
+                    for (Row r : rows) {
+                        all.add(new DecisionRow(instant(r.getOffsetDateTime(0)), DeliveryState.of(r.getString(1)),
+                                r.getString(2), r.getString(3), r.getString(4)));
+                    }
+                    return all;
+                });
+    }
+
+    /**
+     * Moves the oldest queued rows to sending, as {@code instance}, in the caller's transaction:
+     * committed before any provider call, so a crash during the call leaves them in sending, never
+     * queued (which would send again).
+     */
+    public Uni<List<Delivery>> claimQueued(SqlClient sql, int limit, String instance, Instant now) {
+        return sql.preparedQuery("""
+                UPDATE delivery SET state = 'sending', sending_at = $3, sending_by = $2, updated_at = $3
+                WHERE request_id IN (SELECT request_id FROM delivery WHERE state = 'queued' ORDER BY send_decided_at
+                    LIMIT $1 FOR UPDATE SKIP LOCKED)
+                RETURNING """ + " " + COLUMNS)
+                .execute(Tuple.of(limit, instance, ts(now))).map(this::all);
+    }
+
+    /** The provider's answer for a row in sending; false when the row is no longer sending (declared unknown meanwhile). */
+    public Uni<Boolean> finish(SqlClient sql, String requestId, DeliveryState state, String reason, String detail, Instant now) {
+        return sql.preparedQuery("""
+                UPDATE delivery SET state = $2, reason = $3, detail = $4, sent_at = CASE WHEN $2 = 'sent' THEN $5::timestamptz END,
+                    updated_at = $5::timestamptz WHERE request_id = $1 AND state = 'sending'""")
+                .execute(Tuple.from(Arrays.asList(requestId, state.code(), reason, detail, ts(now))))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Rows left in sending by a process that stopped: those {@code instance} itself claimed (it is
+     * starting again, so none of its sends is in flight), and those anyone claimed before
+     * {@code claimedBefore} (longer than a provider call can take). They become unknown.
+     */
+    public Uni<List<Delivery>> markStuck(SqlClient sql, String instance, Instant claimedBefore, String reason,
+            String detail, Instant now) {
+        return sql.preparedQuery("""
+                UPDATE delivery SET state = 'unknown', reason = $3, detail = $4, updated_at = $5
+                WHERE request_id IN (SELECT request_id FROM delivery WHERE state = 'sending'
+                    AND (sending_by = $1 OR sending_at < $2) FOR UPDATE SKIP LOCKED)
+                RETURNING """ + " " + COLUMNS)
+                .execute(Tuple.from(Arrays.asList(instance, ts(claimedBefore), reason, detail, ts(now)))).map(this::all);
+    }
+
+    /** When marketing messages were let go to the profile since {@code since}, per channel (frequency caps). */
+    public Uni<Map<String, List<Instant>>> marketingSent(SqlClient sql, String profileId, Instant since) {
+        return sql.preparedQuery("""
+                SELECT channel, send_decided_at FROM delivery WHERE profile_id = $1 AND send_decided_at >= $2
+                    AND NOT transactional AND state IN ('queued', 'sending', 'sent', 'unknown')""")
+                .execute(Tuple.of(profileId, ts(since))).map(rows -> {
+                    Map<String, List<Instant>> sent = new HashMap<>();
+                    for (Row r : rows) {
+                        sent.computeIfAbsent(r.getString(0), c -> new ArrayList<>()).add(instant(r.getOffsetDateTime(1)));
+                    }
+                    return sent;
+                });
+    }
+
+    /** A sent message came back for good. */
+    public Uni<Void> bounced(SqlClient sql, String requestId, String reason, String detail, Instant now) {
+        return sql.preparedQuery("UPDATE delivery SET state = 'bounced', reason = $2, detail = $3, updated_at = $4 WHERE request_id = $1")
+                .execute(Tuple.of(requestId, reason, detail, ts(now))).replaceWithVoid();
+    }
+
+    /** The requests of a profile deferred for this reason. */
+    public Uni<List<String>> deferred(SqlClient sql, String profileId, String reason) {
+        return sql.preparedQuery("SELECT request_id FROM delivery WHERE profile_id = $1 AND state = 'deferred' AND reason = $2")
+                .execute(Tuple.of(profileId, reason)).map(rows -> {
+                    List<String> ids = new ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getString(0)));
+                    return ids;
+                });
+    }
+
+    /** Erasure: the person's rows and their history go. */
+    public Uni<Void> forget(SqlClient sql, List<String> profileIds) {
+        return sql.preparedQuery("DELETE FROM delivery WHERE profile_id = ANY($1)")
+                .execute(Tuple.of(profileIds.toArray(String[]::new))).replaceWithVoid();
+    }
+
+    private Optional<Delivery> first(RowSet<Row> rows) {
+        return rows.size() == 0 ? Optional.empty() : Optional.of(read(rows.iterator().next()));
+    }
+
+    private List<Delivery> all(RowSet<Row> rows) {
+        List<Delivery> all = new ArrayList<>();
+        for (Row r : rows) {
+            all.add(read(r));
+        }
+        return all;
+    }
+
+    private Delivery read(Row r) {
+        return new Delivery(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+                r.getString(6), r.getBoolean(7), r.getString(8), r.getString(9), r.getString(10),
+                DeliveryState.of(r.getString(11)), r.getString(12), r.getString(13), json.map(r.getString(14)),
+                instant(r.getOffsetDateTime(15)), instant(r.getOffsetDateTime(16)));
+    }
+}

@@ -1,0 +1,74 @@
+package io.touchpoint.gateway.recipient.store;
+
+import static io.touchpoint.platform.store.Json.ts;
+
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.contracts.events.ConsentState;
+import io.touchpoint.gateway.recipient.domain.Recipient;
+import io.touchpoint.platform.store.Json;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+@ApplicationScoped
+public class RecipientStore {
+
+    private final Json json;
+
+    RecipientStore(Json json) {
+        this.json = json;
+    }
+
+    /** Writes the recipient unless a newer version of it is already held; true when written. */
+    public Uni<Boolean> upsert(SqlClient sql, Recipient r, Instant now) {
+        Recipient.QuietHours quiet = r.quietHours();
+        return sql.preparedQuery("""
+                INSERT INTO recipient (profile_id, version, email, phone, consents, channel_order, time_zone, locale,
+                    quiet_start, quiet_end, traits, computed, updated_at)
+                VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11::text::jsonb, $12::text::jsonb, $13)
+                ON CONFLICT (profile_id) DO UPDATE SET version = excluded.version, email = excluded.email,
+                    phone = excluded.phone, consents = excluded.consents, channel_order = excluded.channel_order,
+                    time_zone = excluded.time_zone, locale = excluded.locale, quiet_start = excluded.quiet_start,
+                    quiet_end = excluded.quiet_end, traits = excluded.traits, computed = excluded.computed,
+                    updated_at = excluded.updated_at
+                WHERE recipient.version < excluded.version""")
+                .execute(Tuple.from(Arrays.asList(r.profileId(), r.version(), r.email(), r.phone(), json.write(r.consents()),
+                        r.channelOrder().toArray(String[]::new), r.timeZone() == null ? null : r.timeZone().getId(),
+                        r.locale(), quiet == null ? null : quiet.start(), quiet == null ? null : quiet.end(),
+                        json.write(r.traits()), json.write(r.computed()), ts(now))))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    public Uni<Optional<Recipient>> find(SqlClient sql, String profileId) {
+        return sql.preparedQuery("""
+                SELECT profile_id, version, email, phone, consents::text, channel_order, time_zone, locale, quiet_start,
+                    quiet_end, traits::text, computed::text FROM recipient WHERE profile_id = $1""")
+                .execute(Tuple.of(profileId))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(read(rows.iterator().next())));
+    }
+
+    public Uni<Void> delete(SqlClient sql, List<String> profileIds) {
+        return sql.preparedQuery("DELETE FROM recipient WHERE profile_id = ANY($1)")
+                .execute(Tuple.of(profileIds.toArray(String[]::new))).replaceWithVoid();
+    }
+
+    private Recipient read(Row r) {
+        LocalTime start = r.getLocalTime(8);
+        LocalTime end = r.getLocalTime(9);
+        String zone = r.getString(6);
+        return new Recipient(r.getString(0), r.getLong(1), r.getString(2), r.getString(3),
+                List.of(json.read(r.getString(4), ConsentState[].class)), List.of(r.getArrayOfStrings(5)),
+                zone == null ? null : ZoneId.of(zone), r.getString(7),
+                start == null || end == null ? null : new Recipient.QuietHours(start, end),
+                json.map(r.getString(10)), json.map(r.getString(11)));
+    }
+}

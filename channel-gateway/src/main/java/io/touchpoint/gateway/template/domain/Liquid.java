@@ -1,0 +1,122 @@
+package io.touchpoint.gateway.template.domain;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import liqp.Template;
+import liqp.TemplateParser;
+import liqp.exceptions.LiquidException;
+
+import io.touchpoint.contracts.Problem;
+import io.touchpoint.gateway.delivery.domain.Content;
+import io.touchpoint.gateway.recipient.domain.Channels;
+
+/**
+ * Liquid through liqp, sandboxed for templates marketers write: no includes (nothing is read from
+ * disk), bounded loops, output and render time; unknown tags and filters are errors, and unknown
+ * variables render empty ({@code default} gives a fallback). Templates see {@code profile} (traits),
+ * {@code computed} (computed attributes), {@code vars} (the request's variables), {@code profileId}
+ * and, in marketing messages, {@code unsubscribeUrl} and {@code preferencesUrl}.
+ */
+public final class Liquid {
+
+    /** What a template is rendered against when it is saved, so a broken one is refused then, not at send time. */
+    public static final Map<String, Object> SAMPLE = Map.of("profileId", "sample-profile",
+            "profile", Map.of("firstName", "Ada", "lastName", "Lovelace", "email", "ada@example.com"),
+            "computed", Map.of("orderCount", 3, "lifetimeValue", 120.5), "vars", Map.of(),
+            "unsubscribeUrl", "https://touchpoint.example/v1/unsubscribe/sample",
+            "preferencesUrl", "https://touchpoint.example/v1/preferences/sample");
+
+    private static final TemplateParser PARSER = new TemplateParser.Builder()
+            .withErrorMode(TemplateParser.ErrorMode.STRICT)
+            .withStrictVariables(false)
+            .withMaxIterations(10_000)
+            .withMaxRenderTimeMillis(500)
+            .withMaxSizeRenderedString(512 * 1024)
+            .withMaxTemplateSizeBytes(256 * 1024)
+            .withNameResolver(name -> {
+                throw new IOException("includes are not available in templates");
+            })
+            .build();
+
+    private Liquid() {
+    }
+
+    /** The render failed: {@code message} names the line when Liquid knows it. */
+    public static final class Failure extends RuntimeException {
+        public Failure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public static String render(String source, Map<String, Object> data) {
+        if (source == null) {
+            return null;
+        }
+        try {
+            Template template = PARSER.parse(source);
+            return template.render(data);
+        } catch (RuntimeException e) {
+            throw new Failure(describe(e));
+        }
+    }
+
+    /** Renders one locale's variant for a channel; the email text comes from the HTML when the template has none. */
+    public static Content render(TemplateContent.Variant variant, String channel, Map<String, Object> data) {
+        if (Channels.EMAIL.equals(channel) && variant.email() != null) {
+            TemplateContent.Email email = variant.email();
+            String html = render(email.html(), data);
+            String text = email.text() != null ? render(email.text(), data) : html == null ? null : PlainText.of(html);
+            return new Content(render(email.subject(), data).strip(), html, text);
+        }
+        if (Channels.SMS.equals(channel) && variant.sms() != null) {
+            return new Content(null, null, render(variant.sms().text(), data));
+        }
+        throw new Failure("no " + channel + " content");
+    }
+
+    /** Every part of every variant rendered against {@link #SAMPLE}; one violation per part that fails, by its JSON path. */
+    public static List<Problem.Violation> check(TemplateContent content) {
+        List<Problem.Violation> violations = new ArrayList<>();
+        content.locales().forEach((locale, variant) -> {
+            String at = "locales." + locale;
+            if (variant == null) {
+                violations.add(new Problem.Violation(at, "must hold email or sms content"));
+                return;
+            }
+            if (variant.email() != null) {
+                part(violations, at + ".email.subject", variant.email().subject());
+                part(violations, at + ".email.html", variant.email().html());
+                part(violations, at + ".email.text", variant.email().text());
+            }
+            if (variant.sms() != null) {
+                part(violations, at + ".sms.text", variant.sms().text());
+            }
+        });
+        return violations;
+    }
+
+    private static void part(List<Problem.Violation> violations, String field, String source) {
+        try {
+            render(source, SAMPLE);
+        } catch (Failure e) {
+            violations.add(new Problem.Violation(field, e.getMessage()));
+        }
+    }
+
+    private static String describe(RuntimeException e) {
+        Throwable cause = e;
+        while (!(cause instanceof LiquidException) && cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof LiquidException liquid) {
+            String message = String.valueOf(liquid.getMessage()).replaceFirst("^parser error ", "")
+                    .replaceFirst(" on line \\d+, index \\d+$", "");
+            return "line " + liquid.line + ", column " + (liquid.charPositionInLine + 1) + ": " + message;
+        }
+        // liqp names the line in the message of what it throws at render time ("error on line 2, index 5: ...").
+        return String.valueOf(cause.getMessage()).replaceFirst("^error on line (\\d+), index (\\d+): ", "line $1: ");
+    }
+}

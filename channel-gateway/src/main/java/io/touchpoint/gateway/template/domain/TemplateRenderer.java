@@ -1,0 +1,76 @@
+package io.touchpoint.gateway.template.domain;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.gateway.delivery.domain.Content;
+import io.touchpoint.gateway.delivery.domain.Delivery;
+import io.touchpoint.gateway.delivery.domain.MessageRenderer;
+import io.touchpoint.gateway.recipient.domain.Recipient;
+import io.touchpoint.gateway.template.store.TemplateStore;
+import io.touchpoint.gateway.unsubscribe.domain.UnsubscribeLinks;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * Deliveries render the latest published version of their template, in the recipient's locale or
+ * its fallback; marketing templates also see {@code unsubscribeUrl}, the one-click link, and
+ * {@code preferencesUrl}, the preference center.
+ */
+@ApplicationScoped
+public class TemplateRenderer implements MessageRenderer {
+
+    private final Pool pool;
+    private final TemplateStore templates;
+    private final UnsubscribeLinks links;
+
+    TemplateRenderer(Pool pool, TemplateStore templates, UnsubscribeLinks links) {
+        this.pool = pool;
+        this.templates = templates;
+        this.links = links;
+    }
+
+    @Override
+    public Uni<Content> render(Delivery delivery, Recipient recipient) {
+        Uni<String> token = delivery.transactional() ? Uni.createFrom().nullItem() : links.token(delivery);
+        return token.chain(signed -> pool.withConnection(sql -> templates.latest(sql, delivery.templateId())).map(found -> {
+            if (found.isEmpty()) {
+                throw new RenderFailed("template " + delivery.templateId() + " has no published version");
+            }
+            TemplateStore.Version version = found.get();
+            var variant = version.content().variantFor(recipient == null ? null : recipient.locale());
+            if (variant == null) {
+                throw new RenderFailed("template " + delivery.templateId() + " v" + version.version() + " has no locale "
+                        + version.content().fallbackChain(recipient == null ? null : recipient.locale()));
+            }
+            try {
+                Map<String, Object> data = data(delivery, recipient);
+                if (signed != null) {
+                    data.put("unsubscribeUrl", links.url(signed));
+                    data.put("preferencesUrl", links.preferencesUrl(signed));
+                }
+                return Liquid.render(variant.getValue(), delivery.channel(), data);
+            } catch (Liquid.Failure e) {
+                throw new RenderFailed("template " + delivery.templateId() + " v" + version.version() + " ("
+                        + variant.getKey() + ", " + delivery.channel() + "): " + e.getMessage());
+            }
+        }));
+    }
+
+    public static Map<String, Object> data(String profileId, Map<String, Object> traits, Map<String, Object> computed,
+            Map<String, Object> vars) {
+        Map<String, Object> data = new HashMap<>();
+        data.put("profileId", profileId);
+        data.put("profile", traits == null ? Map.of() : traits);
+        data.put("computed", computed == null ? Map.of() : computed);
+        data.put("vars", vars == null ? Map.of() : vars);
+        return data;
+    }
+
+    private static Map<String, Object> data(Delivery delivery, Recipient recipient) {
+        return data(delivery.profileId(), recipient == null ? null : recipient.traits(),
+                recipient == null ? null : recipient.computed(), delivery.variables());
+    }
+}

@@ -1,0 +1,72 @@
+package io.touchpoint.gateway.support;
+
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import io.touchpoint.contracts.EventTypes;
+import io.touchpoint.contracts.Topic;
+import io.touchpoint.contracts.events.ConsentState;
+import io.touchpoint.contracts.events.DeliveryEvent;
+import io.touchpoint.contracts.events.MessageRequested;
+import io.touchpoint.contracts.events.ProfileChanged;
+import io.touchpoint.devstack.testing.TestEvents;
+import io.touchpoint.gateway.recipient.store.RecipientStore;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/** Recipients and message requests fed to the gateway through the real broker, as profile-service and journeys would. */
+public final class DeliveryFixtures {
+
+    private final TestEvents events;
+    private final Pool pool;
+    private final RecipientStore recipients;
+    private final String bootstrap;
+
+    public DeliveryFixtures(String bootstrap, TestEvents events, Pool pool, RecipientStore recipients) {
+        this.bootstrap = bootstrap;
+        this.events = events;
+        this.pool = pool;
+        this.recipients = recipients;
+    }
+
+    public static ConsentState granted(String channel, String topic) {
+        return new ConsentState(channel, topic, ConsentState.Status.GRANTED, false, Instant.now().minusSeconds(60), "test");
+    }
+
+    /** Publishes the profile's state and waits until the gateway holds it. */
+    public void recipient(String profileId, String email, List<ConsentState> consents, Map<String, Object> preferences) {
+        long version = System.nanoTime();
+        events.publish(Topic.PROFILE_CHANGES, profileId, EventTypes.PROFILE_CHANGED, new ProfileChanged(profileId, version,
+                Set.of("traits"), Map.of("email", email, "firstName", "Ada"), Map.of(), consents, preferences, List.of(), null,
+                Instant.now()));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> pool.withConnection(c -> recipients.find(c, profileId))
+                .await().atMost(Duration.ofSeconds(10)).map(r -> r.version() == version).orElse(false));
+    }
+
+    public MessageRequested request(String profileId, String journeyId, String templateId, String topic, boolean transactional,
+            Instant requestedAt) {
+        return new MessageRequested("req-" + UUID.randomUUID(), profileId, journeyId, "step-1", "email", templateId, topic,
+                transactional, Map.of("offer", "10 free spins"), requestedAt);
+    }
+
+    public void publish(MessageRequested request) {
+        events.publish(Topic.MESSAGE_REQUESTS, request.profileId(), EventTypes.MESSAGE_REQUESTED, request);
+    }
+
+    public EventLog<DeliveryEvent> deliveryEvents() {
+        return EventLog.of(bootstrap, Topic.DELIVERY_EVENTS, DeliveryEvent.class);
+    }
+
+    /** Waits for the request's first event with this status. */
+    public DeliveryEvent await(String requestId, DeliveryEvent.Status status) {
+        return deliveryEvents().await(e -> e.requestId().equals(requestId) && e.status() == status, 1).get(0).event();
+    }
+
+    public List<EventLog.Published<DeliveryEvent>> eventsOf(String requestId) {
+        return deliveryEvents().matching(e -> e.requestId().equals(requestId));
+    }
+}
