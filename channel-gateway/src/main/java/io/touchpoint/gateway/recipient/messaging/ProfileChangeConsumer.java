@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.events.ProfileChanged;
@@ -16,10 +15,8 @@ import io.touchpoint.gateway.delivery.domain.Deliveries;
 import io.touchpoint.gateway.recipient.domain.Recipient;
 import io.touchpoint.gateway.recipient.domain.RecipientProjection;
 import io.touchpoint.gateway.recipient.store.RecipientStore;
-import io.touchpoint.platform.erasure.ErasedIdentities;
-import io.touchpoint.platform.store.Transactions;
+import io.touchpoint.platform.erasure.ProfileTransactions;
 import io.touchpoint.platform.wakeup.WakeupScheduler;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Keeps the recipient projection from profile-service's change stream, one transaction per record
@@ -31,21 +28,18 @@ import io.vertx.mutiny.sqlclient.Pool;
 @ApplicationScoped
 public class ProfileChangeConsumer {
 
-    private static final Logger LOG = Logger.getLogger(ProfileChangeConsumer.class);
 
-    private final Pool pool;
+    private final ProfileTransactions transactions;
     private final Clock clock;
     private final RecipientStore recipients;
-    private final ErasedIdentities erased;
     private final Deliveries deliveries;
     private final WakeupScheduler scheduler;
 
-    ProfileChangeConsumer(Pool pool, Clock clock, RecipientStore recipients, ErasedIdentities erased, Deliveries deliveries,
+    ProfileChangeConsumer(ProfileTransactions transactions, Clock clock, RecipientStore recipients, Deliveries deliveries,
             WakeupScheduler scheduler) {
-        this.pool = pool;
+        this.transactions = transactions;
         this.clock = clock;
         this.recipients = recipients;
-        this.erased = erased;
         this.deliveries = deliveries;
         this.scheduler = scheduler;
     }
@@ -54,12 +48,8 @@ public class ProfileChangeConsumer {
     public Uni<Void> onProfileChanged(ProfileChanged change) {
         Recipient recipient = RecipientProjection.of(change);
         AtomicReference<Instant> releasedAt = new AtomicReference<>();
-        var about = ErasedIdentities.profiles(List.of(change.profileId()));
-        return Uni.createFrom().deferred(() -> pool.withTransaction(sql -> erased.erasedAt(sql, about).chain(erasedAt -> {
-            if (ErasedIdentities.stale(erasedAt, about, change.occurredAt())) {
-                LOG.debugf("profile %s was erased; its change v%d is dropped", change.profileId(), change.version());
-                return Uni.createFrom().voidItem();
-            }
+        return transactions.unlessErased(List.of(change.profileId()), change.occurredAt(), (Void) null, sql -> {
+            releasedAt.set(null);
             Uni<Void> merged = change.mergedProfileIds() == null || change.mergedProfileIds().isEmpty()
                     ? Uni.createFrom().voidItem()
                     : recipients.delete(sql, change.mergedProfileIds());
@@ -72,7 +62,7 @@ public class ProfileChangeConsumer {
                             releasedAt.set(now);
                         }
                     }).replaceWithVoid();
-        }))).onFailure(Transactions::retryable).retry().atMost(3).invoke(() -> {
+        }).invoke(() -> {
             Instant released = releasedAt.get();
             if (released != null) {
                 scheduler.scheduled(released);

@@ -17,11 +17,9 @@ import io.touchpoint.contracts.events.SegmentMembershipChanged;
 import io.touchpoint.journey.execution.domain.NodeStep;
 import io.touchpoint.journey.execution.domain.ProfileReactions;
 import io.touchpoint.journey.execution.store.ProfileFactStore;
-import io.touchpoint.platform.erasure.ErasedIdentities;
+import io.touchpoint.platform.erasure.ProfileTransactions;
 import io.touchpoint.platform.outbox.OutboxRelay;
-import io.touchpoint.platform.store.Transactions;
 import io.touchpoint.platform.wakeup.WakeupScheduler;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
@@ -36,21 +34,19 @@ public class TriggerConsumer {
 
     private static final Logger LOG = Logger.getLogger(TriggerConsumer.class);
 
-    private final Pool pool;
+    private final ProfileTransactions transactions;
     private final Clock clock;
     private final ProfileFactStore profiles;
     private final ProfileReactions reactions;
-    private final ErasedIdentities erased;
     private final OutboxRelay relay;
     private final WakeupScheduler scheduler;
 
-    TriggerConsumer(Pool pool, Clock clock, ProfileFactStore profiles, ProfileReactions reactions, ErasedIdentities erased,
+    TriggerConsumer(ProfileTransactions transactions, Clock clock, ProfileFactStore profiles, ProfileReactions reactions,
             OutboxRelay relay, WakeupScheduler scheduler) {
-        this.pool = pool;
+        this.transactions = transactions;
         this.clock = clock;
         this.profiles = profiles;
         this.reactions = reactions;
-        this.erased = erased;
         this.relay = relay;
         this.scheduler = scheduler;
     }
@@ -101,26 +97,16 @@ public class TriggerConsumer {
         Uni<Void> run(SqlClient sql, Instant now, java.util.function.Consumer<Instant> dues);
     }
 
-    /** The work in one transaction, unless the profile was erased after the record happened; retried on a concurrent change. */
+    /** The work in one transaction, unless the profile was erased after the record happened; then the relay and the scheduler. */
     private Uni<Void> inTransaction(String profileId, Instant occurredAt, Work work) {
         List<Instant> dues = new ArrayList<>();
-        return Uni.createFrom().deferred(() -> {
+        return transactions.unlessErased(List.of(profileId), occurredAt, null, sql -> {
             dues.clear();
-            Instant now = clock.instant();
-            var about = ErasedIdentities.profiles(List.of(profileId));
-            return pool.withTransaction(sql -> erased.erasedAt(sql, about).chain(erasedAt -> {
-                if (ErasedIdentities.stale(erasedAt, about, occurredAt)) {
-                    LOG.debugf("profile %s was erased; its record is dropped", profileId);
-                    return Uni.createFrom().voidItem();
-                }
-                return work.run(sql, now, dues::add);
-            }));
-        })
-                .onFailure(Transactions::retryable).retry().atMost(3)
-                .invoke(() -> {
-                    relay.kick();
-                    dues.forEach(scheduler::scheduled);
-                });
+            return work.run(sql, clock.instant(), dues::add);
+        }).invoke(() -> {
+            relay.kick();
+            dues.forEach(scheduler::scheduled);
+        }).replaceWithVoid();
     }
 
     /** What makes a trigger the same when it comes again: the interaction's source and message id. */

@@ -1,0 +1,48 @@
+package io.touchpoint.platform.erasure;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.platform.store.Transactions;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * How a consumer handles a record about profiles: in one transaction, unless one of them was erased
+ * after the record happened (in flight at the erasure, or replayed since: handling it would bring
+ * them back), and again when a concurrent transaction got in the way. The work runs afresh on each
+ * attempt, so what it collects for after the commit should be reset at its start.
+ */
+@ApplicationScoped
+public class ProfileTransactions {
+
+    private static final Logger LOG = Logger.getLogger(ProfileTransactions.class);
+    private static final int ATTEMPTS = 3;
+
+    private final Pool pool;
+    private final ErasedIdentities erased;
+
+    ProfileTransactions(Pool pool, ErasedIdentities erased) {
+        this.pool = pool;
+        this.erased = erased;
+    }
+
+    /** @return the work's answer, or {@code whenErased} when the record is about an erased profile */
+    public <T> Uni<T> unlessErased(Collection<String> profileIds, Instant happenedAt, T whenErased,
+            Function<SqlClient, Uni<T>> work) {
+        var about = ErasedIdentities.profiles(profileIds);
+        return Uni.createFrom().deferred(() -> pool.withTransaction(sql -> erased.erasedAt(sql, about).chain(erasedAt -> {
+            if (ErasedIdentities.stale(erasedAt, about, happenedAt)) {
+                LOG.debugf("profiles %s were erased after this record happened (%s); it is dropped", profileIds, happenedAt);
+                return Uni.createFrom().item(whenErased);
+            }
+            return work.apply(sql);
+        }))).onFailure(Transactions::retryable).retry().atMost(ATTEMPTS);
+    }
+}
