@@ -16,6 +16,7 @@ import io.touchpoint.contracts.EventJson;
 import io.touchpoint.contracts.EventTypes;
 import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.ProfileChanged;
+import io.touchpoint.contracts.events.SegmentMembershipChanged;
 
 /** The records the journey benchmark publishes, and its producers' settings. */
 final class JourneyTraffic {
@@ -32,6 +33,13 @@ final class JourneyTraffic {
      */
     static ProducerRecord<String, byte[]> profileChanged(ProfileChanged template, String profileId, String event, URI source) {
         Instant now = Instant.now();
+        if (event == null && template != null) {
+            // A change without an interaction behind it (no trigger): journey-service only updates its copy of the profile.
+            ProfileChanged change = new ProfileChanged(profileId, template.version(), template.changed(), template.traits(),
+                    template.computed(), template.consents(), template.preferences(), template.mergedProfileIds(), null, now);
+            return withHeaders(new ProducerRecord<>(Topic.PROFILE_CHANGES.topicName(), profileId, EventJson.write(change)),
+                    EventTypes.PROFILE_CHANGED, source, now, profileId);
+        }
         ProfileChanged change;
         if (template == null) {
             change = new ProfileChanged(profileId, 2, Set.of("events"),
@@ -47,9 +55,24 @@ final class JourneyTraffic {
                     new ProfileChanged.Trigger(t.sourceId(), UUID.randomUUID().toString(), t.type(), event, now, t.properties()),
                     now);
         }
-        var record = new ProducerRecord<>(Topic.PROFILE_CHANGES.topicName(), profileId, EventJson.write(change));
-        CloudEventHeaders.write(record.headers(), new CloudEventAttributes(UUID.randomUUID().toString(),
-                EventTypes.PROFILE_CHANGED, source, now, profileId));
+        return withHeaders(new ProducerRecord<>(Topic.PROFILE_CHANGES.topicName(), profileId, EventJson.write(change)),
+                EventTypes.PROFILE_CHANGED, source, now, profileId);
+    }
+
+    /**
+     * A SegmentMembershipChanged as segmentation-service's outbox relay publishes it: the contract's
+     * JSON, keyed by profile id, the same CloudEvents binary-mode headers (source
+     * {@code /touchpoint/segmentation-service}).
+     */
+    static ProducerRecord<String, byte[]> membershipChanged(String profileId, String segmentId, boolean entered, Instant at) {
+        var change = new SegmentMembershipChanged(profileId, segmentId, 1, entered, at);
+        return withHeaders(new ProducerRecord<>(Topic.SEGMENT_MEMBERSHIPS.topicName(), profileId, EventJson.write(change)),
+                EventTypes.SEGMENT_MEMBERSHIP_CHANGED, URI.create("/touchpoint/segmentation-service"), Instant.now(), profileId);
+    }
+
+    private static ProducerRecord<String, byte[]> withHeaders(ProducerRecord<String, byte[]> record, String type, URI source,
+            Instant now, String subject) {
+        CloudEventHeaders.write(record.headers(), new CloudEventAttributes(UUID.randomUUID().toString(), type, source, now, subject));
         // SmallRye's binary mode writes the content type twice: as ce_datacontenttype and as content-type.
         record.headers().add("ce_datacontenttype", CloudEventHeaders.JSON.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return record;
