@@ -11,7 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.conditions.Condition;
 import io.touchpoint.journey.definition.domain.JourneyGraph;
 import io.touchpoint.journey.execution.store.ProfileFactStore;
 import io.touchpoint.platform.wakeup.WakeupScheduler;
@@ -35,6 +37,7 @@ public class Broadcasts {
     public static final String PAGE = "journey-broadcast";
     static final String DATE_SCAN = "dates";
     private static final int PAGE_SIZE = 500;
+    private static final int IN_FLIGHT = 16;
 
     private final ActiveJourneys journeys;
     private final ProfileFactStore profiles;
@@ -132,17 +135,18 @@ public class Broadcasts {
                         return Uni.createFrom().voidItem();
                     }
                     String after = rows.iterator().next().getString(0);
-                    return profiles.page(sql, after, PAGE_SIZE).chain(ids -> profiles.loadAll(sql, ids).chain(subjects -> {
-                        Uni<Integer> done = Uni.createFrom().item(0);
-                        List<Integer> entered = new ArrayList<>();
-                        for (String id : ids) {
-                            NodeStep.Subject subject = subjects.get(id);
-                            if (subject != null) {
-                                done = done.chain(n -> each(sql, journey.get(), occurrence, subject, now, dues)
-                                        .map(in -> in ? n + 1 : n));
-                            }
-                        }
-                        return done.invoke(entered::add).chain(n -> {
+                    String segment = occurrence.startsWith(DATE_SCAN) ? null : segmentOf(journey.get().graph().audience());
+                    Uni<List<String>> page = segment == null ? profiles.page(sql, after, PAGE_SIZE)
+                            : profiles.memberPage(sql, segment, after, PAGE_SIZE);
+                    return page.chain(ids -> profiles.loadAll(sql, ids).chain(subjects -> {
+                        // The page's profiles are entered side by side on the page's connection, which pipelines
+                        // their statements: one profile's round trips no longer wait for another's.
+                        List<Instant> found = java.util.Collections.synchronizedList(new ArrayList<>());
+                        Uni<Integer> done = Multi.createFrom().iterable(ids).filter(subjects::containsKey)
+                                .onItem().transformToUni(id -> each(sql, journey.get(), occurrence, subjects.get(id), now, found))
+                                .merge(IN_FLIGHT)
+                                .collect().in(() -> new int[1], (n, in) -> n[0] += in ? 1 : 0).map(n -> n[0]);
+                        return done.invoke(() -> dues.addAll(found)).chain(n -> {
                             boolean last = ids.size() < PAGE_SIZE;
                             String upTo = ids.isEmpty() ? after : ids.get(ids.size() - 1);
                             return sql.preparedQuery("""
@@ -155,6 +159,20 @@ public class Broadcasts {
                         });
                     }));
                 });
+    }
+
+    /**
+     * The segment an audience requires (itself, or one of an {@code all}): the walk then goes over that
+     * segment's members only, not every profile known.
+     */
+    static String segmentOf(Condition audience) {
+        if (audience instanceof Condition.InSegment in) {
+            return in.segmentId();
+        }
+        if (audience instanceof Condition.All all) {
+            return all.conditions().stream().map(Broadcasts::segmentOf).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        }
+        return null;
     }
 
     private Uni<Boolean> each(SqlClient sql, ActiveJourneys.Published journey, String occurrence, NodeStep.Subject subject,

@@ -102,6 +102,19 @@ public class ProfileFactStore {
                 });
     }
 
+    /** A page of a segment's current members known here, in id order after {@code after}. */
+    public Uni<List<String>> memberPage(SqlClient sql, String segmentId, String after, int limit) {
+        return sql.preparedQuery("""
+                SELECT m.profile_id FROM journey_membership m WHERE m.segment_id = $1 AND m.member AND m.profile_id > $2
+                ORDER BY m.profile_id LIMIT $3""")
+                .execute(Tuple.of(segmentId, after, limit))
+                .map(rows -> {
+                    List<String> ids = new ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getString(0)));
+                    return ids;
+                });
+    }
+
     public Uni<Void> forget(SqlClient sql, List<String> profileIds) {
         String[] ids = profileIds.toArray(String[]::new);
         return sql.preparedQuery("DELETE FROM journey_profile WHERE profile_id = ANY($1)").execute(Tuple.of((Object) ids))
