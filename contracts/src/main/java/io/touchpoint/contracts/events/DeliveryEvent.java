@@ -8,6 +8,10 @@ import java.time.Instant;
  * {@code quiet-hours}, {@code render-failed}, ...); {@code detail} says it for people.
  * UNKNOWN: the gateway stopped between handing the message to the provider and hearing back, so it
  * may or may not have gone out; it is never resent blindly.
+ * OPENED and CLICKED come once per open or click; {@code reason} {@code machine} marks one made by a
+ * mail-privacy proxy or a link scanner rather than a person, and a CLICKED event's {@code detail} is
+ * the link's URL. COMPLAINED: the recipient reported the message as spam (an ARF feedback report).
+ * The CloudEvent id of each record is stable across redeliveries, so consumers deduplicate by it.
  */
 public record DeliveryEvent(
         String deliveryId,
@@ -22,6 +26,6 @@ public record DeliveryEvent(
         Instant at) {
 
     public enum Status {
-        SENT, DELIVERED, DEFERRED, SUPPRESSED, FAILED, UNKNOWN, BOUNCED, OPENED, CLICKED, UNSUBSCRIBED
+        SENT, DELIVERED, DEFERRED, SUPPRESSED, FAILED, UNKNOWN, BOUNCED, OPENED, CLICKED, UNSUBSCRIBED, COMPLAINED
     }
 }
