@@ -118,10 +118,10 @@ public class Deliveries {
             }
         }
         // One day more than the longest cap: its window starts at a midnight in the recipient's zone.
-        int days = policy.rules().caps().values().stream().mapToInt(PolicyRules.Cap::days).max().orElse(0);
-        Uni<Map<String, List<Instant>>> sent = days == 0 ? Uni.createFrom().item(Map.of())
+        int days = policy.rules().longestCapDays();
+        Uni<List<RecipientFacts.Sent>> sent = days == 0 ? Uni.createFrom().item(List.of())
                 : ledger.marketingSent(sql, recipient.get().profileId(), now.minus(Duration.ofDays(days + 1L)));
-        return suppressions.of(sql, addresses).chain(suppressed -> sent.map(s -> new RecipientFacts(suppressed, s)));
+        return suppressions.of(sql, addresses).chain(suppressed -> sent.map(s -> RecipientFacts.of(suppressed, s)));
     }
 
     private Uni<AfterCommit> apply(SqlClient sql, Recorded recorded, Delivery before, Instant now) {

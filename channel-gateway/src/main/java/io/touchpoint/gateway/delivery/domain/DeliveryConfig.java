@@ -37,6 +37,21 @@ public interface DeliveryConfig {
     }
 
     /**
+     * Caps per tag (the request's topic), marketing only: {@code tag-caps.offers.messages=1},
+     * {@code tag-caps.offers.days=7}, and {@code tag-caps.offers.channel=email} to count one channel
+     * only (absent: every channel together).
+     */
+    Map<String, TagCap> tagCaps();
+
+    interface TagCap {
+        int messages();
+
+        int days();
+
+        Optional<String> channel();
+    }
+
+    /**
      * A row another process left in sending for longer than this is declared unknown: longer than a
      * provider call can take with its timeout.
      */

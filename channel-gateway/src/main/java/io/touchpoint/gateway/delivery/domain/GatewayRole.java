@@ -8,7 +8,7 @@ import io.smallrye.config.ConfigValue;
 
 /**
  * What a gateway process does, from {@code touchpoint.gateway.role}: {@code tracking} (the tracking
- * API only), {@code delivery} (consumes message requests and sends them), or {@code both} (the
+ * API only), {@code delivery} (consumes message requests and sends them; refuses the tracking API), or {@code both} (the
  * default, one process for a small installation). Kubernetes scales the two apart, so sending never
  * takes CPU from the tracking API's pods. Whatever the role, a process keeps the recipient
  * projection and decides deferrals that fall due; only delivery processes take requests and call
@@ -27,6 +27,11 @@ public final class GatewayRole implements ConfigSourceInterceptor {
 
         public boolean delivers() {
             return this != TRACKING;
+        }
+
+        /** Whether the process serves the tracking API (a delivery process refuses it, see TrackingRoleFilter). */
+        public boolean tracks() {
+            return this != DELIVERY;
         }
 
         public static Role of(String value) {

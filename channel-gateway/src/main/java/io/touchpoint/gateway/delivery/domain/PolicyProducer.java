@@ -1,7 +1,9 @@
 package io.touchpoint.gateway.delivery.domain;
 
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +22,10 @@ public class PolicyProducer {
         senders.forEach(s -> deliverable.add(s.channel()));
         Map<String, PolicyRules.Cap> caps = new HashMap<>();
         config.caps().forEach((channel, cap) -> caps.put(channel, new PolicyRules.Cap(cap.messages(), cap.days())));
+        List<PolicyRules.TagCap> tagCaps = new ArrayList<>();
+        config.tagCaps().forEach((tag, cap) -> tagCaps.add(new PolicyRules.TagCap(tag, cap.channel().orElse(null),
+                new PolicyRules.Cap(cap.messages(), cap.days()))));
         return new SendingPolicy(new PolicyRules(deliverable, config.defaultChannelOrder(), ZoneId.of(config.defaultZone()),
-                config.timeToLive(), config.unknownRecipientRetry(), caps));
+                config.timeToLive(), config.unknownRecipientRetry(), caps, tagCaps));
     }
 }

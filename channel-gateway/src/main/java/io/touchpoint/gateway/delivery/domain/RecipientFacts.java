@@ -1,6 +1,8 @@
 package io.touchpoint.gateway.delivery.domain;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,9 +13,30 @@ import java.util.Map;
  * every journey.
  */
 public record RecipientFacts(Map<String, Map<String, SuppressionReason>> suppressed,
-        Map<String, List<Instant>> marketingSent) {
+        Map<String, List<Instant>> marketingSent, List<Sent> marketing) {
 
     public static final RecipientFacts NONE = new RecipientFacts(Map.of(), Map.of());
+
+    /** One marketing message let go to the recipient: its channel, its topic (the tag caps count) and when. */
+    public record Sent(String channel, String topic, Instant at) {
+    }
+
+    /** Facts whose sends carry no topic (per-channel caps only). */
+    public RecipientFacts(Map<String, Map<String, SuppressionReason>> suppressed, Map<String, List<Instant>> marketingSent) {
+        this(suppressed, marketingSent, sends(marketingSent));
+    }
+
+    public static RecipientFacts of(Map<String, Map<String, SuppressionReason>> suppressed, List<Sent> marketing) {
+        Map<String, List<Instant>> byChannel = new HashMap<>();
+        marketing.forEach(s -> byChannel.computeIfAbsent(s.channel(), c -> new ArrayList<>()).add(s.at()));
+        return new RecipientFacts(suppressed, byChannel, List.copyOf(marketing));
+    }
+
+    private static List<Sent> sends(Map<String, List<Instant>> byChannel) {
+        List<Sent> sends = new ArrayList<>();
+        byChannel.forEach((channel, ats) -> ats.forEach(at -> sends.add(new Sent(channel, null, at))));
+        return sends;
+    }
 
     public SuppressionReason suppression(String channel, String address) {
         Map<String, SuppressionReason> onChannel = suppressed.get(channel);

@@ -17,8 +17,8 @@ import io.touchpoint.gateway.recipient.domain.Recipient;
  * The one gate every message request passes, whichever journey sent it. For each channel, in the
  * request's channel and then the recipient's channel order: consent for the channel and topic
  * (transactional requests need only a valid address), the suppression list, a present and valid
- * address, the frequency cap across all journeys (marketing only, counted in the recipient's calendar
- * days). The first channel that passes is used; when none does the request is suppressed with the
+ * address, the frequency caps across all journeys, per channel and per tag (marketing only, counted
+ * in the recipient's calendar days). The first channel that passes is used; when none does the request is suppressed with the
  * first channel's reason. Then quiet hours in the recipient's zone defer marketing to their end
  * (never drop it), and a request that waited past its time to live is dropped. Pure: the caller
  * reads the facts and the clock.
@@ -117,16 +117,33 @@ public final class SendingPolicy {
         if (!request.transactional()) {
             Optional<PolicyRules.Cap> cap = rules.cap(channel);
             if (cap.isPresent()) {
-                Instant windowStart = now.atZone(zone).toLocalDate().minusDays(cap.get().days() - 1L).atStartOfDay(zone)
-                        .toInstant();
+                Instant windowStart = windowStart(cap.get(), zone, now);
                 long sent = facts.sent(channel).stream().filter(at -> !at.isBefore(windowStart) && !at.isAfter(now)).count();
                 if (sent >= cap.get().messages()) {
                     return skip(channel, Reason.FREQUENCY_CAP, sent + " marketing " + channel + " messages since " + windowStart
                             + " (at most " + cap.get().messages() + " in " + cap.get().days() + " days)");
                 }
             }
+            for (PolicyRules.TagCap tagCap : rules.tagCaps()) {
+                if (!tagCap.covers(request.topic(), channel)) {
+                    continue;
+                }
+                Instant windowStart = windowStart(tagCap.cap(), zone, now);
+                long sent = facts.marketing().stream().filter(s -> tagCap.covers(s.topic(), s.channel()))
+                        .filter(s -> !s.at().isBefore(windowStart) && !s.at().isAfter(now)).count();
+                if (sent >= tagCap.cap().messages()) {
+                    return skip(channel, Reason.FREQUENCY_CAP, sent + " " + tagCap.tag() + " messages"
+                            + (tagCap.channel() == null ? "" : " by " + tagCap.channel()) + " since " + windowStart + " (at most "
+                            + tagCap.cap().messages() + " in " + tagCap.cap().days() + " days)");
+                }
+            }
         }
         return Optional.empty();
+    }
+
+    /** The first instant of a cap's window: midnight in the recipient's zone, {@code days - 1} days before today. */
+    private static Instant windowStart(PolicyRules.Cap cap, ZoneId zone, Instant now) {
+        return now.atZone(zone).toLocalDate().minusDays(cap.days() - 1L).atStartOfDay(zone).toInstant();
     }
 
     /** The topic's own consent wins over the whole channel's ({@code *}); a transactional-only consent allows no marketing. */

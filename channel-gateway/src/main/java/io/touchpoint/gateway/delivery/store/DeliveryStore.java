@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.gateway.delivery.domain.Delivery;
 import io.touchpoint.gateway.delivery.domain.DeliveryState;
+import io.touchpoint.gateway.delivery.domain.RecipientFacts;
 import io.touchpoint.platform.store.Json;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -149,15 +150,15 @@ public class DeliveryStore {
                 .execute(Tuple.from(Arrays.asList(instance, ts(claimedBefore), reason, detail, ts(now)))).map(this::all);
     }
 
-    /** When marketing messages were let go to the profile since {@code since}, per channel (frequency caps). */
-    public Uni<Map<String, List<Instant>>> marketingSent(SqlClient sql, String profileId, Instant since) {
+    /** The marketing messages let go to the profile since {@code since}: channel, topic, instant (frequency caps). */
+    public Uni<List<RecipientFacts.Sent>> marketingSent(SqlClient sql, String profileId, Instant since) {
         return sql.preparedQuery("""
-                SELECT channel, send_decided_at FROM delivery WHERE profile_id = $1 AND send_decided_at >= $2
+                SELECT channel, topic, send_decided_at FROM delivery WHERE profile_id = $1 AND send_decided_at >= $2
                     AND NOT transactional AND state IN ('queued', 'sending', 'sent', 'unknown')""")
                 .execute(Tuple.of(profileId, ts(since))).map(rows -> {
-                    Map<String, List<Instant>> sent = new HashMap<>();
+                    List<RecipientFacts.Sent> sent = new ArrayList<>();
                     for (Row r : rows) {
-                        sent.computeIfAbsent(r.getString(0), c -> new ArrayList<>()).add(instant(r.getOffsetDateTime(1)));
+                        sent.add(new RecipientFacts.Sent(r.getString(0), r.getString(1), instant(r.getOffsetDateTime(2))));
                     }
                     return sent;
                 });

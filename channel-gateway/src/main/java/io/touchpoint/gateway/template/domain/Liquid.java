@@ -5,9 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.jsoup.parser.Parser;
+
 import liqp.Template;
+import liqp.TemplateContext;
 import liqp.TemplateParser;
 import liqp.exceptions.LiquidException;
+import liqp.filters.Filter;
 
 import io.touchpoint.contracts.Problem;
 import io.touchpoint.gateway.delivery.domain.Content;
@@ -18,7 +22,9 @@ import io.touchpoint.gateway.recipient.domain.Channels;
  * disk), bounded loops, output and render time; unknown tags and filters are errors, and unknown
  * variables render empty ({@code default} gives a fallback). Templates see {@code profile} (traits),
  * {@code computed} (computed attributes), {@code vars} (the request's variables), {@code profileId}
- * and, in marketing messages, {@code unsubscribeUrl} and {@code preferencesUrl}.
+ * and, in marketing messages, {@code unsubscribeUrl} and {@code preferencesUrl}. In an email's HTML
+ * every value is HTML-escaped, since traits come from sign-up forms anyone can fill in: a first
+ * name of {@code <a href=...>} shows as text, never as a link in the operator's mail.
  */
 public final class Liquid {
 
@@ -39,7 +45,23 @@ public final class Liquid {
             .withNameResolver(name -> {
                 throw new IOException("includes are not available in templates");
             })
+            .withFilter(new Raw())
             .build();
+
+    /**
+     * {@code {{ vars.banner | raw }}}: a value the sender vouches for, put into HTML as it is. Values
+     * reach HTML escaped (see {@link #render(TemplateContent.Variant, String, Map)}); this undoes it.
+     */
+    static final class Raw extends Filter {
+        Raw() {
+            super("raw");
+        }
+
+        @Override
+        public Object apply(Object value, TemplateContext context, Object... params) {
+            return value == null ? null : Parser.unescapeEntities(asString(value, context), false);
+        }
+    }
 
     private Liquid() {
     }
@@ -67,7 +89,7 @@ public final class Liquid {
     public static Content render(TemplateContent.Variant variant, String channel, Map<String, Object> data) {
         if (Channels.EMAIL.equals(channel) && variant.email() != null) {
             TemplateContent.Email email = variant.email();
-            String html = render(email.html(), data);
+            String html = render(email.html(), Escaped.html(data));
             String text = email.text() != null ? render(email.text(), data) : html == null ? null : PlainText.of(html);
             return new Content(render(email.subject(), data).strip(), html, text);
         }
@@ -88,7 +110,7 @@ public final class Liquid {
             }
             if (variant.email() != null) {
                 part(violations, at + ".email.subject", variant.email().subject());
-                part(violations, at + ".email.html", variant.email().html());
+                part(violations, at + ".email.html", variant.email().html(), Escaped.html(SAMPLE));
                 part(violations, at + ".email.text", variant.email().text());
             }
             if (variant.sms() != null) {
@@ -99,8 +121,12 @@ public final class Liquid {
     }
 
     private static void part(List<Problem.Violation> violations, String field, String source) {
+        part(violations, field, source, SAMPLE);
+    }
+
+    private static void part(List<Problem.Violation> violations, String field, String source, Map<String, Object> sample) {
         try {
-            render(source, SAMPLE);
+            render(source, sample);
         } catch (Failure e) {
             violations.add(new Problem.Violation(field, e.getMessage()));
         }

@@ -153,6 +153,38 @@ class SendingPolicyTest {
     }
 
     @Test
+    void aTagCapCountsMessagesOfItsTopicOnItsChannelOrOnAllOfThem() {
+        // At most one "offers" message in seven days on any channel, and two "jackpots" SMS a day.
+        var rules = new PolicyRules(Set.of("email", "sms"), List.of("email"), ZoneOffset.UTC, Duration.ofDays(2),
+                Duration.ofMinutes(1), Map.of(), List.of(new PolicyRules.TagCap("offers", null, new PolicyRules.Cap(1, 7)),
+                        new PolicyRules.TagCap("jackpots", "sms", new PolicyRules.Cap(2, 1))));
+        var policy = new SendingPolicy(rules);
+        var r = consenting();
+        var offerBySms = List.of(new RecipientFacts.Sent("sms", "offers", NOW.minus(Duration.ofDays(3))));
+        var offer = marketing("email", "offers");
+        var capped = assertInstanceOf(Decision.Suppress.class, policy.decide(offer, r, RecipientFacts.of(Map.of(), offerBySms),
+                policy.expiresAt(offer, NOW), NOW));
+        assertEquals(Reason.FREQUENCY_CAP, capped.reason());
+        // Other topics are not counted against the tag, and the tag's window ends.
+        var news = marketing("email", "news");
+        assertInstanceOf(Decision.Send.class, policy.decide(news, r, RecipientFacts.of(Map.of(), offerBySms),
+                policy.expiresAt(news, NOW), NOW));
+        var old = List.of(new RecipientFacts.Sent("sms", "offers", NOW.minus(Duration.ofDays(8))));
+        assertInstanceOf(Decision.Send.class, policy.decide(offer, r, RecipientFacts.of(Map.of(), old),
+                policy.expiresAt(offer, NOW), NOW));
+
+        // The SMS-only cap: two jackpot SMS today block a third SMS, which falls back to email.
+        var twoToday = List.of(new RecipientFacts.Sent("sms", "jackpots", NOW.minusSeconds(60)),
+                new RecipientFacts.Sent("sms", "jackpots", NOW.minusSeconds(120)),
+                new RecipientFacts.Sent("email", "jackpots", NOW.minusSeconds(180)));
+        var jackpot = marketing("sms", "jackpots");
+        var fallback = assertInstanceOf(Decision.Send.class, policy.decide(jackpot, r, RecipientFacts.of(Map.of(), twoToday),
+                policy.expiresAt(jackpot, NOW), NOW));
+        assertEquals("email", fallback.channel());
+        assertEquals(Reason.FREQUENCY_CAP, fallback.skipped().get(0).reason());
+    }
+
+    @Test
     void aChannelNotAllowedFallsBackAlongTheChannelOrder() {
         var smsFirst = recipient(null, "+358401234567", List.of(consent("email", "*", ConsentState.Status.GRANTED),
                 consent("sms", "*", ConsentState.Status.GRANTED)), List.of("push", "sms", "email"), null, null);

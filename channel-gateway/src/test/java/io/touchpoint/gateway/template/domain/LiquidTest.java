@@ -49,6 +49,20 @@ class LiquidTest {
     }
 
     @Test
+    void valuesAreEscapedInHtmlOnlyAndRawTakesThemAsTheyAre() {
+        Map<String, Object> data = Map.of("profile", Map.of("firstName", "<a href=\"https://evil.example\">Ada</a> & co"),
+                "vars", Map.of("banner", "<b>50% off</b>", "tags", List.of("<i>")));
+        Content c = Liquid.render(new TemplateContent.Variant(new TemplateContent.Email("Hi {{ profile.firstName }}",
+                "<p>Hi {{ profile.firstName }} {{ vars.tags[0] }}</p>{{ vars.banner | raw }}", "Hi {{ profile.firstName }}"), null),
+                "email", data);
+        assertEquals("<p>Hi &lt;a href=&quot;https://evil.example&quot;&gt;Ada&lt;/a&gt; &amp; co &lt;i&gt;</p><b>50% off</b>",
+                c.html());
+        // Subject and text are not HTML: they keep the characters as they are.
+        assertEquals("Hi <a href=\"https://evil.example\">Ada</a> & co", c.subject());
+        assertEquals("Hi <a href=\"https://evil.example\">Ada</a> & co", c.text());
+    }
+
+    @Test
     void checkNamesEachPartThatFails() {
         var content = new TemplateContent("en", Map.of("en", new TemplateContent.Variant(
                 new TemplateContent.Email("ok", "<p>\n{{ x | nope }}</p>", null), new TemplateContent.Sms("{% if %}"))));
