@@ -162,6 +162,27 @@ class EmailDeliveryOnTheStackTest extends DeliveryStackTest {
     }
 
     @Test
+    void aTagCapCountsOnlyMessagesOfItsTopic() {
+        String profile = "p-" + UUID.randomUUID();
+        String email = address();
+        String template = publishedTemplate();
+        fixtures.recipient(profile, email, List.of(DeliveryFixtures.granted("email", "*")), Map.of());
+        // The test profile allows one "offers" message in seven days: the second offer is capped, news still goes.
+        MessageRequested offer = fixtures.request(profile, "j-offers", template, "offers", false, clock.instant());
+        fixtures.publish(offer);
+        fixtures.await(offer.requestId(), DeliveryEvent.Status.SENT);
+        MessageRequested second = fixtures.request(profile, "j-win-back", template, "offers", false, clock.instant());
+        fixtures.publish(second);
+        DeliveryEvent capped = fixtures.await(second.requestId(), DeliveryEvent.Status.SUPPRESSED);
+        assertEquals("frequency-cap", capped.reason());
+        assertTrue(capped.detail().contains("offers"), capped.detail());
+        MessageRequested news = fixtures.request(profile, "j-win-back", template, "news", false, clock.instant());
+        fixtures.publish(news);
+        fixtures.await(news.requestId(), DeliveryEvent.Status.SENT);
+        await().atMost(Duration.ofSeconds(30)).until(() -> mailbox.read(email).size() == 2);
+    }
+
+    @Test
     void transactionalMailGoesDuringQuietHoursAndATemplateWithoutAVersionFailsWithItsReason() {
         String profile = "p-" + UUID.randomUUID();
         String email = address();
