@@ -52,6 +52,19 @@ public interface DeliveryConfig {
     }
 
     /**
+     * Marketing send rates per channel, a token bucket each: {@code rates.email.per-second=50},
+     * {@code rates.email.burst=100} (default: one second's worth). Transactional messages are not held
+     * by it and are claimed ahead of marketing. Absent: as fast as the provider answers.
+     */
+    Map<String, Rate> rates();
+
+    interface Rate {
+        double perSecond();
+
+        Optional<Integer> burst();
+    }
+
+    /**
      * A row another process left in sending for longer than this is declared unknown: longer than a
      * provider call can take with its timeout.
      */

@@ -3,6 +3,7 @@ package io.touchpoint.gateway.delivery.domain;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -54,6 +55,7 @@ public class Dispatcher {
     private final OutboxRelay relay;
     private final DeliveryConfig config;
     private final Map<String, ChannelSender> senders = new HashMap<>();
+    private final Map<String, SendRate> rates = new HashMap<>();
     private final String instance;
     private final GatewayRole.Role role;
 
@@ -76,6 +78,17 @@ public class Dispatcher {
         senders.forEach(s -> this.senders.put(s.channel(), s));
         this.instance = config.instance().orElseGet(Dispatcher::hostName);
         this.role = GatewayRole.Role.of(role);
+        long now = System.nanoTime();
+        config.rates().forEach((channel, rate) -> {
+            // A claimed batch waits for its tokens in sending; it must be through long before stuck-after.
+            if (config.batch() / rate.perSecond() * 2 > config.stuckAfter().toSeconds()) {
+                throw new IllegalArgumentException("touchpoint.gateway.delivery.rates." + channel + ".per-second "
+                        + rate.perSecond() + " is too slow for batch " + config.batch() + " and stuck-after "
+                        + config.stuckAfter() + ": lower the batch or raise stuck-after");
+            }
+            int burst = rate.burst().orElse((int) Math.max(1, Math.ceil(rate.perSecond())));
+            rates.put(channel, new SendRate(rate.perSecond(), burst, now));
+        });
     }
 
     private static String hostName() {
@@ -134,6 +147,7 @@ public class Dispatcher {
         }
         return Uni.createFrom().deferred(() -> pool.withConnection(sql -> recipients.find(sql, d.profileId())))
                 .chain(recipient -> renderer.render(d, recipient.orElse(null)))
+                .call(() -> paced(d))
                 .chain(content -> sender.send(d, content))
                 .chain(() -> outcome(d, DeliveryEvent.Status.SENT, null, null))
                 .onFailure().recoverWithUni(e -> {
@@ -147,6 +161,14 @@ public class Dispatcher {
                     LOG.debugf(e, "delivery %s failed", d.deliveryId());
                     return outcome(d, DeliveryEvent.Status.FAILED, Reason.PROVIDER_FAILED, String.valueOf(e.getMessage()));
                 });
+    }
+
+    /** Waits for the channel's marketing send rate; transactional messages never wait. */
+    private Uni<Void> paced(Delivery d) {
+        SendRate rate = d.transactional() ? null : rates.get(d.channel());
+        long wait = rate == null ? 0 : rate.reserve(System.nanoTime());
+        return wait == 0 ? Uni.createFrom().voidItem()
+                : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(wait));
     }
 
     private Uni<Void> outcome(Delivery d, DeliveryEvent.Status status, Reason reason, String detail) {

@@ -120,7 +120,7 @@ public class DeliveryStore {
     public Uni<List<Delivery>> claimQueued(SqlClient sql, int limit, String instance, Instant now) {
         return sql.preparedQuery("""
                 UPDATE delivery SET state = 'sending', sending_at = $3, sending_by = $2, updated_at = $3
-                WHERE request_id IN (SELECT request_id FROM delivery WHERE state = 'queued' ORDER BY send_decided_at
+                WHERE request_id IN (SELECT request_id FROM delivery WHERE state = 'queued' ORDER BY transactional DESC, send_decided_at
                     LIMIT $1 FOR UPDATE SKIP LOCKED)
                 RETURNING """ + " " + COLUMNS)
                 .execute(Tuple.of(limit, instance, ts(now))).map(this::all);
