@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
@@ -62,12 +61,6 @@ public class CrossOriginRefusals {
         }
         Problem problem = Problem.of(403, "Forbidden", "A page may not send " + request.method().name()
                 + " requests here; cross-origin requests may be " + allowedText + ".").withInstance(request.path());
-        String body;
-        try {
-            body = mapper.writeValueAsString(problem);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        context.response().setStatusCode(403).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE).end(body);
+        ProblemBodies.end(context, mapper, problem);
     }
 }

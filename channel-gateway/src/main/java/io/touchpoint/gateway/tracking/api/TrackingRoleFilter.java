@@ -7,13 +7,11 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.touchpoint.contracts.Problem;
 import io.touchpoint.gateway.delivery.domain.GatewayRole;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -49,12 +47,6 @@ public class TrackingRoleFilter {
         }
         Problem problem = Problem.of(404, "Not Found", "This gateway process has role delivery; the tracking API is served by "
                 + "processes of role tracking or both.").withInstance(context.request().path());
-        String body;
-        try {
-            body = mapper.writeValueAsString(problem);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        context.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE).end(body);
+        ProblemBodies.end(context, mapper, problem);
     }
 }
