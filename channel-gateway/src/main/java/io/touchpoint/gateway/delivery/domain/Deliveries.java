@@ -121,7 +121,7 @@ public class Deliveries {
         int days = policy.rules().longestCapDays();
         Uni<List<RecipientFacts.Sent>> sent = days == 0 ? Uni.createFrom().item(List.of())
                 : ledger.marketingSent(sql, recipient.get().profileId(), now.minus(Duration.ofDays(days + 1L)));
-        return suppressions.of(sql, addresses).chain(suppressed -> sent.map(s -> RecipientFacts.of(suppressed, s)));
+        return suppressions.of(sql, addresses).chain(suppressed -> sent.map(s -> new RecipientFacts(suppressed, s)));
     }
 
     private Uni<AfterCommit> apply(SqlClient sql, Recorded recorded, Delivery before, Instant now) {

@@ -2,34 +2,30 @@ package io.touchpoint.gateway.delivery.domain;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What the ledger and the suppression list say about a recipient when a request is decided:
  * suppressed addresses per channel (with the entry's reason: unsubscribed, hard-bounce, complaint,
- * manual), and the instants of marketing messages sent (or being sent) to it per channel, across
- * every journey.
+ * manual), and the marketing messages sent (or being sent) to it, with channel, topic and instant,
+ * across every journey.
  */
-public record RecipientFacts(Map<String, Map<String, SuppressionReason>> suppressed,
-        Map<String, List<Instant>> marketingSent, List<Sent> marketing) {
+public record RecipientFacts(Map<String, Map<String, SuppressionReason>> suppressed, List<Sent> marketing) {
 
-    public static final RecipientFacts NONE = new RecipientFacts(Map.of(), Map.of());
+    public static final RecipientFacts NONE = new RecipientFacts(Map.of(), List.of());
 
     /** One marketing message let go to the recipient: its channel, its topic (the tag caps count) and when. */
     public record Sent(String channel, String topic, Instant at) {
     }
 
-    /** Facts whose sends carry no topic (per-channel caps only). */
-    public RecipientFacts(Map<String, Map<String, SuppressionReason>> suppressed, Map<String, List<Instant>> marketingSent) {
-        this(suppressed, marketingSent, sends(marketingSent));
+    public RecipientFacts {
+        marketing = List.copyOf(marketing);
     }
 
-    public static RecipientFacts of(Map<String, Map<String, SuppressionReason>> suppressed, List<Sent> marketing) {
-        Map<String, List<Instant>> byChannel = new HashMap<>();
-        marketing.forEach(s -> byChannel.computeIfAbsent(s.channel(), c -> new ArrayList<>()).add(s.at()));
-        return new RecipientFacts(suppressed, byChannel, List.copyOf(marketing));
+    /** Facts whose sends carry no topic (per-channel caps only). */
+    public RecipientFacts(Map<String, Map<String, SuppressionReason>> suppressed, Map<String, List<Instant>> sentByChannel) {
+        this(suppressed, sends(sentByChannel));
     }
 
     private static List<Sent> sends(Map<String, List<Instant>> byChannel) {
@@ -44,6 +40,6 @@ public record RecipientFacts(Map<String, Map<String, SuppressionReason>> suppres
     }
 
     public List<Instant> sent(String channel) {
-        return marketingSent.getOrDefault(channel, List.of());
+        return marketing.stream().filter(s -> channel.equals(s.channel())).map(Sent::at).toList();
     }
 }

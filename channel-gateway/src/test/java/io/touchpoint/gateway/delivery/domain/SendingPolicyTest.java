@@ -162,15 +162,15 @@ class SendingPolicyTest {
         var r = consenting();
         var offerBySms = List.of(new RecipientFacts.Sent("sms", "offers", NOW.minus(Duration.ofDays(3))));
         var offer = marketing("email", "offers");
-        var capped = assertInstanceOf(Decision.Suppress.class, policy.decide(offer, r, RecipientFacts.of(Map.of(), offerBySms),
+        var capped = assertInstanceOf(Decision.Suppress.class, policy.decide(offer, r, new RecipientFacts(Map.of(), offerBySms),
                 policy.expiresAt(offer, NOW), NOW));
         assertEquals(Reason.FREQUENCY_CAP, capped.reason());
         // Other topics are not counted against the tag, and the tag's window ends.
         var news = marketing("email", "news");
-        assertInstanceOf(Decision.Send.class, policy.decide(news, r, RecipientFacts.of(Map.of(), offerBySms),
+        assertInstanceOf(Decision.Send.class, policy.decide(news, r, new RecipientFacts(Map.of(), offerBySms),
                 policy.expiresAt(news, NOW), NOW));
         var old = List.of(new RecipientFacts.Sent("sms", "offers", NOW.minus(Duration.ofDays(8))));
-        assertInstanceOf(Decision.Send.class, policy.decide(offer, r, RecipientFacts.of(Map.of(), old),
+        assertInstanceOf(Decision.Send.class, policy.decide(offer, r, new RecipientFacts(Map.of(), old),
                 policy.expiresAt(offer, NOW), NOW));
 
         // The SMS-only cap: two jackpot SMS today block a third SMS, which falls back to email.
@@ -178,7 +178,7 @@ class SendingPolicyTest {
                 new RecipientFacts.Sent("sms", "jackpots", NOW.minusSeconds(120)),
                 new RecipientFacts.Sent("email", "jackpots", NOW.minusSeconds(180)));
         var jackpot = marketing("sms", "jackpots");
-        var fallback = assertInstanceOf(Decision.Send.class, policy.decide(jackpot, r, RecipientFacts.of(Map.of(), twoToday),
+        var fallback = assertInstanceOf(Decision.Send.class, policy.decide(jackpot, r, new RecipientFacts(Map.of(), twoToday),
                 policy.expiresAt(jackpot, NOW), NOW));
         assertEquals("email", fallback.channel());
         assertEquals(Reason.FREQUENCY_CAP, fallback.skipped().get(0).reason());
