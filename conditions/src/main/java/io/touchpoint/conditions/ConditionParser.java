@@ -24,13 +24,30 @@ public final class ConditionParser {
     /** Event windows reach back at most this far; the event log keeps no more. */
     public static final int MAX_WINDOW_DAYS = 400;
     public static final int MAX_DEPTH = 32;
-    public static final Set<String> COMPUTED = Set.of("eventCount", "orderCount", "revenue", "lifetimeValue",
-            "trailing12MonthValue", "tenureDays", "bonusPoints", "registeredAt", "lastPurchaseAt", "firstPurchaseAt",
-            "returnCount");
+    /** The parts of a touch, each computed twice: {@code firstTouch<Part>} and {@code latestTouch<Part>}. */
+    public static final List<String> TOUCH_PARTS = List.of("At", "Channel", "Source", "Medium", "Campaign", "Term",
+            "Content", "Referrer", "Page");
+    /**
+     * The computed attributes profile-service publishes, among them each profile's first and latest
+     * touch: {@code firstTouchChannel}, {@code latestTouchTerm}, ... (see {@link #TOUCH_PARTS}).
+     */
+    public static final Set<String> COMPUTED = computed();
     private static final List<String> KINDS = List.of("all", "any", "not", "trait", "computed", "event", "consent",
             "inSegment", "randomBucket", "cameFrom");
     private static final String OPERATORS = Arrays.stream(Operator.values()).map(Operator::jsonName)
             .collect(Collectors.joining(", "));
+
+    private static Set<String> computed() {
+        Set<String> names = new java.util.HashSet<>(Set.of("eventCount", "orderCount", "revenue", "lifetimeValue",
+                "trailing12MonthValue", "tenureDays", "bonusPoints", "registeredAt", "lastPurchaseAt", "firstPurchaseAt",
+                "returnCount"));
+        for (String group : List.of("firstTouch", "latestTouch")) {
+            for (String part : TOUCH_PARTS) {
+                names.add(group + part);
+            }
+        }
+        return Set.copyOf(names);
+    }
 
     /** The outcome: a condition when {@code violations} is empty. */
     public record Result(Condition condition, List<Problem.Violation> violations, Map<String, String> referencePaths) {
