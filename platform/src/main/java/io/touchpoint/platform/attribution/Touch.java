@@ -14,7 +14,8 @@ import java.util.Map;
  *                 ({@code google}, {@code facebook}), else the referring host
  * @param medium   {@code utm_medium} as sent
  * @param campaign {@code utm_campaign} (Segment: {@code campaign.name})
- * @param term     {@code utm_term}, else the query a search engine's referrer still carries
+ * @param term     {@code utm_term}, else the query a search engine's referrer still carries; lower-cased, as
+ *                 people type queries in any case
  * @param content  {@code utm_content}
  * @param referrer the referring host, without {@code www.}
  * @param page     the landing page's path (never its query, which may hold personal data)

@@ -103,7 +103,7 @@ public final class TrafficSources {
         if (source != null || medium != null || name != null || term != null || content != null) {
             String channel = channelOf(medium, source, referrerHost);
             return new Touch(channel, source != null ? lower(source) : referrerName(referrerHost), medium == null ? null : lower(medium),
-                    name, term != null ? term : searchTerm, content, referrerHost, pagePath);
+                    name, term != null ? lower(term) : searchTerm, content, referrerHost, pagePath);
         }
         if (query.containsKey("gclid") || query.containsKey("dclid") || query.containsKey("gbraid") || query.containsKey("wbraid")) {
             return new Touch("paid", "google", "cpc", null, searchTerm, null, referrerHost, pagePath);
@@ -201,7 +201,7 @@ public final class TrafficSources {
         for (String parameter : QUERY_PARAMETERS) {
             String value = query.get(parameter);
             if (value != null) {
-                return value;
+                return lower(value);
             }
         }
         return null;

@@ -12,7 +12,7 @@ class TrafficSourcesTest {
     @Test
     void utmParametersOfThePageMakeTheCampaignAndTheMediumItsChannel() {
         Touch t = TrafficSources.classify("https://bet.example/land?utm_source=Google&utm_medium=cpc&utm_campaign=spring+jackpot"
-                + "&utm_term=horse%20racing%20odds&utm_content=ad-2&email=ada@example.com", "https://www.google.fi/", null);
+                + "&utm_term=Horse%20Racing%20odds&utm_content=ad-2&email=ada@example.com", "https://www.google.fi/", null);
         assertEquals(new Touch("paid", "google", "cpc", "spring jackpot", "horse racing odds", "ad-2", "google.fi", "/land"), t);
     }
 
@@ -37,7 +37,7 @@ class TrafficSourcesTest {
 
     @Test
     void referrersAreClassifiedBySiteAndSearchTermsAreReadWhereEnginesStillSendThem() {
-        Touch search = TrafficSources.classify("https://bet.example/", "https://duckduckgo.com/?q=toto+jackpot&ia=web", null);
+        Touch search = TrafficSources.classify("https://bet.example/", "https://duckduckgo.com/?q=Toto+Jackpot&ia=web", null);
         assertEquals(new Touch("search", "duckduckgo", null, null, "toto jackpot", null, "duckduckgo.com", "/"), search);
         assertEquals("google", TrafficSources.classify("https://bet.example/", "https://www.google.co.uk/", null).source());
         Touch social = TrafficSources.classify("https://bet.example/register", "https://l.instagram.com/?u=x", null);
