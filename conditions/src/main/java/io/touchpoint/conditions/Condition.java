@@ -61,6 +61,17 @@ public sealed interface Condition {
     }
 
     /**
+     * A part of the visit a content request describes ({@code channel}, {@code source}, {@code term},
+     * ...: see {@link ConditionParser#VISIT_PARTS}) compared with an operator; only content rules have
+     * one, so segments and journeys refuse it.
+     */
+    record Visit(String name, Operator operator, Object value) implements Condition {
+        Attribute asAttribute() {
+            return new Attribute(false, name, operator, value);
+        }
+    }
+
+    /**
      * In an event's {@code where}, {@code {"entry": "orderId"}}: the value the instance entered with,
      * so a wait for "Order Cancelled" matches only its own order.
      */

@@ -32,7 +32,13 @@ public final class ConditionEvaluator {
      */
     public record Facts(String profileId, Map<String, Object> traits, Map<String, Object> computed,
             List<ConsentState> consents, List<LoggedEvent> events, Set<String> memberships, Map<String, Instant> lastLeft,
-            Map<String, Object> entry) {
+            Map<String, Object> entry, Map<String, Object> visit) {
+
+        public Facts(String profileId, Map<String, Object> traits, Map<String, Object> computed,
+                List<ConsentState> consents, List<LoggedEvent> events, Set<String> memberships, Map<String, Instant> lastLeft,
+                Map<String, Object> entry) {
+            this(profileId, traits, computed, consents, events, memberships, lastLeft, entry, Map.of());
+        }
 
         public Facts(String profileId, Map<String, Object> traits, Map<String, Object> computed,
                 List<ConsentState> consents, List<LoggedEvent> events, Set<String> memberships) {
@@ -47,7 +53,13 @@ public final class ConditionEvaluator {
         /** The same facts read by a journey instance that entered with {@code payload}. */
         public Facts withEntry(Map<String, Object> payload) {
             return new Facts(profileId, traits, computed, consents, events, memberships, lastLeft,
-                    payload == null ? Map.of() : payload);
+                    payload == null ? Map.of() : payload, visit);
+        }
+
+        /** The same facts read by a content rule for a visit ({@code channel}, {@code term}, ...). */
+        public Facts withVisit(Map<String, Object> parts) {
+            return new Facts(profileId, traits, computed, consents, events, memberships, lastLeft, entry,
+                    parts == null ? Map.of() : parts);
         }
     }
 
@@ -72,6 +84,9 @@ public final class ConditionEvaluator {
         }
         if (condition instanceof Condition.EntryProperty p) {
             return attribute(p.asAttribute(), facts.entry() == null ? Map.of() : facts.entry(), now);
+        }
+        if (condition instanceof Condition.Visit v) {
+            return attribute(v.asAttribute(), facts.visit() == null ? Map.of() : facts.visit(), now);
         }
         if (condition instanceof Condition.Event e) {
             return event(bound(e, facts), facts.events(), now);
@@ -119,6 +134,10 @@ public final class ConditionEvaluator {
         if (condition instanceof Condition.EntryProperty p) {
             return new Trace("entry " + p.name() + " " + p.operator().jsonName() + (p.value() == null ? "" : " " + p.value()),
                     held, facts.entry() == null ? null : facts.entry().get(p.name()), List.of());
+        }
+        if (condition instanceof Condition.Visit v) {
+            return new Trace("visit " + v.name() + " " + v.operator().jsonName() + (v.value() == null ? "" : " " + v.value()),
+                    held, facts.visit() == null ? null : facts.visit().get(v.name()), List.of());
         }
         if (condition instanceof Condition.Event e) {
             long performed = facts.events().stream().filter(l -> sameEvent(e, l)).count();

@@ -24,13 +24,30 @@ public final class ConditionParser {
     /** Event windows reach back at most this far; the event log keeps no more. */
     public static final int MAX_WINDOW_DAYS = 400;
     public static final int MAX_DEPTH = 32;
-    public static final Set<String> COMPUTED = Set.of("eventCount", "orderCount", "revenue", "lifetimeValue",
-            "trailing12MonthValue", "tenureDays", "bonusPoints", "registeredAt", "lastPurchaseAt", "firstPurchaseAt",
-            "returnCount");
+    /** The parts of a touch, each computed twice: {@code firstTouch<Part>} and {@code latestTouch<Part>}. */
+    public static final List<String> TOUCH_PARTS = List.of("At", "Channel", "Source", "Medium", "Campaign", "Term",
+            "Content", "Referrer", "Page");
+    /**
+     * The computed attributes profile-service publishes, among them each profile's first and latest
+     * touch: {@code firstTouchChannel}, {@code latestTouchTerm}, ... (see {@link #TOUCH_PARTS}).
+     */
+    public static final Set<String> COMPUTED = computed();
     private static final List<String> KINDS = List.of("all", "any", "not", "trait", "computed", "event", "consent",
             "inSegment", "randomBucket", "cameFrom");
     private static final String OPERATORS = Arrays.stream(Operator.values()).map(Operator::jsonName)
             .collect(Collectors.joining(", "));
+
+    private static Set<String> computed() {
+        Set<String> names = new java.util.HashSet<>(Set.of("eventCount", "orderCount", "revenue", "lifetimeValue",
+                "trailing12MonthValue", "tenureDays", "bonusPoints", "registeredAt", "lastPurchaseAt", "firstPurchaseAt",
+                "returnCount"));
+        for (String group : List.of("firstTouch", "latestTouch")) {
+            for (String part : TOUCH_PARTS) {
+                names.add(group + part);
+            }
+        }
+        return Set.copyOf(names);
+    }
 
     /** The outcome: a condition when {@code violations} is empty. */
     public record Result(Condition condition, List<Problem.Violation> violations, Map<String, String> referencePaths) {
@@ -44,17 +61,44 @@ public final class ConditionParser {
         }
     }
 
+    /** The parts of a visit a content rule can test: {@code {"visit": "channel", ...}}. */
+    public static final List<String> VISIT_PARTS = List.of("channel", "source", "medium", "campaign", "term", "content",
+            "referrer", "page");
+
+    /** Who asks: what a condition may read differs. */
+    private enum Dialect {
+        /** About the profile alone. */
+        SEGMENT,
+        /** Also the payload a journey instance entered with. */
+        JOURNEY,
+        /** Also the visit a content request describes; no event log or membership history to read. */
+        CONTENT
+    }
+
     private final List<Problem.Violation> violations = new ArrayList<>();
     private final Map<String, String> referenced = new LinkedHashMap<>();
+    private final Dialect dialect;
     private final boolean entryAllowed;
 
-    private ConditionParser(boolean entryAllowed) {
-        this.entryAllowed = entryAllowed;
+    private ConditionParser(Dialect dialect) {
+        this.dialect = dialect;
+        this.entryAllowed = dialect == Dialect.JOURNEY;
     }
 
     /** A segment's condition: about the profile alone. */
     public static Result parse(Object json, String path) {
-        return parse(json, path, false);
+        return parse(json, path, Dialect.SEGMENT);
+    }
+
+    /**
+     * A content variant's rule (channel-gateway's on-site content): about the profile as the
+     * gateway holds it (traits, computed attributes, consent, current segment memberships) and the
+     * visit the request describes: {@code {"visit": "term", "operator": "contains", "value": "jackpot"}}.
+     * Events and {@code cameFrom} are refused: the gateway keeps no event log or membership history
+     * (a segment that tests them can be tested with inSegment instead).
+     */
+    public static Result parseForContent(Object json, String path) {
+        return parse(json, path, Dialect.CONTENT);
     }
 
     /**
@@ -63,11 +107,11 @@ public final class ConditionParser {
      * as a value in an event's {@code where}.
      */
     public static Result parseWithEntry(Object json, String path) {
-        return parse(json, path, true);
+        return parse(json, path, Dialect.JOURNEY);
     }
 
-    private static Result parse(Object json, String path, boolean entryAllowed) {
-        ConditionParser parser = new ConditionParser(entryAllowed);
+    private static Result parse(Object json, String path, Dialect dialect) {
+        ConditionParser parser = new ConditionParser(dialect);
         Condition condition = parser.node(json, path, 0);
         return new Result(parser.violations.isEmpty() ? condition : null, List.copyOf(parser.violations),
                 Map.copyOf(parser.referenced));
@@ -88,18 +132,26 @@ public final class ConditionParser {
             kinds = new ArrayList<>(kinds);
             kinds.add("entry");
         }
+        if (dialect == Dialect.CONTENT && map.containsKey("visit")) {
+            kinds = new ArrayList<>(kinds);
+            kinds.add("visit");
+        }
         if (kinds.size() != 1) {
             return fail(path, kinds.isEmpty() ? "must have exactly one of " + String.join(", ", KINDS)
                     : "has more than one kind of condition: " + String.join(", ", kinds));
         }
         String kind = kinds.get(0);
+        if (dialect == Dialect.CONTENT && (kind.equals("event") || kind.equals("cameFrom"))) {
+            return fail(path + "." + kind, "is not available in content rules: the gateway keeps no event log or membership "
+                    + "history; test a segment that holds it with inSegment");
+        }
         return switch (kind) {
             case "all", "any" -> group(kind, map.get(kind), path + "." + kind, depth);
             case "not" -> {
                 Condition inner = node(map.get("not"), path + ".not", depth + 1);
                 yield inner == null ? null : new Condition.Not(inner);
             }
-            case "trait", "computed", "entry" -> attribute(kind, map, path);
+            case "trait", "computed", "entry", "visit" -> attribute(kind, map, path);
             case "event" -> event(map, path);
             case "consent" -> consent(map.get("consent"), path + ".consent");
             case "inSegment" -> {
@@ -134,6 +186,8 @@ public final class ConditionParser {
         } else if (kind.equals("computed") && !COMPUTED.contains(s)) {
             ok = failed(path + ".computed", "is not a computed attribute; known: " + String.join(", ",
                     COMPUTED.stream().sorted().toList()));
+        } else if (kind.equals("visit") && !VISIT_PARTS.contains(s)) {
+            ok = failed(path + ".visit", "is not a part of a visit; known: " + String.join(", ", VISIT_PARTS));
         }
         Object op = map.get("operator");
         Operator operator = null;
@@ -156,8 +210,11 @@ public final class ConditionParser {
         if (!ok) {
             return null;
         }
-        return kind.equals("entry") ? new Condition.EntryProperty((String) name, operator, value)
-                : new Condition.Attribute(kind.equals("computed"), (String) name, operator, value);
+        return switch (kind) {
+            case "entry" -> new Condition.EntryProperty((String) name, operator, value);
+            case "visit" -> new Condition.Visit((String) name, operator, value);
+            default -> new Condition.Attribute(kind.equals("computed"), (String) name, operator, value);
+        };
     }
 
     /** Why {@code value} cannot go with {@code operator}, or null when it can. */

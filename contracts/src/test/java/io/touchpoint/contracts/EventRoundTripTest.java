@@ -44,6 +44,8 @@ class EventRoundTripTest {
                                 ConsentState.Status.GRANTED, false, T, "src-web")), Map.of("timeZone", "Europe/Helsinki"),
                         List.of("p-0"), new ProfileChanged.Trigger("src-web", "m-1", "track", "Bet Placed", T,
                                 Map.of("stake", 10)), T),
+                new ProfileChanged("p-2", 1, Set.of("identifiers.userId"), Map.of(), Map.of(), List.of(), Map.of(), List.of(),
+                        null, T, Map.of("userId", List.of("u-2"), "anonymousId", List.of("a-2", "a-3"))),
                 new SegmentMembershipChanged("p-1", "seg-active", 2, true, T),
                 new MessageRequested("r-1", "p-1", "j-welcome", "s-1", "email", "tpl-welcome", "onboarding", false,
                         Map.of("firstName", "Ada"), T),

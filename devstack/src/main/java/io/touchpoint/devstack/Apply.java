@@ -21,13 +21,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * {@code ./touchpoint apply DIR}: installs the definitions under {@code DIR} on the running stack,
  * the way a marketer would through the APIs: {@code segments/*.json} to segmentation-service,
- * {@code templates/*.json} to channel-gateway (saved and published), {@code journeys/*.json} to
+ * {@code templates/*.json} and {@code placements/*.json} (on-site content) to channel-gateway (saved and
+ * published), {@code journeys/*.json} to
  * journey-service (saved and published), after {@code presets/NAME.json} (segmentation's preset NAME
  * with those settings) and templates before the journeys that name them. Segments and journeys are
- * matched by their name, templates by their stable {@code key} (the name journeys use), so applying
+ * matched by their name, templates and placements by their stable {@code key} (the name journeys and
+ * pages use), so applying
  * again updates what changed and leaves the rest: {@code created}, {@code updated} or
- * {@code unchanged}, one line each. A refusal prints the problem and stops. A journey names the
- * segments it reads as {@code "@segment:Active bettors"}: the text is replaced by that segment's id,
+ * {@code unchanged}, one line each. A refusal prints the problem and stops. A journey or placement names
+ * the segments it reads as {@code "@segment:Active bettors"}: the text is replaced by that segment's id,
  * so definitions refer to each other by the names people read.
  */
 public final class Apply {
@@ -64,6 +66,9 @@ public final class Apply {
                 }
                 for (Path file : files(dir.resolve("templates"))) {
                     apply.template(file);
+                }
+                for (Path file : files(dir.resolve("placements"))) {
+                    apply.placement(file);
                 }
                 for (Path file : files(dir.resolve("journeys"))) {
                     apply.journey(file);
@@ -122,6 +127,37 @@ public final class Apply {
         send("PUT", url, draft, file, existing == null ? 201 : 200);
         JsonNode version = send("POST", url + "/publish", null, file, 200);
         System.out.println("template " + key + ": " + (existing == null ? "created" : "updated") + ", published as version "
+                + version.path("version").asInt());
+    }
+
+    /**
+     * {@code placements/*.json}: on-site content by its stable {@code key} (the file name when absent),
+     * saved and published; rules name segments as {@code "@segment:NAME"}. Unchanged when the
+     * published version already says what the file says.
+     */
+    private void placement(Path file) throws Exception {
+        JsonNode definition = resolve(read(file), file);
+        String fileName = file.getFileName().toString();
+        String key = definition.path("key").asText(fileName.substring(0, fileName.length() - ".json".length()));
+        com.fasterxml.jackson.databind.node.ObjectNode draft = definition.deepCopy();
+        draft.remove("key");
+        String url = url("TOUCHPOINT_CHANNEL_GATEWAY_URL") + "/v1/placements/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+        JsonNode existing = find(url);
+        if (existing != null && existing.hasNonNull("publishedVersion") && existing.path("name").equals(draft.path("name"))
+                && existing.path("description").equals(draft.path("description"))
+                && existing.path("draft").path("contentType").equals(draft.path("contentType"))
+                && existing.path("draft").path("variants").equals(draft.path("variants"))) {
+            JsonNode version = send("POST", url + "/publish", null, file, 200);
+            if (version.path("version").asInt() == existing.path("publishedVersion").asInt()) {
+                System.out.println("placement " + key + ": unchanged");
+                return;
+            }
+            System.out.println("placement " + key + ": published as version " + version.path("version").asInt());
+            return;
+        }
+        send("PUT", url, draft, file, existing == null ? 201 : 200);
+        JsonNode version = send("POST", url + "/publish", null, file, 200);
+        System.out.println("placement " + key + ": " + (existing == null ? "created" : "updated") + ", published as version "
                 + version.path("version").asInt());
     }
 

@@ -5,6 +5,7 @@ import static io.touchpoint.platform.store.Json.ts;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -54,6 +55,19 @@ public class RecipientStore {
                     quiet_end, traits::text, computed::text FROM recipient WHERE profile_id = $1""")
                 .execute(Tuple.of(profileId))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(read(rows.iterator().next())));
+    }
+
+    /** A page of recipients in profile id order, after {@code afterId} (null: from the first). */
+    public Uni<List<Recipient>> page(SqlClient sql, String afterId, int limit) {
+        return sql.preparedQuery("""
+                SELECT profile_id, version, email, phone, consents::text, channel_order, time_zone, locale, quiet_start,
+                    quiet_end, traits::text, computed::text FROM recipient WHERE profile_id > $1 ORDER BY profile_id LIMIT $2""")
+                .execute(Tuple.of(afterId == null ? "" : afterId, limit))
+                .map(rows -> {
+                    List<Recipient> page = new ArrayList<>();
+                    rows.forEach(r -> page.add(read(r)));
+                    return page;
+                });
     }
 
     public Uni<Void> delete(SqlClient sql, List<String> profileIds) {

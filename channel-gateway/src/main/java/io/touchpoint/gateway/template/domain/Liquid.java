@@ -63,7 +63,56 @@ public final class Liquid {
         }
     }
 
+    /**
+     * The same sandbox without the render-time guard, for templates rendered on a request's thread:
+     * liqp enforces that limit by rendering on a new thread per call and waiting for it, which a
+     * request path cannot afford. Loops and output stay bounded by iterations and size.
+     */
+    private static final TemplateParser UNTIMED = new TemplateParser.Builder()
+            .withErrorMode(TemplateParser.ErrorMode.STRICT)
+            .withStrictVariables(false)
+            .withMaxIterations(10_000)
+            .withMaxSizeRenderedString(512 * 1024)
+            .withMaxTemplateSizeBytes(256 * 1024)
+            .withNameResolver(name -> {
+                throw new IOException("includes are not available in templates");
+            })
+            .withFilter(new Raw())
+            .build();
+
     private Liquid() {
+    }
+
+    /**
+     * A template parsed once and rendered on many threads at once. A liqp {@code Template} keeps the
+     * context of the render under way in a field, so one instance must not render twice at the same
+     * time: each thread gets its own copy, parsed on its first render.
+     */
+    public static final class Shared {
+        private final ThreadLocal<Template> perThread;
+
+        /** @throws Failure when the source is not a valid template */
+        public Shared(String source) {
+            Template checked = parseUntimed(source);
+            this.perThread = ThreadLocal.withInitial(() -> parseUntimed(source));
+            perThread.set(checked);
+        }
+
+        public String render(Map<String, Object> data) {
+            try {
+                return perThread.get().renderUnguarded(data);
+            } catch (RuntimeException e) {
+                throw new Failure(describe(e));
+            }
+        }
+
+        private static Template parseUntimed(String source) {
+            try {
+                return UNTIMED.parse(source);
+            } catch (RuntimeException e) {
+                throw new Failure(describe(e));
+            }
+        }
     }
 
     /** The render failed: {@code message} names the line when Liquid knows it. */
@@ -83,6 +132,16 @@ public final class Liquid {
         } catch (RuntimeException e) {
             throw new Failure(describe(e));
         }
+    }
+
+    /** Whether the text holds Liquid markup at all: text without it renders as itself. */
+    public static boolean hasMarkup(String source) {
+        return source != null && (source.contains("{{") || source.contains("{%"));
+    }
+
+    /** The data with every string HTML-escaped, for rendering into HTML (see the class comment). */
+    public static Map<String, Object> htmlEscaped(Map<String, ?> data) {
+        return Escaped.html(data);
     }
 
     /** Renders one locale's variant for a channel; the email text comes from the HTML when the template has none. */

@@ -31,6 +31,8 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class CrossOriginRefusals {
 
+    static final java.util.regex.Pattern CONTENT_PATH = java.util.regex.Pattern.compile("/v1/content/[^/]+/?");
+
     @ConfigProperty(name = "quarkus.http.cors.enabled", defaultValue = "false")
     boolean enabled;
     @ConfigProperty(name = "quarkus.http.cors.origins")
@@ -53,14 +55,26 @@ public class CrossOriginRefusals {
 
     private void refuse(RoutingContext context, Set<String> allowed, String allowedText) {
         HttpServerRequest request = context.request();
-        if (request.getHeader(HttpHeaders.ORIGIN) == null || allowed.contains(request.method().name())
+        if (request.getHeader(HttpHeaders.ORIGIN) == null || allowedHere(request, allowed)
                 || request.method() == HttpMethod.OPTIONS
                         && request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD) != null) {
             context.next();
             return;
         }
         Problem problem = Problem.of(403, "Forbidden", "A page may not send " + request.method().name()
-                + " requests here; cross-origin requests may be " + allowedText + ".").withInstance(request.path());
+                + " requests here; cross-origin requests may be " + allowedText + (allowed.contains("GET")
+                        ? " (GET only for on-site content, /v1/content/{placement})" : "") + ".").withInstance(request.path());
         ProblemBodies.end(context, mapper, problem);
+    }
+
+    /**
+     * A page reads on-site content with GET; every other GET stays refused to pages, whose answers
+     * (a preference center behind a token in its link) are not theirs to read.
+     */
+    private static boolean allowedHere(HttpServerRequest request, Set<String> allowed) {
+        if (!allowed.contains(request.method().name())) {
+            return false;
+        }
+        return request.method() != HttpMethod.GET || CONTENT_PATH.matcher(request.path()).matches();
     }
 }

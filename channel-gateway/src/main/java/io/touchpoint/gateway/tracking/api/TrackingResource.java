@@ -174,7 +174,7 @@ public class TrackingResource {
     }
 
     /** Behind a load balancer the peer is the balancer; the first forwarded hop is the device. */
-    private static String clientIp(HttpServerRequest request) {
+    public static String clientIp(HttpServerRequest request) {
         String forwarded = request.getHeader("X-Forwarded-For");
         if (forwarded != null && !forwarded.isBlank()) {
             String first = forwarded.split(",", 2)[0].strip();

@@ -23,7 +23,9 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class TrackingRoleFilter {
 
-    static final Pattern TRACKING_PATHS = Pattern.compile("/v1/(identify|track|page|screen|group|alias|batch|import|[itpsgab])/?");
+    /** The tracking API and on-site content (a page's calls, authenticated by write key). */
+    static final Pattern TRACKING_PATHS = Pattern.compile(
+            "/v1/(identify|track|page|screen|group|alias|batch|import|[itpsgab]|content/[^/]+(/events)?)/?");
 
     private final GatewayRole.Role role;
     private final ObjectMapper mapper;
@@ -45,8 +47,8 @@ public class TrackingRoleFilter {
             context.next();
             return;
         }
-        Problem problem = Problem.of(404, "Not Found", "This gateway process has role delivery; the tracking API is served by "
-                + "processes of role tracking or both.").withInstance(context.request().path());
+        Problem problem = Problem.of(404, "Not Found", "This gateway process has role delivery; the tracking API and on-site "
+                + "content are served by processes of role tracking or both.").withInstance(context.request().path());
         ProblemBodies.end(context, mapper, problem);
     }
 }

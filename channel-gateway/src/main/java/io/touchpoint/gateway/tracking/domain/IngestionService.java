@@ -75,6 +75,21 @@ public class IngestionService {
         }).chain(authenticated -> accept(authenticated.sourceId(), authenticated.request(), call.clientIp()));
     }
 
+    /**
+     * The source a caller outside the tracking routes (on-site content) names by its write key: the
+     * HTTP Basic username, else {@code writeKey} (a query parameter), refused as a tracking call is.
+     */
+    public Uni<String> sourceOf(String authorization, String writeKey) {
+        return Uni.createFrom().deferred(() -> {
+            String key = basicUsername(authorization);
+            if (key == null && (writeKey == null || writeKey.isBlank())) {
+                throw new IngestionRejected(Reason.UNAUTHENTICATED, "A write key is required: send it as the HTTP "
+                        + "Basic username (empty password) or as the writeKey parameter.");
+            }
+            return authenticate(key != null ? key : writeKey.strip());
+        });
+    }
+
     private TrackingRequest parse(TrackingCall call) {
         return parser.parse(RequestBodies.decode(call.body(), call.contentEncoding()), call.impliedType());
     }

@@ -83,6 +83,7 @@ public final class ComputedAttributes {
         Instant at = interaction.timestamp();
         state.seen(at);
         add(state, EVENT_COUNT, BigDecimal.ONE);
+        CampaignTouches.apply(state, interaction);
         String event = interaction.event();
         if (!Interaction.TRACK.equals(interaction.type()) || event == null) {
             return;
@@ -159,6 +160,7 @@ public final class ComputedAttributes {
         if (loser.computed().get(LAST_PURCHASE_AT) instanceof String s) {
             max(survivor, LAST_PURCHASE_AT, Instant.parse(s));
         }
+        CampaignTouches.mergeInto(survivor, loser);
         if (loser.firstSeen() != null) {
             survivor.seen(loser.firstSeen());
         }

@@ -103,6 +103,12 @@ public final class ProfileState {
         }
     }
 
+    public void removeComputed(String name) {
+        if (computed.remove(name) != null) {
+            changed.add("computed." + name);
+        }
+    }
+
     public void markChanged(String what) {
         changed.add(what);
     }

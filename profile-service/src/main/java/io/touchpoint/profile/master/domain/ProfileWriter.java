@@ -4,8 +4,11 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +19,8 @@ import io.touchpoint.contracts.EventTypes;
 import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.ProfileChanged;
 import io.touchpoint.profile.consent.store.ConsentStore;
+import io.touchpoint.profile.identity.domain.Identifier;
+import io.touchpoint.profile.identity.store.IdentityStore;
 import io.touchpoint.profile.master.store.ProfileStore;
 import io.touchpoint.platform.outbox.OutboxStore;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -32,6 +37,8 @@ public class ProfileWriter {
     @Inject
     ConsentStore consents;
     @Inject
+    IdentityStore identities;
+    @Inject
     OutboxStore outbox;
     @Inject
     ProfileRules rules;
@@ -41,17 +48,30 @@ public class ProfileWriter {
         return reads(sql, state.id(), now).chain(reads -> writeWith(sql, state, isNew, mergedIds, trigger, reads, now));
     }
 
-    /** What a write reads besides the profile: the trailing-window value and the current consent. */
-    public record Reads(SortedMap<LocalDate, BigDecimal> windowPerDay, List<ConsentStore.ConsentRecord> consent) {
+    /**
+     * What a write reads besides the profile: the trailing-window value, the current consent and the
+     * identifiers that resolve to the profile, by type.
+     */
+    public record Reads(SortedMap<LocalDate, BigDecimal> windowPerDay, List<ConsentStore.ConsentRecord> consent,
+            Map<String, List<String>> identifiers) {
     }
 
     /**
-     * Both reads at once (one round trip). Issued behind a caller's own statements on the same
+     * The reads at once (one round trip). Issued behind a caller's own statements on the same
      * connection, they see those statements' effects: the connection runs them in order.
      */
     public Uni<Reads> reads(SqlClient sql, String profileId, Instant now) {
-        return Uni.combine().all().unis(windowValue(sql, profileId, now), consents.current(sql, profileId))
-                .asTuple().map(both -> new Reads(both.getItem1(), both.getItem2()));
+        return Uni.combine().all().unis(windowValue(sql, profileId, now), consents.current(sql, profileId),
+                identities.identifiersOfAll(sql, List.of(profileId)))
+                .asTuple().map(all -> new Reads(all.getItem1(), all.getItem2(), byType(all.getItem3().get(profileId))));
+    }
+
+    private static Map<String, List<String>> byType(List<Identifier> ids) {
+        Map<String, List<String>> byType = new TreeMap<>();
+        if (ids != null) {
+            ids.forEach(id -> byType.computeIfAbsent(id.type(), t -> new ArrayList<>()).add(id.value()));
+        }
+        return byType;
     }
 
     /** The write itself, given {@link #reads}: the profile row and its event go out together. */
@@ -65,7 +85,7 @@ public class ProfileWriter {
                 new ProfileChanged(state.id(), state.version(), state.changed(), state.traits(), state.computed(),
                         reads.consent().stream().map(c -> new io.touchpoint.contracts.events.ConsentState(c.channel(),
                                 c.topic(), c.status(), c.transactional(), c.at(), c.source())).toList(),
-                        state.preferences(), mergedIds, trigger, now),
+                        state.preferences(), mergedIds, trigger, now, reads.identifiers()),
                 now);
         return Uni.combine().all().unis(row, event).discardItems().replaceWith(state);
     }
