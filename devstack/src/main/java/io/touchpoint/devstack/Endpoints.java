@@ -26,6 +26,11 @@ public record Endpoints(
         String smtpHost,
         int smtpPort,
         int imapPort,
+        String smppHost,
+        int smppPort,
+        String smppSystemId,
+        String smppPassword,
+        int smscHttpPort,
         Path jwtPublicKey,
         Path jwtPrivateKey,
         String jwtIssuer) {
@@ -48,6 +53,7 @@ public record Endpoints(
      * properties, as a test resource's overrides and (upper-cased, dots to underscores) as env.
      */
     public Map<String, String> quarkusConfig(String database, boolean mailer) {
+        // "mailer": the service sends messages, by mail and by SMS (the gateway).
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kafka.bootstrap.servers", kafkaBootstrapServers);
         config.put("quarkus.datasource.username", postgresUser);
@@ -59,6 +65,12 @@ public record Endpoints(
             config.put("quarkus.mailer.host", smtpHost);
             config.put("quarkus.mailer.port", Integer.toString(smtpPort));
             config.put("quarkus.mailer.mock", "false");
+            if (smppHost != null) {
+                config.put("touchpoint.gateway.sms.host", smppHost);
+                config.put("touchpoint.gateway.sms.port", Integer.toString(smppPort));
+                config.put("touchpoint.gateway.sms.system-id", smppSystemId);
+                config.put("touchpoint.gateway.sms.password", smppPassword);
+            }
         }
         config.put("mp.jwt.verify.publickey.location", jwtPublicKey.toUri().toString());
         config.put("mp.jwt.verify.issuer", jwtIssuer);
@@ -94,6 +106,8 @@ public record Endpoints(
                 Integer.parseInt(p.getProperty("postgres.port")), p.getProperty("postgres.user"),
                 p.getProperty("postgres.password"), p.getProperty("redis.url"), p.getProperty("smtp.host"),
                 Integer.parseInt(p.getProperty("smtp.port")), Integer.parseInt(p.getProperty("imap.port", "-1")),
+                p.getProperty("smpp.host"), Integer.parseInt(p.getProperty("smpp.port", "-1")), p.getProperty("smpp.system-id"),
+                p.getProperty("smpp.password"), Integer.parseInt(p.getProperty("smsc.http-port", "-1")),
                 Path.of(p.getProperty("jwt.public-key")), Path.of(p.getProperty("jwt.private-key")),
                 p.getProperty("jwt.issuer"));
     }
@@ -109,6 +123,13 @@ public record Endpoints(
         m.put("smtp.host", smtpHost);
         m.put("smtp.port", Integer.toString(smtpPort));
         m.put("imap.port", Integer.toString(imapPort));
+        if (smppHost != null) {
+            m.put("smpp.host", smppHost);
+            m.put("smpp.port", Integer.toString(smppPort));
+            m.put("smpp.system-id", smppSystemId);
+            m.put("smpp.password", smppPassword);
+        }
+        m.put("smsc.http-port", Integer.toString(smscHttpPort));
         m.put("jwt.public-key", jwtPublicKey.toString());
         m.put("jwt.private-key", jwtPrivateKey.toString());
         m.put("jwt.issuer", jwtIssuer);

@@ -14,14 +14,15 @@ import io.touchpoint.devstack.Endpoints;
 import io.touchpoint.devstack.JwtKeys;
 
 /**
- * The devstack process: starts whichever of Kafka, PostgreSQL, Redis and SMTP/IMAP the environment
+ * The devstack process: starts whichever of Kafka, PostgreSQL, Redis, SMTP/IMAP and the SMSC the environment
  * does not already provide, writes {@code endpoints.properties}, prints one {@code DEVSTACK READY}
  * line on stdout, and runs until SIGTERM/SIGINT, until its parent process exits, or (with
  * {@code --exit-on-stdin-eof}) until its parent closes stdin.
  *
  * <p>External servers: {@code KAFKA_BOOTSTRAP_SERVERS}; {@code POSTGRES_URL}
  * ({@code postgresql://user:password@host:port}); {@code REDIS_HOSTS} ({@code redis://host:port});
- * {@code SMTP_HOST} with {@code SMTP_PORT} (and {@code IMAP_PORT} if mail should be readable).
+ * {@code SMTP_HOST} with {@code SMTP_PORT} (and {@code IMAP_PORT} if mail should be readable);
+ * {@code SMPP_HOST} with {@code SMPP_PORT}, {@code SMPP_SYSTEM_ID} and {@code SMPP_PASSWORD}.
  */
 public final class DevStackServer {
 
@@ -105,6 +106,7 @@ public final class DevStackServer {
                 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> unchecked(() -> track(KafkaNode.start(dir))));
         MailNode mail = external(env, "SMTP_HOST") ? null : track(MailNode.start());
+        SmscNode smsc = external(env, "SMPP_HOST") ? null : track(SmscNode.start(dir));
 
         String pgHost;
         int pgPort;
@@ -139,6 +141,11 @@ public final class DevStackServer {
                 mail != null ? "127.0.0.1" : env.get("SMTP_HOST"),
                 mail != null ? mail.smtpPort() : Integer.parseInt(env.getOrDefault("SMTP_PORT", "25")),
                 mail != null ? mail.imapPort() : Integer.parseInt(env.getOrDefault("IMAP_PORT", "-1")),
+                smsc != null ? "127.0.0.1" : env.get("SMPP_HOST"),
+                smsc != null ? smsc.port() : Integer.parseInt(env.getOrDefault("SMPP_PORT", "2775")),
+                smsc != null ? smsc.systemId() : env.get("SMPP_SYSTEM_ID"),
+                smsc != null ? smsc.password() : env.get("SMPP_PASSWORD"),
+                smsc != null ? smsc.httpPort() : -1,
                 jwtDir.resolve("public.pem"), jwtDir.resolve("private.pem"),
                 env.getOrDefault("TOUCHPOINT_JWT_ISSUER", JwtKeys.DEFAULT_ISSUER));
     }

@@ -65,6 +65,25 @@ public interface DeliveryConfig {
     }
 
     /**
+     * When a provider asks to be called again later ({@code RetryLater}: a webhook's 5xx or 429, an
+     * SMSC throttling): the first wait, doubling each time up to {@code max-delay}, each drawn at
+     * random between half and all of it (jitter, so retries of many messages spread out), until
+     * {@code give-up-after} from the first hand-over; then the delivery fails as retries-exhausted.
+     */
+    RetryConfig retry();
+
+    interface RetryConfig {
+        @WithDefault("PT5S")
+        Duration firstDelay();
+
+        @WithDefault("PT6H")
+        Duration maxDelay();
+
+        @WithDefault("PT24H")
+        Duration giveUpAfter();
+    }
+
+    /**
      * A row another process left in sending for longer than this is declared unknown: longer than a
      * provider call can take with its timeout.
      */

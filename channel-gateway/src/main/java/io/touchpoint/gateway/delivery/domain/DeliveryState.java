@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** A ledger row's state; see V4__delivery.sql. */
 public enum DeliveryState {
-    QUEUED, SENDING, SENT, FAILED, DEFERRED, SUPPRESSED, UNKNOWN, BOUNCED;
+    QUEUED, SENDING, SENT, DELIVERED, FAILED, DEFERRED, SUPPRESSED, UNKNOWN, BOUNCED;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

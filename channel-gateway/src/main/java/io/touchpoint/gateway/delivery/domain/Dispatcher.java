@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +29,8 @@ import io.touchpoint.platform.outbox.OutboxRelay;
 import io.touchpoint.platform.store.Transactions;
 import io.touchpoint.platform.time.CoalescedRuns;
 import io.touchpoint.platform.time.PeriodicWork;
+import io.touchpoint.platform.wakeup.WakeupScheduler;
+import io.touchpoint.platform.wakeup.WakeupStore;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -38,7 +41,10 @@ import io.vertx.mutiny.sqlclient.Pool;
  * again, or once they are older than any call can take), are counted and published, and are never
  * sent again on their own, since the provider may have taken them. A provider that gave no answer
  * within its timeout makes the row UNKNOWN for the same reason; a refusal or an unreachable provider
- * makes it FAILED (it did not go out).
+ * makes it FAILED (it did not go out). A provider that asks to be called later (a webhook's 500) gets
+ * the delivery again after a backoff with jitter, through a deferral and a wake-up, until the retry
+ * window closes and it fails as retries-exhausted (dead-lettered). What the provider took is
+ * recorded with the outcome: the parts (SMS segments) and the provider's ids its receipts will name.
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -53,6 +59,10 @@ public class Dispatcher {
     private final MessageRenderer renderer;
     private final DeliveryEvents events;
     private final OutboxRelay relay;
+    private final ProviderReceipts receipts;
+    private final WakeupStore wakeups;
+    private final WakeupScheduler scheduler;
+    private final Backoff backoff;
     private final DeliveryConfig config;
     private final Map<String, ChannelSender> senders = new HashMap<>();
     private final Map<String, SendRate> rates = new HashMap<>();
@@ -64,7 +74,8 @@ public class Dispatcher {
     private volatile PeriodicWork sweep;
 
     Dispatcher(Pool pool, Clock clock, Vertx vertx, DeliveryStore ledger, RecipientStore recipients, MessageRenderer renderer,
-            DeliveryEvents events, OutboxRelay relay, DeliveryConfig config, Instance<ChannelSender> senders,
+            DeliveryEvents events, OutboxRelay relay, ProviderReceipts receipts, WakeupStore wakeups, WakeupScheduler scheduler,
+            DeliveryConfig config, Instance<ChannelSender> senders,
             @ConfigProperty(name = GatewayRole.PROPERTY, defaultValue = "both") String role) {
         this.pool = pool;
         this.clock = clock;
@@ -74,8 +85,16 @@ public class Dispatcher {
         this.renderer = renderer;
         this.events = events;
         this.relay = relay;
+        this.receipts = receipts;
+        this.wakeups = wakeups;
+        this.scheduler = scheduler;
+        this.backoff = new Backoff(config.retry().firstDelay(), config.retry().maxDelay(), config.retry().giveUpAfter());
         this.config = config;
-        senders.forEach(s -> this.senders.put(s.channel(), s));
+        senders.forEach(s -> {
+            if (s.enabled()) {
+                this.senders.put(s.channel(), s);
+            }
+        });
         this.instance = config.instance().orElseGet(Dispatcher::hostName);
         this.role = GatewayRole.Role.of(role);
         long now = System.nanoTime();
@@ -149,8 +168,11 @@ public class Dispatcher {
                 .chain(recipient -> renderer.render(d, recipient.orElse(null)))
                 .call(() -> paced(d))
                 .chain(content -> sender.send(d, content))
-                .chain(() -> outcome(d, DeliveryEvent.Status.SENT, null, null))
+                .chain(accepted -> sent(d, accepted))
                 .onFailure().recoverWithUni(e -> {
+                    if (e instanceof ChannelSender.RetryLater later) {
+                        return retry(d, later);
+                    }
                     if (e instanceof MessageRenderer.RenderFailed) {
                         return outcome(d, DeliveryEvent.Status.FAILED, Reason.RENDER_FAILED, e.getMessage());
                     }
@@ -169,6 +191,73 @@ public class Dispatcher {
         long wait = rate == null ? 0 : rate.reserve(System.nanoTime());
         return wait == 0 ? Uni.createFrom().voidItem()
                 : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(wait));
+    }
+
+    /** The provider took it: SENT with its parts, and the receipts that came before this was written apply now. */
+    private Uni<Void> sent(Delivery d, ChannelSender.Accepted accepted) {
+        return Uni.createFrom().deferred(() -> {
+            Instant now = clock.instant();
+            return pool.withTransaction(sql -> receipts.lock(sql, accepted.providerIds())
+                    .chain(() -> ledger.finish(sql, d.requestId(), DeliveryState.SENT, null, accepted.detail(), accepted.parts(), now))
+                    .chain(finished -> {
+                        if (!finished) {
+                            LOG.warnf("delivery %s was no longer sending when the provider took it", d.deliveryId());
+                            return Uni.createFrom().voidItem();
+                        }
+                        return ledger.history(sql, d.requestId(), DeliveryState.SENT, d.channel(), null, accepted.detail(), now)
+                                .chain(() -> events.publish(sql, d, d.channel(), DeliveryEvent.Status.SENT, null, accepted.detail(), now))
+                                .chain(() -> receipts.parts(sql, d, accepted.providerIds(), now)).replaceWithVoid();
+                    }));
+        }).invoke(relay::kick).onFailure().invoke(e -> LOG.errorf(e,
+                "the sent outcome of delivery %s could not be recorded; it stays in sending and becomes unknown", d.deliveryId()))
+                .onFailure().recoverWithNull();
+    }
+
+    /** The provider asked to be called later: deferred to the backoff's next instant, or failed once the window closed. */
+    private Uni<Void> retry(Delivery d, ChannelSender.RetryLater later) {
+        return Uni.createFrom().deferred(() -> {
+            Instant now = clock.instant();
+            double random = ThreadLocalRandom.current().nextDouble();
+            return pool.withTransaction(sql -> ledger.attempts(sql, d.requestId()).chain(attempts -> {
+                Instant first = attempts.first() == null ? now : attempts.first();
+                var next = backoff.next(attempts.count(), first, now, random, later.after());
+                if (next.isEmpty()) {
+                    String detail = attempts.count() + " attempts since " + first + "; last: " + later.getMessage();
+                    return ended(sql, d, DeliveryState.FAILED, DeliveryEvent.Status.FAILED, Reason.RETRIES_EXHAUSTED, detail, now)
+                            .replaceWith((Instant) null);
+                }
+                Instant at = next.get();
+                String detail = "attempt " + attempts.count() + ": " + later.getMessage() + "; again at " + at;
+                String code = Reason.PROVIDER_RETRY.code();
+                return ledger.finish(sql, d.requestId(), DeliveryState.DEFERRED, code, detail, now).chain(finished -> {
+                    if (!finished) {
+                        return Uni.createFrom().item((Instant) null);
+                    }
+                    return ledger.decide(sql, d.requestId(), DeliveryState.DEFERRED, d.channel(), d.address(), code, detail, null, at, now)
+                            .chain(() -> ledger.history(sql, d.requestId(), DeliveryState.DEFERRED, d.channel(), code, detail, now))
+                            .chain(() -> wakeups.schedule(sql, Deliveries.RELEASE, d.profileId() + ":" + d.requestId(), at, null))
+                            .chain(() -> events.publish(sql, d, d.channel(), DeliveryEvent.Status.DEFERRED, Reason.PROVIDER_RETRY,
+                                    detail, now))
+                            .replaceWith(at);
+                });
+            }));
+        }).invoke(at -> {
+            relay.kick();
+            if (at != null) {
+                scheduler.scheduled(at);
+            }
+        }).replaceWithVoid().onFailure().invoke(e -> LOG.errorf(e,
+                "the retry of delivery %s could not be recorded; it stays in sending and becomes unknown", d.deliveryId()))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Boolean> ended(io.vertx.mutiny.sqlclient.SqlClient sql, Delivery d, DeliveryState state, DeliveryEvent.Status status,
+            Reason reason, String detail, Instant now) {
+        String code = reason == null ? null : reason.code();
+        return ledger.finish(sql, d.requestId(), state, code, detail, now).chain(finished -> !finished
+                ? Uni.createFrom().item(false)
+                : ledger.history(sql, d.requestId(), state, d.channel(), code, detail, now)
+                        .chain(() -> events.publish(sql, d, d.channel(), status, reason, detail, now)).replaceWith(true));
     }
 
     private Uni<Void> outcome(Delivery d, DeliveryEvent.Status status, Reason reason, String detail) {

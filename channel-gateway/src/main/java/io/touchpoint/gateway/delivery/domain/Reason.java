@@ -32,7 +32,13 @@ public enum Reason {
     /** The recipient's server gave up on the sent message for now (4.x.x): sent again after a backoff, a few times. */
     SOFT_BOUNCE("soft-bounce"),
     /** The process stopped between recording "sending" and the provider's answer: it may or may not have gone out. */
-    OUTCOME_UNKNOWN("outcome-unknown");
+    OUTCOME_UNKNOWN("outcome-unknown"),
+    /** The provider asked to be called again later (a webhook's 5xx or 429, an SMSC throttling): sent again after a backoff. */
+    PROVIDER_RETRY("provider-retry"),
+    /** The provider kept asking to be called later until the retry window closed: dead-lettered. */
+    RETRIES_EXHAUSTED("retries-exhausted"),
+    /** The provider took the message but reported it not delivered (an SMS receipt UNDELIV, EXPIRED, REJECTD...). */
+    UNDELIVERED("undelivered");
 
     private final String code;
 

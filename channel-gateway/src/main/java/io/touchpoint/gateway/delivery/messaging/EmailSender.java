@@ -58,7 +58,7 @@ public class EmailSender implements ChannelSender {
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, successThreshold = 2,
             skipOn = ChannelSender.Refused.class)
     @CircuitBreakerName("email")
-    public Uni<Void> send(Delivery delivery, Content content) {
+    public Uni<Accepted> send(Delivery delivery, Content content) {
         Mail mail = new Mail().addTo(delivery.address()).setSubject(content.subject()).setText(content.text());
         if (content.html() != null) {
             mail.setHtml(content.html());
@@ -72,7 +72,8 @@ public class EmailSender implements ChannelSender {
                     .addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
         }
         return ready.chain(m -> mailer.send(m)).onFailure(SMTPException.class)
-                .transform(e -> new ChannelSender.Refused("the SMTP server refused: " + e.getMessage(), e));
+                .transform(e -> new ChannelSender.Refused("the SMTP server refused: " + e.getMessage(), e))
+                .replaceWith(Accepted.ONE);
     }
 
     public static String messageId(String deliveryId, String domain) {

@@ -119,7 +119,8 @@ public class DeliveryStore {
      */
     public Uni<List<Delivery>> claimQueued(SqlClient sql, int limit, String instance, Instant now) {
         return sql.preparedQuery("""
-                UPDATE delivery SET state = 'sending', sending_at = $3, sending_by = $2, updated_at = $3
+                UPDATE delivery SET state = 'sending', sending_at = $3, sending_by = $2, updated_at = $3,
+                    attempts = attempts + 1, first_attempt_at = coalesce(first_attempt_at, $3)
                 WHERE request_id IN (SELECT request_id FROM delivery WHERE state = 'queued' ORDER BY transactional DESC, send_decided_at
                     LIMIT $1 FOR UPDATE SKIP LOCKED)
                 RETURNING """ + " " + COLUMNS)
@@ -128,11 +129,35 @@ public class DeliveryStore {
 
     /** The provider's answer for a row in sending; false when the row is no longer sending (declared unknown meanwhile). */
     public Uni<Boolean> finish(SqlClient sql, String requestId, DeliveryState state, String reason, String detail, Instant now) {
+        return finish(sql, requestId, state, reason, detail, null, now);
+    }
+
+    /** As {@link #finish(SqlClient, String, DeliveryState, String, String, Instant)}, with the parts the provider took. */
+    public Uni<Boolean> finish(SqlClient sql, String requestId, DeliveryState state, String reason, String detail, Integer parts,
+            Instant now) {
         return sql.preparedQuery("""
                 UPDATE delivery SET state = $2, reason = $3, detail = $4, sent_at = CASE WHEN $2 = 'sent' THEN $5::timestamptz END,
-                    updated_at = $5::timestamptz WHERE request_id = $1 AND state = 'sending'""")
+                    updated_at = $5::timestamptz, parts = coalesce($6, parts) WHERE request_id = $1 AND state = 'sending'""")
+                .execute(Tuple.from(Arrays.asList(requestId, state.code(), reason, detail, ts(now), parts)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** What the provider reported after it took the message (a receipt); false unless the row was sent. */
+    public Uni<Boolean> receipted(SqlClient sql, String requestId, DeliveryState state, String reason, String detail, Instant now) {
+        return sql.preparedQuery("""
+                UPDATE delivery SET state = $2, reason = $3, detail = $4, updated_at = $5 WHERE request_id = $1 AND state = 'sent'""")
                 .execute(Tuple.from(Arrays.asList(requestId, state.code(), reason, detail, ts(now))))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** How often the row was handed to its provider, and when first (null before the first time). */
+    public record Attempts(int count, Instant first) {
+    }
+
+    public Uni<Attempts> attempts(SqlClient sql, String requestId) {
+        return sql.preparedQuery("SELECT attempts, first_attempt_at FROM delivery WHERE request_id = $1").execute(Tuple.of(requestId))
+                .map(rows -> rows.size() == 0 ? new Attempts(0, null)
+                        : new Attempts(rows.iterator().next().getInteger(0), instant(rows.iterator().next().getOffsetDateTime(1))));
     }
 
     /**
@@ -154,7 +179,7 @@ public class DeliveryStore {
     public Uni<List<RecipientFacts.Sent>> marketingSent(SqlClient sql, String profileId, Instant since) {
         return sql.preparedQuery("""
                 SELECT channel, topic, send_decided_at FROM delivery WHERE profile_id = $1 AND send_decided_at >= $2
-                    AND NOT transactional AND state IN ('queued', 'sending', 'sent', 'unknown')""")
+                    AND NOT transactional AND state IN ('queued', 'sending', 'sent', 'delivered', 'unknown')""")
                 .execute(Tuple.of(profileId, ts(since))).map(rows -> {
                     List<RecipientFacts.Sent> sent = new ArrayList<>();
                     for (Row r : rows) {
@@ -162,6 +187,13 @@ public class DeliveryStore {
                     }
                     return sent;
                 });
+    }
+
+    /** The profile's latest delivery sent on the channel to this address (what a reply to it answers), if any. */
+    public Uni<Optional<Delivery>> latestSent(SqlClient sql, String profileId, String channel, String address) {
+        return sql.preparedQuery("SELECT " + COLUMNS + """
+                 FROM delivery WHERE profile_id = $1 AND channel = $2 AND address = $3 AND sent_at IS NOT NULL
+                ORDER BY sent_at DESC LIMIT 1""").execute(Tuple.of(profileId, channel, address)).map(this::first);
     }
 
     /** A sent message came back for good. */

@@ -12,14 +12,10 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.touchpoint.contracts.EventTypes;
-import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.ConsentState;
-import io.touchpoint.contracts.events.Interaction;
 import io.touchpoint.gateway.recipient.domain.Recipient;
 import io.touchpoint.gateway.recipient.store.RecipientStore;
 import io.touchpoint.platform.outbox.OutboxRelay;
-import io.touchpoint.platform.outbox.OutboxStore;
 import io.touchpoint.platform.store.Transactions;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -34,14 +30,14 @@ public class Preferences {
     private final Pool pool;
     private final Clock clock;
     private final RecipientStore recipients;
-    private final OutboxStore outbox;
+    private final ConsentStatements consent;
     private final OutboxRelay relay;
 
-    Preferences(Pool pool, Clock clock, RecipientStore recipients, OutboxStore outbox, OutboxRelay relay) {
+    Preferences(Pool pool, Clock clock, RecipientStore recipients, ConsentStatements consent, OutboxRelay relay) {
         this.pool = pool;
         this.clock = clock;
         this.recipients = recipients;
-        this.outbox = outbox;
+        this.consent = consent;
         this.relay = relay;
     }
 
@@ -59,7 +55,7 @@ public class Preferences {
         return pool.withTransaction(sql -> recipients.find(sql, token.profileId()).chain(found -> {
             Map<String, Boolean> current = topics(token, found.orElse(null));
             List<String> changed = new ArrayList<>();
-            List<Interaction> statements = new ArrayList<>();
+            List<ConsentStatements.Statement> statements = new ArrayList<>();
             for (String topic : shown) {
                 if (!current.containsKey(topic)) {
                     continue;
@@ -67,13 +63,12 @@ public class Preferences {
                 boolean wanted = granted.contains(topic);
                 if (wanted != current.get(topic)) {
                     changed.add(topic);
-                    statements.add(Unsubscribes.consentUpdated("preferences-" + UUID.randomUUID(), token, topic,
+                    statements.add(Unsubscribes.statement("preferences-" + UUID.randomUUID(), token, topic,
                             wanted ? ConsentState.Status.GRANTED : ConsentState.Status.WITHDRAWN,
-                            "preference center reached from delivery " + token.deliveryId(), now));
+                            "preference center reached from delivery " + token.deliveryId()));
                 }
             }
-            return Transactions.each(statements, s -> outbox.append(sql, s.messageId(), Topic.INTERACTIONS, token.profileId(),
-                    EventTypes.INTERACTION, s, now)).replaceWith(changed);
+            return Transactions.each(statements, s -> consent.append(sql, token.profileId(), s, now)).replaceWith(changed);
         })).invoke(changed -> {
             if (!changed.isEmpty()) {
                 relay.kick();
