@@ -1,0 +1,68 @@
+package io.touchpoint.analytics.store;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.analytics.delivery.domain.MessageRollups;
+import io.touchpoint.analytics.delivery.domain.MessageState;
+import io.touchpoint.analytics.journey.domain.Assignment;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * Every change to messages, from any of the three topics that speak of them (delivery events, message
+ * requests, journey events' arms), goes through here inside the caller's transaction: lock the rows,
+ * change the states, settle each one's arm from the assignments, and add each message's contribution
+ * after minus before to the rollups. A change that changes nothing writes nothing.
+ */
+@ApplicationScoped
+class MessageLedger {
+
+    private final MessageTables messages;
+    private final JourneyTables journeys;
+
+    MessageLedger(MessageTables messages, JourneyTables journeys) {
+        this.messages = messages;
+        this.journeys = journeys;
+    }
+
+    Uni<Void> change(SqlClient sql, Collection<String> requestIds, Consumer<Map<String, MessageState>> change) {
+        if (requestIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return messages.lock(sql, requestIds).chain(states -> {
+            Map<String, MessageState> before = new HashMap<>();
+            states.forEach((id, s) -> before.put(id, s.copy()));
+            change.accept(states);
+            Set<JourneyTables.JourneyProfile> pairs = new LinkedHashSet<>();
+            for (MessageState s : states.values()) {
+                if (!s.journeyId().isEmpty() && s.profileId() != null) {
+                    pairs.add(new JourneyTables.JourneyProfile(s.journeyId(), s.profileId()));
+                }
+            }
+            return journeys.assignments(sql, pairs).chain(assignments -> {
+                MessageRollups rollups = new MessageRollups();
+                List<MessageState> changed = new ArrayList<>();
+                states.values().stream().sorted(java.util.Comparator.comparing(MessageState::requestId)).forEach(s -> {
+                    List<Assignment> of = assignments.getOrDefault(new JourneyTables.JourneyProfile(s.journeyId(), s.profileId()),
+                            List.of());
+                    s.arm(Assignment.armAt(of, s.reference()));
+                    MessageState old = before.get(s.requestId());
+                    if (!s.sameAs(old)) {
+                        changed.add(s);
+                        rollups.change(old.contribution(), s.contribution());
+                    }
+                });
+                return Uni.combine().all().unis(messages.save(sql, changed), messages.addRollups(sql, rollups)).discardItems();
+            });
+        });
+    }
+}
