@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs one benchmark (see README.md, README-segmentation.md, README-journeys.md): builds this module, starts a fresh stack with
+# Runs one benchmark (see README.md, README-segmentation.md, README-journeys.md, README-delivery.md): builds this module, starts a fresh stack with
 # ./touchpoint up --detach under benchmarks/target/touchpoint-home unless one is already running,
 # runs the benchmark's main class against it, and stops the stack it started.
-#   benchmarks/run.sh ingestion|segmentation|journeys [--name=value ...]    options: see the class and its README
+#   benchmarks/run.sh ingestion|segmentation|journeys|delivery|delivery-faults [--name=value ...]    options: see the class and its README
 # Environment: TOUCHPOINT_HOME (use the stack running there instead of starting one), BENCHMARK_JAVA_OPTS
 # (the benchmark JVM's options, default -Xmx3g: the open-loop phases hold their requests prepared); the launcher's own (TOUCHPOINT_JAVA_OPTS,
 # TOUCHPOINT_PROCESSING_NICE, ...) apply to the stack it starts.
@@ -24,7 +24,14 @@ case "${1:-}" in
     # --simulated-clock runs the services with the dev profile, which logs io.touchpoint at DEBUG (a
     # line per trigger); measured at INFO, as the prod profile logs.
     export _DEV_QUARKUS_LOG_CATEGORY__IO_TOUCHPOINT__LEVEL=${_DEV_QUARKUS_LOG_CATEGORY__IO_TOUCHPOINT__LEVEL:-INFO} ;;
-  *) log "usage: benchmarks/run.sh ingestion|segmentation|journeys [--name=value ...]"; exit 2 ;;
+  # GreenMail keeps every message in the devstack JVM's heap: 100,000 emails need more than the launcher's 1 GB.
+  delivery) main=io.touchpoint.benchmarks.DeliveryBenchmark
+    export TOUCHPOINT_DEVSTACK_JAVA_OPTS=${TOUCHPOINT_DEVSTACK_JAVA_OPTS:--Xmx4g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35} ;;
+  # Five marketing emails per recipient: the gateway's default cap (three in seven days) would suppress two of them.
+  # The launcher starts (and restarts) the gateway with this environment.
+  delivery-faults) main=io.touchpoint.benchmarks.DeliveryFaults
+    export TOUCHPOINT_GATEWAY_DELIVERY_CAPS_EMAIL_MESSAGES=${TOUCHPOINT_GATEWAY_DELIVERY_CAPS_EMAIL_MESSAGES:-5} ;;
+  *) log "usage: benchmarks/run.sh ingestion|segmentation|journeys|delivery|delivery-faults [--name=value ...]"; exit 2 ;;
 esac
 shift
 

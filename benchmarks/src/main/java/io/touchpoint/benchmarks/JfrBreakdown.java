@@ -57,6 +57,29 @@ final class JfrBreakdown {
             new Activity("RESTEasy Reactive", List.of("org.jboss.resteasy", "io.quarkus.resteasy")),
             new Activity("Vert.x, Netty: HTTP server and all socket I/O (Redis connections too)", List.of("io.netty", "io.vertx", "io.quarkus.vertx", "sun.nio")));
 
+    /** The gateway's delivery work: deciding requests, rendering, sending mail, recording outcomes. */
+    static final List<Activity> DELIVERY = List.of(
+            new Activity("logging (JBoss Log Manager)", List.of("org.jboss.logmanager", "org.jboss.logging")),
+            new Activity("Liquid rendering (liqp, ANTLR)", List.of("liqp", "org.antlr")),
+            new Activity("text part from HTML, escaping (jsoup)", List.of("org.jsoup")),
+            new Activity("unsubscribe token (HMAC)", List.of("io.touchpoint.gateway.unsubscribe", "javax.crypto", "com.sun.crypto")),
+            new Activity("SMTP client: MIME encoding, protocol (Vert.x mail client, quarkus-mailer)",
+                    List.of("io.vertx.ext.mail", "io.vertx.mutiny.ext.mail", "io.quarkus.mailer")),
+            new Activity("JSON (Jackson: events, variables, outbox payloads)", List.of("com.fasterxml.jackson")),
+            new Activity("PostgreSQL client (Vert.x pg client: codec, pool)", List.of("io.vertx.pgclient", "io.vertx.sqlclient",
+                    "io.vertx.mutiny.sqlclient", "io.vertx.mutiny.pgclient")),
+            new Activity("Kafka consumer (poll, fetch, deserialize)", List.of("org.apache.kafka.clients.consumer",
+                    "io.smallrye.reactive.messaging.kafka.impl.KafkaSource", "io.smallrye.reactive.messaging.kafka.impl.ReactiveKafkaConsumer")),
+            new Activity("Kafka producer (outbox relay sends)", List.of("org.apache.kafka.clients.producer", "org.apache.kafka.common.record")),
+            new Activity("delivery: policy, ledger, dispatcher (Touchpoint)", List.of("io.touchpoint.gateway.delivery",
+                    "io.touchpoint.gateway.recipient", "io.touchpoint.gateway.template")),
+            new Activity("platform (outbox relay, wake-ups, erasure check)", List.of("io.touchpoint.platform")),
+            new Activity("SmallRye Fault Tolerance", List.of("io.smallrye.faulttolerance")),
+            new Activity("SmallRye Reactive Messaging", List.of("io.smallrye.reactive.messaging")),
+            new Activity("Mutiny / context propagation / Arc", List.of("io.smallrye.mutiny", "io.smallrye.context", "io.quarkus.arc")),
+            new Activity("metrics (Micrometer, Kafka metrics)", List.of("io.micrometer", "org.apache.kafka.common.metrics")),
+            new Activity("Vert.x / Netty I/O", List.of("io.netty", "io.vertx", "sun.nio")));
+
     /** The gateway's breakdown; see {@link #analyse(Path, List)}. */
     static Map<String, Double> analyse(Path recording) throws IOException {
         return analyse(recording, GATEWAY);

@@ -167,9 +167,9 @@ public final class JourneyBenchmark {
         boolean simulated = Files.exists(state.resolve("run").resolve("clock"));
 
         report.append("# Journey benchmark ").append(runId).append("\n\n")
-                .append("- machine: ").append(machine()).append('\n')
+                .append("- machine: ").append(ReportText.machine()).append('\n')
                 .append("- stack: `./touchpoint up --detach").append(simulated ? " --simulated-clock" : "")
-                .append("` under ").append(state).append("; nice values: ").append(niceValues()).append('\n')
+                .append("` under ").append(state).append("; nice values: ").append(ReportText.niceValues(roots)).append('\n')
                 .append("- options: ").append(settings.used()).append("\n\n");
         List<Long> paused = new ArrayList<>();
         try {
@@ -409,10 +409,10 @@ public final class JourneyBenchmark {
                         + "profile id is returned by a plain consumer's poll on `%s`. (Stack idle before: %d ms to settle.)%n%n",
                 Topic.PROFILE_CHANGES.topicName(), rate, time.toSeconds(), warmup.toSeconds(), l.warmupSettleMs(), MR_TOPIC, settle))
                 .append("| | count | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |\n|---|---|---|---|---|---|---|\n")
-                .append(row("event → MessageRequested visible", l.total()))
-                .append(row("  of which intended send → `requestedAt` (consumer lag + transaction up to the step)", l.toRequested()))
-                .append(row("  of which `requestedAt` → visible (commit, outbox relay, second hop)", l.afterRequested()))
-                .append(row("warm-up (not counted)", l.warmup()))
+                .append(ReportText.row("event → MessageRequested visible", l.total()))
+                .append(ReportText.row("  of which intended send → `requestedAt` (consumer lag + transaction up to the step)", l.toRequested()))
+                .append(ReportText.row("  of which `requestedAt` → visible (commit, outbox relay, second hop)", l.afterRequested()))
+                .append(ReportText.row("warm-up (not counted)", l.warmup()))
                 .append(String.format(Locale.ROOT, "%n%,d sent in the measured window, %,d MessageRequested seen (%s); "
                         + "journey-service's consumer lag when the last record was sent: %,d.%n%n", l.sent(), l.seen(),
                         l.seen() == l.sent() ? "all" : (l.sent() - l.seen()) + " missing", l.lagAfterSending()))
@@ -440,11 +440,11 @@ public final class JourneyBenchmark {
                 .append(String.format(Locale.ROOT, "Each at the same open-loop %d/s for %d s, on the settled stack.%n%n", rate,
                         rawTime.toSeconds()))
                 .append("| | count | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |\n|---|---|---|---|---|---|---|\n")
-                .append(row("Kafka, one hop: plain producer (linger 0) → plain consumer", relay.hop1Micros()))
-                .append(row("Kafka, journey-service's two hops with nothing between: → plain consumer → plain producer "
+                .append(ReportText.row("Kafka, one hop: plain producer (linger 0) → plain consumer", relay.hop1Micros()))
+                .append(ReportText.row("Kafka, journey-service's two hops with nothing between: → plain consumer → plain producer "
                         + "(acks=all, idempotent, default linger 5 ms, as the outbox relay) → plain consumer", relay.twoHopsMicros()))
-                .append(row("PostgreSQL, " + minimal.name() + " in one transaction (JDBC, one connection)", minimal.openLoopMicros()))
-                .append(row("PostgreSQL, " + service.name() + " in one transaction (JDBC, one connection)", service.openLoopMicros()))
+                .append(ReportText.row("PostgreSQL, " + minimal.name() + " in one transaction (JDBC, one connection)", minimal.openLoopMicros()))
+                .append(ReportText.row("PostgreSQL, " + service.name() + " in one transaction (JDBC, one connection)", service.openLoopMicros()))
                 .append(String.format(Locale.ROOT, "%nClosed loop, one connection, 5 s: %s %,.0f transactions/s (p50 %.2f ms); "
                         + "%s %,.0f transactions/s (p50 %.2f ms). The relay's own statements (claim, delete) are not in either.%n%n",
                         minimal.name(), minimal.closedLoopPerSecond(), minimal.closedLoopMicros().getValueAtPercentile(50) / 1000.0,
@@ -684,8 +684,8 @@ public final class JourneyBenchmark {
                         + "ProfileChanged (outbox) → journey-service → MessageRequested. Latency from each call's intended start. "
                         + "%d calls failed.%n%n", rate, time.toSeconds(), warmupCount, failures.get()))
                 .append("| | count | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |\n|---|---|---|---|---|---|---|\n")
-                .append(row("track call → ProfileChanged visible", toChange))
-                .append(row("track call → MessageRequested visible", total)).append('\n')
+                .append(ReportText.row("track call → ProfileChanged visible", toChange))
+                .append(ReportText.row("track call → MessageRequested visible", total)).append('\n')
                 .append(cpuLine("CPU during the calls (cores)", CpuSampler.coresUsed(before, after), rate, "call")).append('\n');
         summary(String.format(Locale.ROOT, "track API → MessageRequested p50 / p99, open loop %d/s", rate),
                 String.format(Locale.ROOT, "%.1f / %.1f ms (%,d of %,d)", total.getValueAtPercentile(50) / 1000.0,
@@ -925,7 +925,7 @@ public final class JourneyBenchmark {
                 .append("| | count | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |\n|---|---|---|---|---|---|---|\n")
                 .append(String.format(Locale.ROOT, "| step taken − due (PostgreSQL) | %,.0f | %.1f | | %.1f | %.1f | %.1f |%n", fired[0],
                         fired[1], fired[2], fired[3], fired[4]))
-                .append(row("MessageRequested visible − due", visible)).append('\n')
+                .append(ReportText.row("MessageRequested visible − due", visible)).append('\n')
                 .append(cpuLine("CPU while they fell due (cores)", CpuSampler.coresUsed(before, after), rate, "wake-up"))
                 .append(threadLine(threads)).append(pgText).append('\n');
         double p99 = visible.getValueAtPercentile(99) / 1000.0;
@@ -1287,22 +1287,7 @@ public final class JourneyBenchmark {
     // ---------------------------------------------------------------------------------------------- helpers
 
     private String publishJourney(String definition) throws Exception {
-        String token = Settings.require(env, "TOUCHPOINT_MARKETER_TOKEN");
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(journeyUrl + "/v1/journeys"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(definition)).build(), HttpResponse.BodyHandlers.ofString());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException("creating a journey failed: " + created.statusCode() + " " + created.body());
-        }
-        String location = created.headers().firstValue("Location").orElseThrow();
-        String id = location.substring(location.lastIndexOf('/') + 1);
-        HttpResponse<String> published = http.send(HttpRequest.newBuilder(URI.create(journeyUrl + "/v1/journeys/" + id + "/publish"))
-                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (published.statusCode() != 200) {
-            throw new IllegalStateException("publishing journey " + id + " failed: " + published.statusCode() + " " + published.body());
-        }
-        return id;
+        return new StackApi(env).publishJourney(definition);
     }
 
     /** Waits until journey-service consumed every trigger and its outbox is empty; milliseconds it took. */
@@ -1320,15 +1305,6 @@ public final class JourneyBenchmark {
     /** Profile ids as profile-service makes them (UUIDs, 36 characters), derived from a name so runs do not collide. */
     private static String profileId(String prefix, int i) {
         return UUID.nameUUIDFromBytes((prefix + i).getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
-    private static String row(String name, Histogram h) {
-        if (h.getTotalCount() == 0) {
-            return String.format("| %s | 0 | | | | | |%n", name);
-        }
-        return String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | %.1f | %.1f | %.1f |%n", name, h.getTotalCount(),
-                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0);
     }
 
     private static String cpuLine(String title, Map<String, Double> cores, double perSecond, String unit) {
@@ -1425,44 +1401,6 @@ public final class JourneyBenchmark {
 
     private static void signal(String signal, long pid) throws Exception {
         new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
-    }
-
-    private static String machine() {
-        StringBuilder m = new StringBuilder();
-        m.append(Runtime.getRuntime().availableProcessors()).append(" cores");
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    m.append(" (").append(line.substring(line.indexOf(':') + 1).trim()).append(')');
-                    break;
-                }
-            }
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal")) {
-                    long kb = Long.parseLong(line.replaceAll("\\D", ""));
-                    m.append(String.format(Locale.ROOT, ", %.1f GiB RAM", kb / 1024.0 / 1024.0));
-                }
-            }
-        } catch (Exception e) {
-            // not Linux
-        }
-        return m.append(", ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
-                .append(", JDK ").append(Runtime.version()).toString();
-    }
-
-    /** Each stack process's nice value (field 19 of /proc/PID/stat): the launcher runs the processing tier at 19 by default. */
-    private String niceValues() {
-        StringBuilder text = new StringBuilder();
-        roots.forEach((role, pid) -> {
-            try {
-                String stat = Files.readString(Path.of("/proc", pid.toString(), "stat"));
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                text.append(text.length() == 0 ? "" : ", ").append(role).append(' ').append(fields[16]);
-            } catch (Exception e) {
-                text.append(text.length() == 0 ? "" : ", ").append(role).append(" ?");
-            }
-        });
-        return text.append(" (benchmark client 0)").toString();
     }
 
     private static void log(String format, Object... args) {

@@ -7,18 +7,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.touchpoint.contracts.CloudEventAttributes;
 import io.touchpoint.contracts.CloudEventHeaders;
 import io.touchpoint.contracts.EventJson;
 import io.touchpoint.contracts.EventTypes;
 import io.touchpoint.contracts.Topic;
+import io.touchpoint.contracts.events.MessageRequested;
 import io.touchpoint.contracts.events.ProfileChanged;
 import io.touchpoint.contracts.events.SegmentMembershipChanged;
 
-/** The records the journey benchmark publishes, and its producers' settings. */
+/** The records the journey and delivery benchmarks publish, and their producers' settings. */
 final class JourneyTraffic {
 
     private JourneyTraffic() {
@@ -60,6 +64,45 @@ final class JourneyTraffic {
     }
 
     /**
+     * A recipient as profile-service publishes it after an identify: the sampled real ProfileChanged
+     * ({@code template}, which carries the consent the identify gave) with the profile id and the
+     * given traits replaced, without a trigger (journey-service only updates its copy of the
+     * profile), keyed by profile id with the outbox relay's headers.
+     */
+    static ProducerRecord<String, byte[]> recipientChanged(ProfileChanged template, String profileId, Map<String, Object> traits,
+            URI source) {
+        Instant now = Instant.now();
+        Map<String, Object> merged = new java.util.LinkedHashMap<>(template.traits());
+        merged.putAll(traits);
+        ProfileChanged change = new ProfileChanged(profileId, template.version(), template.changed(), merged, template.computed(),
+                template.consents(), template.preferences(), List.of(), null, now);
+        return withHeaders(new ProducerRecord<>(Topic.PROFILE_CHANGES.topicName(), profileId, EventJson.write(change)),
+                EventTypes.PROFILE_CHANGED, source, now, profileId);
+    }
+
+    /**
+     * A MessageRequested as journey-service's outbox relay publishes it for a send step: the
+     * contract's JSON, keyed by profile id, CloudEvents id = the request id (the outbox row's event
+     * id), source {@code /touchpoint/journey-service}.
+     */
+    static ProducerRecord<String, byte[]> messageRequested(MessageRequested request) {
+        return withHeaders(new ProducerRecord<>(Topic.MESSAGE_REQUESTS.topicName(), request.profileId(), EventJson.write(request)),
+                EventTypes.MESSAGE_REQUESTED, URI.create("/touchpoint/journey-service"), request.requestedAt(), request.profileId(),
+                request.requestId());
+    }
+
+    /** Publishes MessageRequested records as journey-service's outbox relay does, as fast as its producer goes. */
+    static void publishRequests(String bootstrap, List<MessageRequested> requests) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(relayProducerConfig(bootstrap), new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (MessageRequested r : requests) {
+                producer.send(messageRequested(r));
+            }
+            producer.flush();
+        }
+    }
+
+    /**
      * A SegmentMembershipChanged as segmentation-service's outbox relay publishes it: the contract's
      * JSON, keyed by profile id, the same CloudEvents binary-mode headers (source
      * {@code /touchpoint/segmentation-service}).
@@ -72,7 +115,12 @@ final class JourneyTraffic {
 
     private static ProducerRecord<String, byte[]> withHeaders(ProducerRecord<String, byte[]> record, String type, URI source,
             Instant now, String subject) {
-        CloudEventHeaders.write(record.headers(), new CloudEventAttributes(UUID.randomUUID().toString(), type, source, now, subject));
+        return withHeaders(record, type, source, now, subject, UUID.randomUUID().toString());
+    }
+
+    private static ProducerRecord<String, byte[]> withHeaders(ProducerRecord<String, byte[]> record, String type, URI source,
+            Instant now, String subject, String id) {
+        CloudEventHeaders.write(record.headers(), new CloudEventAttributes(id, type, source, now, subject));
         // SmallRye's binary mode writes the content type twice: as ce_datacontenttype and as content-type.
         record.headers().add("ce_datacontenttype", CloudEventHeaders.JSON.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return record;
