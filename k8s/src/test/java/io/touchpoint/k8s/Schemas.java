@@ -28,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * JSON schemas by {@code apiVersion/kind}, from what the build fetched (pom.xml): the Kubernetes and
  * Prometheus Operator types from fabric8's model jars, Strimzi's CRDs from its api test jar, KEDA's
- * types from its npm models. Every object with declared properties is made closed (no property it
+ * types from its npm models, CloudNativePG's CRDs from their cdk8s import on npm. Every object with declared properties is made closed (no property it
  * does not declare), the way {@code kubectl apply --validate=strict} treats a typo.
  */
 final class Schemas {
@@ -50,6 +50,7 @@ final class Schemas {
             }
             s.addStrimzi(dir.resolve("strimzi-api-tests.jar"));
             TypeScriptModels.keda(dir.resolve("keda-models.tgz")).forEach(s.schemas::put);
+            CdkImports.group(dir.resolve("cdk8s-crds.tgz"), "postgresql.cnpg.io").forEach(s.schemas::put);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,21 +1,12 @@
 package io.touchpoint.k8s;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -43,7 +34,7 @@ final class TypeScriptModels {
     }
 
     static Map<String, JsonNode> keda(Path tgz) {
-        return schemas(read(tgz, "package/keda.sh/"));
+        return schemas(List.copyOf(NpmPackage.texts(tgz, p -> p.startsWith("package/keda.sh/") && p.endsWith(".d.ts")).values()));
     }
 
     static Map<String, JsonNode> schemas(List<String> declarations) {
@@ -121,23 +112,5 @@ final class TypeScriptModels {
                 yield bodies.containsKey(name) ? NODES.objectNode().put("$ref", "#/definitions/" + name) : NODES.objectNode();
             }
         };
-    }
-
-    private static List<String> read(Path tgz, String prefix) {
-        List<String> files = new ArrayList<>();
-        try (InputStream file = Files.newInputStream(tgz);
-                TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
-            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
-                if (e.getName().startsWith(prefix) && e.getName().endsWith(".d.ts")) {
-                    files.add(new String(tar.readAllBytes(), StandardCharsets.UTF_8));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (files.isEmpty()) {
-            throw new IllegalStateException(tgz + " has no " + prefix + "*.d.ts");
-        }
-        return files;
     }
 }
