@@ -23,8 +23,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * the way a marketer would through the APIs: {@code segments/*.json} to segmentation-service,
  * {@code templates/*.json} to channel-gateway (saved and published), {@code journeys/*.json} to
  * journey-service (saved and published), after {@code presets/NAME.json} (segmentation's preset NAME
- * with those settings) and templates before the journeys that name them. Segments and journeys are
- * matched by their name, templates by their stable {@code key} (the name journeys use), so applying
+ * with those settings) and templates before the journeys that name them, then {@code goals/*.json}
+ * (conversion goals) to analytics-service. Segments and journeys are matched by their name,
+ * templates and goals by their stable {@code key} (the name journeys and reports use), so applying
  * again updates what changed and leaves the rest: {@code created}, {@code updated} or
  * {@code unchanged}, one line each. A refusal prints the problem and stops. A journey names the
  * segments it reads as {@code "@segment:Active bettors"}: the text is replaced by that segment's id,
@@ -67,6 +68,9 @@ public final class Apply {
                 }
                 for (Path file : files(dir.resolve("journeys"))) {
                     apply.journey(file);
+                }
+                for (Path file : files(dir.resolve("goals"))) {
+                    apply.goal(file);
                 }
             }
         } catch (Refused e) {
@@ -123,6 +127,27 @@ public final class Apply {
         JsonNode version = send("POST", url + "/publish", null, file, 200);
         System.out.println("template " + key + ": " + (existing == null ? "created" : "updated") + ", published as version "
                 + version.path("version").asInt());
+    }
+
+    /** {@code goals/*.json}: a conversion goal, put under its {@code key}; left alone when it already says the same. */
+    private void goal(Path file) throws Exception {
+        JsonNode definition = read(file);
+        String fileName = file.getFileName().toString();
+        String key = definition.path("key").asText(fileName.substring(0, fileName.length() - ".json".length()));
+        com.fasterxml.jackson.databind.node.ObjectNode body = definition.deepCopy();
+        body.remove("key");
+        String url = url("TOUCHPOINT_ANALYTICS_URL") + "/v1/goals/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+        JsonNode existing = find(url);
+        boolean unchanged = existing != null;
+        for (String field : List.of("name", "description", "events", "revenueProperty")) {
+            unchanged &= existing != null && existing.path(field).equals(body.path(field));
+        }
+        if (unchanged) {
+            System.out.println("goal " + key + ": unchanged");
+            return;
+        }
+        send("PUT", url, body, file, existing == null ? 201 : 200);
+        System.out.println("goal " + key + ": " + (existing == null ? "created" : "updated"));
     }
 
     /** The item at {@code url}, or null when it answers 404. */
