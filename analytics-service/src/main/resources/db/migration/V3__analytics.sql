@@ -38,6 +38,8 @@ CREATE TABLE message (
     unknown_at            timestamptz, unknown_n            integer NOT NULL DEFAULT 0
 );
 CREATE INDEX message_profile ON message (profile_id, journey_id);
+-- Recipients of a journey in a range (conversion reports: revenue per recipient).
+CREATE INDEX message_journey_sent ON message (journey_id, sent_at);
 
 -- Every delivery event once, by its CloudEvents id (stable across redeliveries).
 CREATE TABLE delivery_event (

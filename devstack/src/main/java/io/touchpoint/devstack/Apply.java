@@ -24,9 +24,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code templates/*.json} and {@code placements/*.json} (on-site content) to channel-gateway (saved and
  * published), {@code journeys/*.json} to
  * journey-service (saved and published), after {@code presets/NAME.json} (segmentation's preset NAME
- * with those settings) and templates before the journeys that name them. Segments and journeys are
- * matched by their name, templates and placements by their stable {@code key} (the name journeys and
- * pages use), so applying
+ * with those settings) and templates before the journeys that name them, then {@code goals/*.json}
+ * (conversion goals) to analytics-service. Segments and journeys are matched by their name,
+ * templates, placements and goals by their stable {@code key} (the name journeys, pages and reports
+ * use), so applying
  * again updates what changed and leaves the rest: {@code created}, {@code updated} or
  * {@code unchanged}, one line each. A refusal prints the problem and stops. A journey or placement names
  * the segments it reads as {@code "@segment:Active bettors"}: the text is replaced by that segment's id,
@@ -72,6 +73,9 @@ public final class Apply {
                 }
                 for (Path file : files(dir.resolve("journeys"))) {
                     apply.journey(file);
+                }
+                for (Path file : files(dir.resolve("goals"))) {
+                    apply.goal(file);
                 }
             }
         } catch (Refused e) {
@@ -159,6 +163,27 @@ public final class Apply {
         JsonNode version = send("POST", url + "/publish", null, file, 200);
         System.out.println("placement " + key + ": " + (existing == null ? "created" : "updated") + ", published as version "
                 + version.path("version").asInt());
+    }
+
+    /** {@code goals/*.json}: a conversion goal, put under its {@code key}; left alone when it already says the same. */
+    private void goal(Path file) throws Exception {
+        JsonNode definition = read(file);
+        String fileName = file.getFileName().toString();
+        String key = definition.path("key").asText(fileName.substring(0, fileName.length() - ".json".length()));
+        com.fasterxml.jackson.databind.node.ObjectNode body = definition.deepCopy();
+        body.remove("key");
+        String url = url("TOUCHPOINT_ANALYTICS_URL") + "/v1/goals/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+        JsonNode existing = find(url);
+        boolean unchanged = existing != null;
+        for (String field : List.of("name", "description", "events", "revenueProperty")) {
+            unchanged &= existing != null && existing.path(field).equals(body.path(field));
+        }
+        if (unchanged) {
+            System.out.println("goal " + key + ": unchanged");
+            return;
+        }
+        send("PUT", url, body, file, existing == null ? 201 : 200);
+        System.out.println("goal " + key + ": " + (existing == null ? "created" : "updated"));
     }
 
     /** The item at {@code url}, or null when it answers 404. */

@@ -128,7 +128,7 @@ class LauncherTest {
 
     /**
      * A new user's first minutes: {@code ./touchpoint apply examples/betting-operator} installs the
-     * operator's segment, templates and journeys (again: nothing changes), a sign-up tracked through the
+     * operator's segment, templates, journeys and goals (again: nothing changes), a sign-up tracked through the
      * gateway enters the welcome journey through profile-service's change stream, the welcome email is
      * read back over IMAP, and its one-click unsubscribe withdraws the consent in the profile.
      */
@@ -139,11 +139,13 @@ class LauncherTest {
         assertTrue(applied.stdout().contains("segment Active bettors: created"), applied.describe());
         assertTrue(applied.stdout().contains("template welcome: created, published as version 1"), applied.describe());
         assertTrue(applied.stdout().contains("template win-back-90: created, published as version 1"), applied.describe());
+        assertTrue(applied.stdout().contains("goal bets: created"), applied.describe());
         Launcher.Result again = launcher.run(Duration.ofSeconds(120), "apply", "examples/betting-operator");
         assertEquals(0, again.exitCode(), again.describe());
         assertTrue(again.stdout().contains("journey Welcome and four lessons: unchanged"), again.describe());
         assertTrue(again.stdout().contains("template welcome: unchanged"), again.describe());
         assertTrue(!again.stdout().contains("template lesson-1: updated"), again.describe());
+        assertTrue(again.stdout().contains("goal bets: unchanged"), again.describe());
 
         Map<String, String> credentials = credentials();
         String admin = "Bearer " + credentials.get("TOUCHPOINT_ADMIN_TOKEN");

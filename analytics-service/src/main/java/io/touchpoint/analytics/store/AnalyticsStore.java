@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.analytics.goal.domain.Goal;
 import io.touchpoint.analytics.ingest.domain.Fact;
 import io.touchpoint.contracts.events.DeliveryEvent;
 import io.touchpoint.contracts.events.JourneyEvent;
@@ -34,4 +35,20 @@ public interface AnalyticsStore extends ReportQueries {
 
     /** The newest event time applied from any of these topics (a report's {@code asOf}). */
     Uni<Optional<Instant>> newestEvent(Collection<String> topics);
+
+    enum Outcome {
+        CREATED, UPDATED, UNCHANGED
+    }
+
+    record Saved<T>(T item, Outcome outcome) {
+    }
+
+    Uni<Optional<Goal>> goal(String key);
+
+    /** Goals in key order after {@code afterKey} ("" for the first page). */
+    Uni<List<Goal>> goals(String afterKey, int limit);
+
+    Uni<Saved<Goal>> putGoal(Goal goal, Instant now);
+
+    Uni<Boolean> deleteGoal(String key);
 }

@@ -14,12 +14,20 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.analytics.cohort.domain.CohortCounts;
+import io.touchpoint.analytics.cohort.domain.CohortQuery;
+import io.touchpoint.analytics.conversion.domain.Attribution;
+import io.touchpoint.analytics.conversion.domain.AttributionQuery;
 import io.touchpoint.analytics.conversion.domain.TrackedEvent;
+import io.touchpoint.analytics.experiment.domain.ArmTotals;
+import io.touchpoint.analytics.experiment.domain.ExperimentQuery;
 import io.touchpoint.analytics.delivery.domain.FunnelQuery;
 import io.touchpoint.analytics.delivery.domain.FunnelRow;
+import io.touchpoint.analytics.goal.domain.Goal;
 import io.touchpoint.analytics.ingest.domain.Fact;
 import io.touchpoint.analytics.ingest.domain.Instants;
 import io.touchpoint.analytics.journey.domain.Assignment;
+import io.touchpoint.analytics.segment.domain.FlowCounts;
 import io.touchpoint.analytics.segment.domain.MembershipChange;
 import io.touchpoint.contracts.events.DeliveryEvent;
 import io.touchpoint.contracts.events.JourneyEvent;
@@ -43,10 +51,16 @@ class PostgresAnalyticsStore implements AnalyticsStore {
     private final InteractionTables interactions;
     private final MergeTables merges;
     private final FunnelQueries funnels;
+    private final SegmentQueries segments;
+    private final GoalTable goals;
+    private final AttributionQueries attribution;
+    private final ExperimentQueries experiments;
+    private final CohortQueries cohorts;
 
     PostgresAnalyticsStore(Pool pool, FactTransactions transactions, ProgressTable progress, MessageTables messages,
             MessageLedger ledger, JourneyTables journeys, MembershipTables memberships, InteractionTables interactions,
-            MergeTables merges, FunnelQueries funnels) {
+            MergeTables merges, FunnelQueries funnels, SegmentQueries segments,
+            GoalTable goals, AttributionQueries attribution, ExperimentQueries experiments, CohortQueries cohorts) {
         this.pool = pool;
         this.transactions = transactions;
         this.progress = progress;
@@ -57,6 +71,11 @@ class PostgresAnalyticsStore implements AnalyticsStore {
         this.interactions = interactions;
         this.merges = merges;
         this.funnels = funnels;
+        this.segments = segments;
+        this.goals = goals;
+        this.attribution = attribution;
+        this.experiments = experiments;
+        this.cohorts = cohorts;
     }
 
     @Override
@@ -179,5 +198,60 @@ class PostgresAnalyticsStore implements AnalyticsStore {
     @Override
     public Uni<List<FunnelRow>> funnel(FunnelQuery query) {
         return funnels.funnel(query);
+    }
+
+    @Override
+    public Uni<Map<String, long[]>> segmentSizes(List<String> segmentIds, List<Instant> points) {
+        return segments.sizes(segmentIds, points);
+    }
+
+    @Override
+    public Uni<FlowCounts> flows(List<String> segmentIds, Instant from, Instant to) {
+        return segments.flows(segmentIds, from, to);
+    }
+
+    @Override
+    public Uni<Optional<Goal>> goal(String key) {
+        return goals.find(key);
+    }
+
+    @Override
+    public Uni<List<Goal>> goals(String afterKey, int limit) {
+        return goals.page(afterKey, limit);
+    }
+
+    @Override
+    public Uni<Saved<Goal>> putGoal(Goal goal, Instant now) {
+        return goals.put(goal, now);
+    }
+
+    @Override
+    public Uni<Boolean> deleteGoal(String key) {
+        return goals.delete(key);
+    }
+
+    @Override
+    public Uni<Attribution> attribute(AttributionQuery query) {
+        return attribution.attribute(query);
+    }
+
+    @Override
+    public Uni<List<String>> splits(String journeyId) {
+        return experiments.splits(journeyId);
+    }
+
+    @Override
+    public Uni<List<ArmTotals>> experimentArms(ExperimentQuery query) {
+        return experiments.arms(query);
+    }
+
+    @Override
+    public Uni<List<ArmTotals>> campaignGroups(ExperimentQuery query) {
+        return experiments.groups(query);
+    }
+
+    @Override
+    public Uni<CohortCounts> cohorts(CohortQuery query) {
+        return cohorts.cohorts(query);
     }
 }

@@ -30,8 +30,9 @@ final class Sql {
         return values.stream().map(Sql::ts).toArray(OffsetDateTime[]::new);
     }
 
+    /** Values may be null (a SQL NULL). */
     static Tuple tuple(Object... values) {
-        return Tuple.from(List.of(values));
+        return Tuple.from(java.util.Arrays.asList(values));
     }
 
     static Tuple tupleOf(List<Object> values) {

@@ -7,6 +7,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.analytics.goal.domain.Goal;
 import io.touchpoint.analytics.store.AnalyticsStore;
 import io.touchpoint.contracts.Topic;
 import io.touchpoint.platform.api.InvalidRequestException;
@@ -46,6 +47,34 @@ public class ReportContext {
                 throw InvalidRequestException.field(field, "no journey " + journeyId + " has sent a message or an event here");
             }
         }).replaceWithVoid();
+    }
+
+    /** The goal, or a 400 naming {@code field}. */
+    public Uni<Goal> requireGoal(String field, String key) {
+        ReportRange.required(field, key);
+        return store.goal(key).map(found -> found.orElseThrow(() -> InvalidRequestException.field(field,
+                "no goal " + key + " is defined (PUT /v1/goals/" + key + ")")));
+    }
+
+    /**
+     * The split node to report on: the one given, or the journey's only split; a 400 naming
+     * {@code field} when the journey has several (or none).
+     */
+    public Uni<String> requireSplit(String field, String journeyId, String nodeId) {
+        return store.splits(journeyId).map(splits -> {
+            if (nodeId != null) {
+                if (!splits.contains(nodeId)) {
+                    throw InvalidRequestException.field(field, "node " + nodeId + " of journey " + journeyId
+                            + " assigned nobody to an arm; its splits: " + splits);
+                }
+                return nodeId;
+            }
+            if (splits.size() != 1) {
+                throw InvalidRequestException.field(field, splits.isEmpty() ? "journey " + journeyId + " has assigned nobody to an arm"
+                        : "journey " + journeyId + " has several splits; name one of " + splits);
+            }
+            return splits.get(0);
+        });
     }
 
     /** A 400 naming {@code field} and the unknown ones unless this service has heard of every segment. */
