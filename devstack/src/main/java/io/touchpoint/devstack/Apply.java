@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * {@code ./touchpoint apply DIR}: installs the definitions under {@code DIR} on the running stack,
  * the way a marketer would through the APIs: {@code segments/*.json} to segmentation-service,
+ * {@code webhooks/*.json} to channel-gateway (partners' webhook endpoints, matched by their {@code key};
+ * a new one's signing secret is printed once, for the partner),
  * {@code templates/*.json} and {@code placements/*.json} (on-site content) to channel-gateway (saved and
  * published), {@code journeys/*.json} to
  * journey-service (saved and published), after {@code presets/NAME.json} (segmentation's preset NAME
@@ -65,6 +67,9 @@ public final class Apply {
                 for (Path file : files(dir.resolve("segments"))) {
                     apply.segment(file);
                 }
+                for (Path file : files(dir.resolve("webhooks"))) {
+                    apply.webhook(file);
+                }
                 for (Path file : files(dir.resolve("templates"))) {
                     apply.template(file);
                 }
@@ -105,6 +110,31 @@ public final class Apply {
             send("PUT", base + "/" + existing.path("id").asText(), definition, file, 200);
             System.out.println("segment " + name + ": updated");
         }
+    }
+
+    /** {@code webhooks/NAME.json}: {@code {"key", "url", "description"?, "enabled"?}}, created or updated by key. */
+    private void webhook(Path file) throws Exception {
+        JsonNode definition = read(file);
+        String fileName = file.getFileName().toString();
+        String key = definition.path("key").asText(fileName.substring(0, fileName.length() - ".json".length()));
+        com.fasterxml.jackson.databind.node.ObjectNode body = definition.deepCopy();
+        body.remove("key");
+        String url = url("TOUCHPOINT_CHANNEL_GATEWAY_URL") + "/v1/webhook-endpoints/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+        JsonNode existing = find(url);
+        if (existing == null) {
+            JsonNode created = send("PUT", url, body, file, 201);
+            System.out.println("webhook endpoint " + key + ": created; its signing secret (shown only now, for the partner): "
+                    + created.path("secret").asText());
+            return;
+        }
+        boolean enabled = !body.has("enabled") || body.path("enabled").asBoolean();
+        if (existing.path("url").equals(body.path("url")) && existing.path("enabled").asBoolean() == enabled
+                && existing.path("description").asText("").equals(body.path("description").asText(""))) {
+            System.out.println("webhook endpoint " + key + ": unchanged");
+            return;
+        }
+        send("PUT", url, body, file, 200);
+        System.out.println("webhook endpoint " + key + ": updated");
     }
 
     private void template(Path file) throws Exception {

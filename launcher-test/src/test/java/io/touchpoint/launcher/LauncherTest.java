@@ -140,6 +140,7 @@ class LauncherTest {
         assertTrue(applied.stdout().contains("template welcome: created, published as version 1"), applied.describe());
         assertTrue(applied.stdout().contains("template win-back-90: created, published as version 1"), applied.describe());
         assertTrue(applied.stdout().contains("goal bets: created"), applied.describe());
+        assertTrue(applied.stdout().contains("template jackpot: created, published as version 1"), applied.describe());
         Launcher.Result again = launcher.run(Duration.ofSeconds(120), "apply", "examples/betting-operator");
         assertEquals(0, again.exitCode(), again.describe());
         assertTrue(again.stdout().contains("journey Welcome and four lessons: unchanged"), again.describe());
@@ -194,6 +195,12 @@ class LauncherTest {
         assertEquals(0, mailOrder.exitCode(), mailOrder.describe());
         assertTrue(mailOrder.stdout().contains("journey Monthly negative-option offer: created, published as version 1"),
                 mailOrder.describe());
+        assertTrue(mailOrder.stdout().contains("webhook endpoint fulfilment-partner: created; its signing secret"), mailOrder.describe());
+        assertTrue(mailOrder.stdout().contains("template ship-order: created, published as version 1"), mailOrder.describe());
+        Launcher.Result mailOrderAgain = launcher.run(Duration.ofSeconds(120), "apply", "examples/mail-order");
+        assertEquals(0, mailOrderAgain.exitCode(), mailOrderAgain.describe());
+        assertTrue(mailOrderAgain.stdout().contains("webhook endpoint fulfilment-partner: unchanged"), mailOrderAgain.describe());
+        assertTrue(mailOrderAgain.stdout().contains("template parcel-arrived: unchanged"), mailOrderAgain.describe());
     }
 
     private static int imapPort() throws IOException {

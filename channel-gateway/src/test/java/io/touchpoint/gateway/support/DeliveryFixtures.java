@@ -39,10 +39,15 @@ public final class DeliveryFixtures {
 
     /** Publishes the profile's state and waits until the gateway holds it. */
     public void recipient(String profileId, String email, List<ConsentState> consents, Map<String, Object> preferences) {
+        recipient(profileId, Map.of("email", email, "firstName", "Ada"), consents, preferences);
+    }
+
+    /** A recipient with these traits (its addresses among them: email, phone). */
+    public void recipient(String profileId, Map<String, Object> traits, List<ConsentState> consents,
+            Map<String, Object> preferences) {
         long version = System.nanoTime();
         events.publish(Topic.PROFILE_CHANGES, profileId, EventTypes.PROFILE_CHANGED, new ProfileChanged(profileId, version,
-                Set.of("traits"), Map.of("email", email, "firstName", "Ada"), Map.of(), consents, preferences, List.of(), null,
-                Instant.now()));
+                Set.of("traits"), traits, Map.of(), consents, preferences, List.of(), null, Instant.now()));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> pool.withConnection(c -> recipients.find(c, profileId))
                 .await().atMost(Duration.ofSeconds(10)).map(r -> r.version() == version).orElse(false));
     }
@@ -51,6 +56,13 @@ public final class DeliveryFixtures {
             Instant requestedAt) {
         return new MessageRequested("req-" + UUID.randomUUID(), profileId, journeyId, "step-1", "email", templateId, topic,
                 transactional, Map.of("offer", "10 free spins"), requestedAt);
+    }
+
+    /** A request on a given channel, with no variables. */
+    public MessageRequested requestOn(String channel, String profileId, String templateId, String topic, boolean transactional,
+            Instant requestedAt) {
+        return new MessageRequested("req-" + UUID.randomUUID(), profileId, "j-" + channel, "step-1", channel, templateId, topic,
+                transactional, Map.of(), requestedAt);
     }
 
     public void publish(MessageRequested request) {

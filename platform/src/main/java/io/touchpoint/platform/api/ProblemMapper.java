@@ -128,6 +128,20 @@ public class ProblemMapper {
         return unexpected(e, request);
     }
 
+    /**
+     * A form body (application/x-www-form-urlencoded) that is not percent-encoded UTF-8: RESTEasy
+     * Reactive's form reader fails before the resource is called, with a plain
+     * IllegalArgumentException. That is the sender's fault (a 400), not the service's.
+     */
+    @ServerExceptionMapper
+    public Response illegalArgument(IllegalArgumentException e, HttpServerRequest request) {
+        StackTraceElement[] at = e.getStackTrace();
+        if (at.length > 0 && at[0].getClassName().equals("org.jboss.resteasy.reactive.common.util.URLUtils")) {
+            return problem(Problem.of(400, "Bad Request", "The form body is not percent-encoded UTF-8."), request);
+        }
+        return unexpected(e, request);
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e, HttpServerRequest request) {
         LOG.error("unexpected failure on " + request.path(), e);

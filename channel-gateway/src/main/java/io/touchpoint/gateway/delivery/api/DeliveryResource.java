@@ -34,7 +34,7 @@ public class DeliveryResource {
     @RegisterForReflection
     public record DeliveryView(String requestId, String deliveryId, String profileId, String journeyId, String templateId,
             String topic, boolean transactional, String channel, String state, String reason, String detail,
-            Instant requestedAt, Instant expiresAt, List<DecisionView> decisions) {
+            Instant requestedAt, Instant expiresAt, int attempts, Integer parts, List<DecisionView> decisions) {
     }
 
     private final Pool pool;
@@ -54,10 +54,11 @@ public class DeliveryResource {
                 return Uni.createFrom().failure(new NotFoundException("No delivery for request " + requestId + "."));
             }
             var d = found.get();
-            return ledger.decisions(sql, requestId).map(decisions -> new DeliveryView(d.requestId(), d.deliveryId(),
-                    d.profileId(), d.journeyId(), d.templateId(), d.topic(), d.transactional(), d.channel(), d.state().code(),
-                    d.reason(), d.detail(), d.requestedAt(), d.expiresAt(), decisions.stream()
-                            .map(x -> new DecisionView(x.at(), x.state().code(), x.channel(), x.reason(), x.detail())).toList()));
+            return ledger.attempts(sql, requestId).chain(attempts -> ledger.decisions(sql, requestId).map(decisions -> new DeliveryView(
+                    d.requestId(), d.deliveryId(), d.profileId(), d.journeyId(), d.templateId(), d.topic(), d.transactional(),
+                    d.channel(), d.state().code(), d.reason(), d.detail(), d.requestedAt(), d.expiresAt(), attempts.count(),
+                    attempts.parts(), decisions.stream()
+                            .map(x -> new DecisionView(x.at(), x.state().code(), x.channel(), x.reason(), x.detail())).toList())));
         }));
     }
 }

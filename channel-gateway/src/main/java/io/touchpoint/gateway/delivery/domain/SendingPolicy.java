@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import io.touchpoint.contracts.events.ConsentState;
 import io.touchpoint.contracts.events.MessageRequested;
+import io.touchpoint.gateway.recipient.domain.Channels;
 import io.touchpoint.gateway.recipient.domain.Recipient;
 
 /**
@@ -20,8 +21,10 @@ import io.touchpoint.gateway.recipient.domain.Recipient;
  * address, the frequency caps across all journeys, per channel and per tag (marketing only, counted
  * in the recipient's calendar days). The first channel that passes is used; when none does the request is suppressed with the
  * first channel's reason. Then quiet hours in the recipient's zone defer marketing to their end
- * (never drop it), and a request that waited past its time to live is dropped. Pure: the caller
- * reads the facts and the clock.
+ * (never drop it), and a request that waited past its time to live is dropped. A webhook request
+ * is a call to a partner's system, not a message to the person: it goes on its own channel only, with
+ * none of the person's consent, suppression, caps or quiet hours (the template names the receiver);
+ * and person channels never fall back to it. Pure: the caller reads the facts and the clock.
  */
 public final class SendingPolicy {
 
@@ -54,6 +57,11 @@ public final class SendingPolicy {
             return new Decision.Defer(now.plus(rules.unknownRecipientRetry()), request.channel(), Reason.RECIPIENT_UNKNOWN,
                     "no profile " + request.profileId() + " known yet", List.of());
         }
+        if (request.channel() != null && !Channels.reachesPerson(request.channel())) {
+            return rules.deliverable().contains(request.channel()) ? new Decision.Send(request.channel(), null, List.of())
+                    : new Decision.Suppress(Reason.CHANNEL_UNSUPPORTED, "the gateway does not deliver on " + request.channel(),
+                            List.of());
+        }
         ZoneId zone = recipient.timeZone() != null ? recipient.timeZone() : rules.defaultZone();
         List<Decision.Skipped> skipped = new ArrayList<>();
         for (String channel : candidates(request, recipient)) {
@@ -85,7 +93,7 @@ public final class SendingPolicy {
             order.add(request.channel());
         }
         for (String channel : recipient.channelOrder().isEmpty() ? rules.defaultChannelOrder() : recipient.channelOrder()) {
-            if (!order.contains(channel)) {
+            if (!order.contains(channel) && Channels.reachesPerson(channel)) {
                 order.add(channel);
             }
         }

@@ -150,14 +150,19 @@ public class DeliveryStore {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** How often the row was handed to its provider, and when first (null before the first time). */
-    public record Attempts(int count, Instant first) {
+    /** How often the row was handed to its provider, when first (null before the first time), and the parts it took (once sent). */
+    public record Attempts(int count, Instant first, Integer parts) {
     }
 
     public Uni<Attempts> attempts(SqlClient sql, String requestId) {
-        return sql.preparedQuery("SELECT attempts, first_attempt_at FROM delivery WHERE request_id = $1").execute(Tuple.of(requestId))
-                .map(rows -> rows.size() == 0 ? new Attempts(0, null)
-                        : new Attempts(rows.iterator().next().getInteger(0), instant(rows.iterator().next().getOffsetDateTime(1))));
+        return sql.preparedQuery("SELECT attempts, first_attempt_at, parts FROM delivery WHERE request_id = $1")
+                .execute(Tuple.of(requestId)).map(rows -> {
+                    if (rows.size() == 0) {
+                        return new Attempts(0, null, null);
+                    }
+                    Row r = rows.iterator().next();
+                    return new Attempts(r.getInteger(0), instant(r.getOffsetDateTime(1)), r.getInteger(2));
+                });
     }
 
     /**

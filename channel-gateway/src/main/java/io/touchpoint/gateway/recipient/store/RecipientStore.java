@@ -70,6 +70,19 @@ public class RecipientStore {
                 });
     }
 
+    /** The recipients whose phone has these digits (the number without '+', blanks or dashes). */
+    public Uni<List<Recipient>> findByPhoneDigits(SqlClient sql, String digits) {
+        return sql.preparedQuery("""
+                SELECT profile_id, version, email, phone, consents::text, channel_order, time_zone, locale, quiet_start,
+                    quiet_end, traits::text, computed::text FROM recipient
+                WHERE phone IS NOT NULL AND regexp_replace(phone, '[^0-9]', '', 'g') = $1""")
+                .execute(Tuple.of(digits)).map(rows -> {
+                    List<Recipient> found = new java.util.ArrayList<>();
+                    rows.forEach(r -> found.add(read(r)));
+                    return found;
+                });
+    }
+
     public Uni<Void> delete(SqlClient sql, List<String> profileIds) {
         return sql.preparedQuery("DELETE FROM recipient WHERE profile_id = ANY($1)")
                 .execute(Tuple.of(profileIds.toArray(String[]::new))).replaceWithVoid();

@@ -107,7 +107,7 @@ public class TemplateResource {
 
     @RegisterForReflection
     public record PreviewView(String key, Integer version, String channel, String locale, String subject, String html,
-            String text) {
+            String text, String endpoint) {
     }
 
     private final Pool pool;
@@ -211,8 +211,8 @@ public class TemplateResource {
     public Uni<PreviewView> preview(@PathParam("key") String key, @Valid PreviewRequest body) {
         PreviewRequest request = body == null ? new PreviewRequest(null, null, null, null, null, null, null) : body;
         String channel = request.channel() == null ? Channels.EMAIL : request.channel();
-        if (!channel.equals(Channels.EMAIL) && !channel.equals(Channels.SMS)) {
-            throw InvalidRequestException.field("channel", "must be email or sms");
+        if (!channel.equals(Channels.EMAIL) && !channel.equals(Channels.SMS) && !channel.equals(Channels.WEBHOOK)) {
+            throw InvalidRequestException.field("channel", "must be email, sms or webhook");
         }
         return render(key, channel, request);
     }
@@ -257,7 +257,7 @@ public class TemplateResource {
             try {
                 Content rendered = Liquid.render(variant.getValue(), channel, r.data());
                 return new PreviewView(key, r.content().version(), channel, variant.getKey(), rendered.subject(), rendered.html(),
-                        rendered.text());
+                        rendered.text(), rendered.endpoint());
             } catch (Liquid.Failure e) {
                 throw InvalidRequestException.field("channel", e.getMessage());
             }
@@ -299,9 +299,17 @@ public class TemplateResource {
                     || !Locale.forLanguageTag(locale).toLanguageTag().equalsIgnoreCase(locale)) {
                 violations.add(new Problem.Violation("locales", locale + " is not a BCP 47 language tag such as fi-FI"));
             }
-            if (variant == null || (variant.email() == null && variant.sms() == null)) {
-                violations.add(new Problem.Violation(at, "must hold email or sms content"));
+            if (variant == null || (variant.email() == null && variant.sms() == null && variant.webhook() == null)) {
+                violations.add(new Problem.Violation(at, "must hold email, sms or webhook content"));
                 return;
+            }
+            if (variant.webhook() != null) {
+                if (variant.webhook().endpoint() == null || !KEY.matcher(variant.webhook().endpoint()).matches()) {
+                    violations.add(new Problem.Violation(at + ".webhook.endpoint", "must be a webhook endpoint's key"));
+                }
+                if (variant.webhook().body() == null || variant.webhook().body().isBlank()) {
+                    violations.add(new Problem.Violation(at + ".webhook.body", "must not be blank"));
+                }
             }
             if (variant.email() != null) {
                 if (variant.email().subject() == null || variant.email().subject().isBlank()) {

@@ -24,7 +24,8 @@ import io.touchpoint.gateway.recipient.domain.Channels;
  * {@code computed} (computed attributes), {@code vars} (the request's variables), {@code profileId}
  * and, in marketing messages, {@code unsubscribeUrl} and {@code preferencesUrl}. In an email's HTML
  * every value is HTML-escaped, since traits come from sign-up forms anyone can fill in: a first
- * name of {@code <a href=...>} shows as text, never as a link in the operator's mail.
+ * name of {@code <a href=...>} shows as text, never as a link in the operator's mail. In a webhook's
+ * JSON body every value is escaped for a JSON string, and the result must parse as JSON.
  */
 public final class Liquid {
 
@@ -34,6 +35,8 @@ public final class Liquid {
             "computed", Map.of("orderCount", 3, "lifetimeValue", 120.5), "vars", Map.of(),
             "unsubscribeUrl", "https://touchpoint.example/v1/unsubscribe/sample",
             "preferencesUrl", "https://touchpoint.example/v1/preferences/sample");
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static final TemplateParser PARSER = new TemplateParser.Builder()
             .withErrorMode(TemplateParser.ErrorMode.STRICT)
@@ -155,7 +158,20 @@ public final class Liquid {
         if (Channels.SMS.equals(channel) && variant.sms() != null) {
             return new Content(null, null, render(variant.sms().text(), data));
         }
+        if (Channels.WEBHOOK.equals(channel) && variant.webhook() != null) {
+            return new Content(null, null, json(render(variant.webhook().body(), Escaped.json(data))), variant.webhook().endpoint());
+        }
         throw new Failure("no " + channel + " content");
+    }
+
+    /** A webhook's body must be JSON: what a partner's receiver parses. */
+    private static String json(String body) {
+        try {
+            JSON.readTree(body);
+            return body;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new Failure("the webhook body is not JSON: " + e.getOriginalMessage());
+        }
     }
 
     /** Every part of every variant rendered against {@link #SAMPLE}; one violation per part that fails, by its JSON path. */
@@ -164,7 +180,7 @@ public final class Liquid {
         content.locales().forEach((locale, variant) -> {
             String at = "locales." + locale;
             if (variant == null) {
-                violations.add(new Problem.Violation(at, "must hold email or sms content"));
+                violations.add(new Problem.Violation(at, "must hold email, sms or webhook content"));
                 return;
             }
             if (variant.email() != null) {
@@ -174,6 +190,13 @@ public final class Liquid {
             }
             if (variant.sms() != null) {
                 part(violations, at + ".sms.text", variant.sms().text());
+            }
+            if (variant.webhook() != null) {
+                try {
+                    json(render(variant.webhook().body(), Escaped.json(SAMPLE)));
+                } catch (Failure e) {
+                    violations.add(new Problem.Violation(at + ".webhook.body", e.getMessage()));
+                }
             }
         });
         return violations;

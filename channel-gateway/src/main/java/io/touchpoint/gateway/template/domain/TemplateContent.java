@@ -11,7 +11,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * What a template says, per locale and channel: email (subject, HTML, text), SMS (text). A
+ * What a template says, per locale and channel: email (subject, HTML, text), SMS (text), webhook
+ * (the receiver's endpoint key and a JSON body). A
  * recipient's locale falls back along its tag ({@code fi-FI}, then {@code fi}), then to
  * {@code defaultLocale}.
  */
@@ -25,7 +26,11 @@ public record TemplateContent(String defaultLocale, Map<String, Variant> locales
 
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Variant(Email email, Sms sms) {
+    public record Variant(Email email, Sms sms, Webhook webhook) {
+
+        public Variant(Email email, Sms sms) {
+            this(email, sms, null);
+        }
     }
 
     @RegisterForReflection
@@ -36,6 +41,12 @@ public record TemplateContent(String defaultLocale, Map<String, Variant> locales
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Sms(String text) {
+    }
+
+    /** A call to a partner: {@code endpoint} names a webhook endpoint, {@code body} is Liquid that renders JSON. */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Webhook(String endpoint, String body) {
     }
 
     /** The locales tried for a recipient's locale, most specific first, each once. */

@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.touchpoint.gateway.delivery.domain.Content;
 import io.touchpoint.gateway.delivery.domain.Delivery;
 import io.touchpoint.gateway.delivery.domain.MessageRenderer;
+import io.touchpoint.gateway.recipient.domain.Channels;
 import io.touchpoint.gateway.recipient.domain.Recipient;
 import io.touchpoint.gateway.template.store.TemplateStore;
 import io.touchpoint.gateway.unsubscribe.domain.UnsubscribeLinks;
@@ -34,7 +35,9 @@ public class TemplateRenderer implements MessageRenderer {
 
     @Override
     public Uni<Content> render(Delivery delivery, Recipient recipient) {
-        Uni<String> token = delivery.transactional() ? Uni.createFrom().nullItem() : links.token(delivery);
+        // A webhook goes to a partner's system: there is nobody to unsubscribe.
+        Uni<String> token = delivery.transactional() || !Channels.reachesPerson(delivery.channel()) ? Uni.createFrom().nullItem()
+                : links.token(delivery);
         return token.chain(signed -> pool.withConnection(sql -> templates.latest(sql, delivery.templateId())).map(found -> {
             if (found.isEmpty()) {
                 throw new RenderFailed("template " + delivery.templateId() + " has no published version");
