@@ -3,7 +3,8 @@
 # ./touchpoint up --detach under benchmarks/target/touchpoint-home unless one is already running,
 # runs the benchmark's main class against it, and stops the stack it started.
 #   benchmarks/run.sh ingestion|segmentation|journeys|delivery|delivery-faults|analytics [--name=value ...]    options: see the class and its README
-# Environment: TOUCHPOINT_HOME (use the stack running there instead of starting one), BENCHMARK_JAVA_OPTS
+# Environment: TOUCHPOINT_HOME (use the stack running there instead of starting one), BENCHMARK_BUILD=never (skip the
+# build, e.g. right after one), BENCHMARK_JAVA_OPTS
 # (the benchmark JVM's options, default -Xmx3g: the open-loop phases hold their requests prepared); the launcher's own (TOUCHPOINT_JAVA_OPTS,
 # TOUCHPOINT_PROCESSING_NICE, ...) apply to the stack it starts.
 set -euo pipefail
@@ -38,8 +39,12 @@ shift
 
 # The whole build, not just this module: a fresh stack runs the services' packaged jars, and jars
 # older than the sources would measure old code.
-log "building the services and the benchmarks module (tests skipped)..."
-./mvnw -q -B -DskipTests package
+if [[ ${BENCHMARK_BUILD:-always} == never ]]; then
+  log "BENCHMARK_BUILD=never: using the jars as they are"
+else
+  log "building the services and the benchmarks module (tests skipped)..."
+  ./mvnw -q -B -DskipTests package
+fi
 [[ -f $HERE/target/benchmark.classpath ]] || { log "build did not write benchmarks/target/benchmark.classpath"; exit 1; }
 
 started=0

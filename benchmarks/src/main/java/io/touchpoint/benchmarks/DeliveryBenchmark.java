@@ -560,8 +560,8 @@ public final class DeliveryBenchmark {
             int second = 0;
             while (true) {
                 states = ledger.states(journeyId);
-                long done = states.getOrDefault("sent", 0L) + states.getOrDefault("unknown", 0L) + states.getOrDefault("failed", 0L)
-                        + states.getOrDefault("suppressed", 0L);
+                long done = states.entrySet().stream().filter(e -> !List.of("queued", "sending", "deferred").contains(e.getKey()))
+                        .mapToLong(Map.Entry::getValue).sum();
                 if (System.nanoTime() >= nextTick) {
                     sentAtSecond.put(second, states.getOrDefault("sent", 0L));
                     if (second % 10 == 0) {

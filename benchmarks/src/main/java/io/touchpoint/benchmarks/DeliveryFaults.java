@@ -263,8 +263,10 @@ public final class DeliveryFaults {
         long unknown = byState.getOrDefault("unknown", 0L);
         long unknownArrived = arrivedByState.getOrDefault("unknown", 0L);
         long unknownMissing = missingByState.getOrDefault("unknown", 0L);
-        long sentMissing = missingByState.getOrDefault("sent", 0L);
-        long arrivedNotSent = delivered - arrivedByState.getOrDefault("sent", 0L) - unknownArrived;
+        // States in which the ledger says the provider took the message.
+        List<String> tookIt = List.of("sent", "delivered", "bounced");
+        long sentMissing = tookIt.stream().mapToLong(st -> missingByState.getOrDefault(st, 0L)).sum();
+        long arrivedNotSent = delivered - tookIt.stream().mapToLong(st -> arrivedByState.getOrDefault(st, 0L)).sum() - unknownArrived;
         boolean missingIsUnknown = missing == unknownMissing;
 
         report.append("## Outcome, counted on the provider's side\n\n").append(String.format(Locale.ROOT,
@@ -285,8 +287,8 @@ public final class DeliveryFaults {
                         unknownArrived, unknownMissing))
                 .append(String.format(Locale.ROOT, "| ledger states, all requests | %s |%n", byState))
                 .append(String.format(Locale.ROOT, "| ledger states of the missing | %s |%n", missingByState))
-                .append(String.format(Locale.ROOT, "| sent in the ledger but missing (a loss) | %,d |%n", sentMissing))
-                .append(String.format(Locale.ROOT, "| arrived though neither sent nor unknown in the ledger | %,d |%n", arrivedNotSent))
+                .append(String.format(Locale.ROOT, "| sent (or delivered, bounced) in the ledger but missing: a loss | %,d |%n", sentMissing))
+                .append(String.format(Locale.ROOT, "| arrived though the ledger says it did not go out (not sent, delivered, bounced or unknown) | %,d |%n", arrivedNotSent))
                 .append(String.format(Locale.ROOT, "| arrived in another recipient's box | %,d |%n", misdelivered))
                 .append(String.format(Locale.ROOT, "| messages in the boxes not of this run | %,d |%n", foreign))
                 .append(String.format(Locale.ROOT, "| **missing = unknown exactly** | **%s** (missing %,d, unknown %,d) |%n",
