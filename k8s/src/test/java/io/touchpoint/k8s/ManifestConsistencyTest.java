@@ -151,6 +151,10 @@ class ManifestConsistencyTest {
             require(problems, id, "startupProbe", container.has("startupProbe"));
             require(problems, id, "memory request = limit", container.path("resources").path("requests").path("memory")
                     .equals(container.path("resources").path("limits").path("memory")));
+            // The heap is a share of the limit (the images' run-java.sh); without it the JVM takes a quarter.
+            String ratio = envValue(container, "JAVA_MAX_MEM_RATIO");
+            require(problems, id, "JAVA_MAX_MEM_RATIO between 25 and 75", ratio != null && ratio.matches("\\d+")
+                    && Integer.parseInt(ratio) >= 25 && Integer.parseInt(ratio) <= 75);
             boolean tmp = false;
             for (JsonNode m : container.path("volumeMounts")) {
                 if (m.path("mountPath").asString().equals("/tmp")) {
