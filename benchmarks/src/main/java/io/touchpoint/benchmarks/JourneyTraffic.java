@@ -70,7 +70,7 @@ final class JourneyTraffic {
                 EventTypes.SEGMENT_MEMBERSHIP_CHANGED, URI.create("/touchpoint/segmentation-service"), Instant.now(), profileId);
     }
 
-    private static ProducerRecord<String, byte[]> withHeaders(ProducerRecord<String, byte[]> record, String type, URI source,
+    static ProducerRecord<String, byte[]> withHeaders(ProducerRecord<String, byte[]> record, String type, URI source,
             Instant now, String subject) {
         CloudEventHeaders.write(record.headers(), new CloudEventAttributes(UUID.randomUUID().toString(), type, source, now, subject));
         // SmallRye's binary mode writes the content type twice: as ce_datacontenttype and as content-type.
