@@ -113,7 +113,7 @@ final class JourneyTraffic {
                 EventTypes.SEGMENT_MEMBERSHIP_CHANGED, URI.create("/touchpoint/segmentation-service"), Instant.now(), profileId);
     }
 
-    private static ProducerRecord<String, byte[]> withHeaders(ProducerRecord<String, byte[]> record, String type, URI source,
+    static ProducerRecord<String, byte[]> withHeaders(ProducerRecord<String, byte[]> record, String type, URI source,
             Instant now, String subject) {
         return withHeaders(record, type, source, now, subject, UUID.randomUUID().toString());
     }
