@@ -21,7 +21,10 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 @ApplicationScoped
 class JourneyTables {
 
-    /** Remembers journeys by id with the first instant a record named them. */
+    /**
+     * Remembers journeys by id. {@code DO NOTHING} takes no lock on a known journey's row, so
+     * concurrent batches of the same journeys do not queue on it.
+     */
     Uni<Void> known(SqlClient sql, Map<String, Instant> firstSeen) {
         firstSeen.remove("");
         if (firstSeen.isEmpty()) {
@@ -30,8 +33,7 @@ class JourneyTables {
         List<String> ids = firstSeen.keySet().stream().sorted().toList();
         return sql.preparedQuery("""
                 INSERT INTO journey (journey_id, first_seen_at) SELECT * FROM unnest($1::text[], $2::timestamptz[])
-                ON CONFLICT (journey_id) DO UPDATE SET first_seen_at = LEAST(journey.first_seen_at, EXCLUDED.first_seen_at)
-                WHERE EXCLUDED.first_seen_at < journey.first_seen_at""")
+                ON CONFLICT (journey_id) DO NOTHING""")
                 .execute(Sql.tuple(Sql.texts(ids), Sql.times(ids.stream().map(firstSeen::get).toList())))
                 .replaceWithVoid();
     }

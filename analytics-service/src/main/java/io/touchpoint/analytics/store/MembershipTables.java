@@ -64,8 +64,7 @@ class MembershipTables {
         List<String> ids = List.copyOf(first.keySet());
         return sql.preparedQuery("""
                 INSERT INTO segment (segment_id, first_seen_at) SELECT * FROM unnest($1::text[], $2::timestamptz[])
-                ON CONFLICT (segment_id) DO UPDATE SET first_seen_at = EXCLUDED.first_seen_at
-                WHERE EXCLUDED.first_seen_at < segment.first_seen_at""")
+                ON CONFLICT (segment_id) DO NOTHING""")
                 .execute(Sql.tuple(Sql.texts(ids), Sql.times(ids.stream().map(first::get).toList()))).replaceWithVoid();
     }
 

@@ -38,7 +38,8 @@ class MessageLedger {
         if (requestIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return messages.lock(sql, requestIds).chain(states -> {
+        return messages.lock(sql, requestIds).chain(locked -> {
+            Map<String, MessageState> states = locked.states();
             Map<String, MessageState> before = new HashMap<>();
             states.forEach((id, s) -> before.put(id, s.copy()));
             change.accept(states);
@@ -51,17 +52,19 @@ class MessageLedger {
             return journeys.assignments(sql, pairs).chain(assignments -> {
                 MessageRollups rollups = new MessageRollups();
                 List<MessageState> changed = new ArrayList<>();
+                List<MessageState> created = new ArrayList<>();
                 states.values().stream().sorted(java.util.Comparator.comparing(MessageState::requestId)).forEach(s -> {
                     List<Assignment> of = assignments.getOrDefault(new JourneyTables.JourneyProfile(s.journeyId(), s.profileId()),
                             List.of());
                     s.arm(Assignment.armAt(of, s.reference()));
                     MessageState old = before.get(s.requestId());
                     if (!s.sameAs(old)) {
-                        changed.add(s);
+                        (locked.fresh().contains(s.requestId()) ? created : changed).add(s);
                         rollups.change(old.contribution(), s.contribution());
                     }
                 });
-                return Uni.combine().all().unis(messages.save(sql, changed), messages.addRollups(sql, rollups)).discardItems();
+                return Uni.combine().all().unis(messages.save(sql, changed), messages.insert(sql, created),
+                        messages.addRollups(sql, rollups)).discardItems();
             });
         });
     }

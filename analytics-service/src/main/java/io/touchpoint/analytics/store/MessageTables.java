@@ -18,6 +18,7 @@ import io.touchpoint.analytics.delivery.domain.MessageState;
 import io.touchpoint.analytics.delivery.domain.Metric;
 import io.touchpoint.analytics.ingest.domain.Fact;
 import io.touchpoint.contracts.events.DeliveryEvent;
+import io.touchpoint.platform.store.Transactions;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
@@ -30,6 +31,7 @@ class MessageTables {
             .collect(Collectors.joining(", "));
     static final String COLUMNS = DIM_COLUMNS + ", " + METRIC_COLUMNS;
     private static final String SAVE = saveStatement();
+    private static final String INSERT = insertStatement();
     private static final String ROLLUP = rollupStatement();
 
     /** @return the ids of the events not recorded before (a redelivered or replayed event is not) */
@@ -52,24 +54,34 @@ class MessageTables {
                 });
     }
 
+    /** The messages read for a change: the stored ones locked, and those with no row yet (new here). */
+    record Locked(Map<String, MessageState> states, Set<String> fresh) {
+    }
+
     /**
-     * Makes sure each message has a row, then locks them all in id order and reads them: two
-     * consumers that meet the same new message (its request and its first delivery event) queue on
-     * the row instead of both writing it as new.
+     * Reads and locks the stored messages in id order; the others are new. Two consumers that meet
+     * the same new message at once (its request and its first delivery event) both insert it; the
+     * second insert finds the row and the second transaction is retried ({@link #insert}), so
+     * neither writes over the other.
      */
-    Uni<Map<String, MessageState>> lock(SqlClient sql, Collection<String> requestIds) {
+    Uni<Locked> lock(SqlClient sql, Collection<String> requestIds) {
         String[] sorted = requestIds.stream().distinct().sorted().toArray(String[]::new);
-        return sql.preparedQuery("INSERT INTO message (request_id) SELECT unnest($1::text[]) ON CONFLICT (request_id) DO NOTHING")
+        return sql.preparedQuery("SELECT " + COLUMNS + " FROM message WHERE request_id = ANY($1::text[]) ORDER BY request_id FOR UPDATE")
                 .execute(Sql.tuple((Object) sorted))
-                .chain(() -> sql.preparedQuery("SELECT " + COLUMNS + " FROM message WHERE request_id = ANY($1::text[]) ORDER BY request_id FOR UPDATE")
-                        .execute(Sql.tuple((Object) sorted)))
                 .map(rows -> {
                     Map<String, MessageState> states = new HashMap<>();
                     for (Row r : rows) {
                         MessageState s = read(r);
                         states.put(s.requestId(), s);
                     }
-                    return states;
+                    Set<String> fresh = new HashSet<>();
+                    for (String id : sorted) {
+                        if (!states.containsKey(id)) {
+                            states.put(id, new MessageState(id));
+                            fresh.add(id);
+                        }
+                    }
+                    return new Locked(states, fresh);
                 });
     }
 
@@ -98,10 +110,27 @@ class MessageTables {
                 r.getString(5), r.getString(6), r.getString(7), Sql.instant(r.getOffsetDateTime(8)), r.getString(9), first, count);
     }
 
+    /** Writes changed stored messages. */
     Uni<Void> save(SqlClient sql, List<MessageState> states) {
         if (states.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        return sql.preparedQuery(SAVE).execute(Sql.tupleOf(columns(states))).replaceWithVoid();
+    }
+
+    /** Inserts new messages; one another transaction inserted first means retrying this one. */
+    Uni<Void> insert(SqlClient sql, List<MessageState> states) {
+        if (states.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return sql.preparedQuery(INSERT).execute(Sql.tupleOf(columns(states))).invoke(rows -> {
+            if (rows.rowCount() != states.size()) {
+                throw new Transactions.ConcurrentChange("a message was inserted concurrently");
+            }
+        }).replaceWithVoid();
+    }
+
+    private static List<Object> columns(List<MessageState> states) {
         List<Object> params = new ArrayList<>();
         params.add(Sql.texts(states.stream().map(MessageState::requestId).toList()));
         params.add(Sql.texts(states.stream().map(MessageState::profileId).toList()));
@@ -117,22 +146,32 @@ class MessageTables {
             params.add(Sql.times(states.stream().map(s -> s.first(m)).toList()));
             params.add(states.stream().map(s -> s.count(m)).toArray(Integer[]::new));
         }
-        return sql.preparedQuery(SAVE).execute(Sql.tupleOf(params)).replaceWithVoid();
+        return params;
+    }
+
+    private static String arrayTypes() {
+        StringBuilder types = new StringBuilder("$1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
+                + "$8::text[], $9::timestamptz[], $10::text[]");
+        int p = 11;
+        for (int i = 0; i < Metric.all().size(); i++) {
+            types.append(", $").append(p++).append("::timestamptz[], $").append(p++).append("::int[]");
+        }
+        return types.toString();
+    }
+
+    private static String insertStatement() {
+        return "INSERT INTO message (" + COLUMNS + ") SELECT * FROM unnest(" + arrayTypes() + ") ON CONFLICT (request_id) DO NOTHING";
     }
 
     private static String saveStatement() {
         StringBuilder set = new StringBuilder("profile_id = u.profile_id, journey_id = u.journey_id, node_id = u.node_id, "
                 + "template_id = u.template_id, channel = u.channel, topic = u.topic, arm = u.arm, requested_at = u.requested_at, "
                 + "suppressed_reason = u.suppressed_reason");
-        StringBuilder types = new StringBuilder("$1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
-                + "$8::text[], $9::timestamptz[], $10::text[]");
-        int p = 11;
         for (Metric m : Metric.all()) {
             set.append(", ").append(m.column()).append("_at = u.").append(m.column()).append("_at, ")
                     .append(m.column()).append("_n = u.").append(m.column()).append("_n");
-            types.append(", $").append(p++).append("::timestamptz[], $").append(p++).append("::int[]");
         }
-        return "UPDATE message m SET " + set + " FROM unnest(" + types + ") AS u(" + COLUMNS + ") WHERE m.request_id = u.request_id";
+        return "UPDATE message m SET " + set + " FROM unnest(" + arrayTypes() + ") AS u(" + COLUMNS + ") WHERE m.request_id = u.request_id";
     }
 
     Uni<Void> addRollups(SqlClient sql, MessageRollups rollups) {

@@ -35,13 +35,19 @@ class SegmentQueries {
 
     /** @param points ascending */
     Uni<Map<String, long[]>> sizes(List<String> segments, List<Instant> points) {
-        return pool.preparedQuery("SELECT segment_id, first_seen_at FROM segment WHERE segment_id = ANY($1::text[])")
+        // Sizes add up every change since the segment's first day of rollups.
+        return pool.preparedQuery("""
+                SELECT s.segment_id, (SELECT min(bucket) FROM segment_rollup r WHERE r.segment_id = s.segment_id AND r.grain = 2)
+                FROM segment s WHERE s.segment_id = ANY($1::text[])""")
                 .execute(Sql.tuple((Object) Sql.texts(segments)))
                 .chain(rows -> {
                     List<Uni<Void>> work = new ArrayList<>();
                     Map<String, long[]> out = new HashMap<>();
                     for (Row r : rows) {
                         String segment = r.getString(0);
+                        if (r.getOffsetDateTime(1) == null) {
+                            continue;
+                        }
                         Instant origin = Grain.DAY.floor(Sql.instant(r.getOffsetDateTime(1)));
                         work.add(sizes(segment, origin, points).invoke(sizes -> out.put(segment, sizes)).replaceWithVoid());
                     }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import io.touchpoint.analytics.time.domain.Granularity;
@@ -23,6 +22,9 @@ public final class ReportRange {
     /** No report answers more points than this (periods × groups, cohorts × periods). */
     public static final int MAX_POINTS = 10_000;
     static final Duration DEFAULT_SPAN = Duration.ofDays(30);
+    /** What reports accept: nothing was tracked before 1970, and far-future instants only overflow date arithmetic. */
+    static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
 
     private ReportRange() {
     }
@@ -52,11 +54,12 @@ public final class ReportRange {
             return null;
         }
         try {
-            if (text.length() == 10) {
-                return LocalDate.parse(text).atStartOfDay(zone).toInstant();
+            Instant at = text.length() == 10 ? LocalDate.parse(text).atStartOfDay(zone).toInstant() : Instant.parse(text);
+            if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+                throw InvalidRequestException.field(field, "must be between " + EARLIEST + " and " + LATEST);
             }
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
+            return at;
+        } catch (DateTimeException e) {
             throw InvalidRequestException.field(field, "'" + text + "' is not an ISO date (2026-03-01) or instant (2026-03-01T00:00:00Z)");
         }
     }
