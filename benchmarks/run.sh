@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs one benchmark (see README.md, README-segmentation.md, README-journeys.md): builds this module, starts a fresh stack with
+# Runs one benchmark (see README.md, README-segmentation.md, README-journeys.md, README-content.md): builds this module, starts a fresh stack with
 # ./touchpoint up --detach under benchmarks/target/touchpoint-home unless one is already running,
 # runs the benchmark's main class against it, and stops the stack it started.
-#   benchmarks/run.sh ingestion|segmentation|journeys [--name=value ...]    options: see the class and its README
+#   benchmarks/run.sh ingestion|segmentation|journeys|content [--name=value ...]    options: see the class and its README
 # Environment: TOUCHPOINT_HOME (use the stack running there instead of starting one), BENCHMARK_JAVA_OPTS
 # (the benchmark JVM's options, default -Xmx3g: the open-loop phases hold their requests prepared); the launcher's own (TOUCHPOINT_JAVA_OPTS,
 # TOUCHPOINT_PROCESSING_NICE, ...) apply to the stack it starts.
@@ -19,12 +19,13 @@ up_args=(--detach)
 case "${1:-}" in
   ingestion) main=io.touchpoint.benchmarks.IngestionBenchmark ;;
   segmentation) main=io.touchpoint.benchmarks.SegmentationBenchmark ;;
+  content) main=io.touchpoint.benchmarks.ContentBenchmark ;;
   # The journey benchmark moves journey-service's clock to make 100,000 waits due at once.
   journeys) main=io.touchpoint.benchmarks.JourneyBenchmark; up_args=(--detach --simulated-clock)
     # --simulated-clock runs the services with the dev profile, which logs io.touchpoint at DEBUG (a
     # line per trigger); measured at INFO, as the prod profile logs.
     export _DEV_QUARKUS_LOG_CATEGORY__IO_TOUCHPOINT__LEVEL=${_DEV_QUARKUS_LOG_CATEGORY__IO_TOUCHPOINT__LEVEL:-INFO} ;;
-  *) log "usage: benchmarks/run.sh ingestion|segmentation|journeys [--name=value ...]"; exit 2 ;;
+  *) log "usage: benchmarks/run.sh ingestion|segmentation|journeys|content [--name=value ...]"; exit 2 ;;
 esac
 shift
 

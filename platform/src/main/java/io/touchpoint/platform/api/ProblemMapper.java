@@ -128,6 +128,21 @@ public class ProblemMapper {
         return unexpected(e, request);
     }
 
+    /**
+     * A form body with a broken percent escape ({@code %zz}) fails in RESTEasy Reactive's form parser,
+     * before any resource runs: the caller sent it, so it is a 400, not a 500.
+     */
+    @ServerExceptionMapper
+    public Response undecodable(IllegalArgumentException e, HttpServerRequest request) {
+        if (String.valueOf(e.getMessage()).startsWith("Failed to decode") && e.getStackTrace().length > 0
+                && e.getStackTrace()[0].getClassName().startsWith("org.jboss.resteasy.reactive.")) {
+            // The message quotes the body, which may hold anything: it is not echoed.
+            return problem(Problem.of(400, "Bad Request", "The request's form body cannot be decoded (a broken percent escape)."),
+                    request);
+        }
+        return unexpected(e, request);
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e, HttpServerRequest request) {
         LOG.error("unexpected failure on " + request.path(), e);
