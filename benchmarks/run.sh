@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs one benchmark (see README.md, README-segmentation.md, README-journeys.md, README-delivery.md): builds this module, starts a fresh stack with
+# Runs one benchmark (see README.md, README-segmentation.md, README-journeys.md, README-delivery.md, README-content.md): builds this module, starts a fresh stack with
 # ./touchpoint up --detach under benchmarks/target/touchpoint-home unless one is already running,
 # runs the benchmark's main class against it, and stops the stack it started.
-#   benchmarks/run.sh ingestion|segmentation|journeys|delivery|delivery-faults|analytics|sms [--name=value ...]    options: see the class and its README
+#   benchmarks/run.sh ingestion|segmentation|journeys|delivery|delivery-faults|analytics|sms|content [--name=value ...]    options: see the class and its README
 # Environment: TOUCHPOINT_HOME (use the stack running there instead of starting one), BENCHMARK_BUILD=never (skip the
 # build, e.g. right after one), BENCHMARK_JAVA_OPTS
 # (the benchmark JVM's options, default -Xmx3g: the open-loop phases hold their requests prepared); the launcher's own (TOUCHPOINT_JAVA_OPTS,
@@ -22,6 +22,7 @@ case "${1:-}" in
   segmentation) main=io.touchpoint.benchmarks.SegmentationBenchmark ;;
   analytics) main=io.touchpoint.benchmarks.AnalyticsBenchmark ;;
   sms) main=io.touchpoint.benchmarks.SmsBenchmark ;;
+  content) main=io.touchpoint.benchmarks.ContentBenchmark ;;
   # The journey benchmark moves journey-service's clock to make 100,000 waits due at once.
   journeys) main=io.touchpoint.benchmarks.JourneyBenchmark; up_args=(--detach --simulated-clock)
     # --simulated-clock runs the services with the dev profile, which logs io.touchpoint at DEBUG (a
@@ -34,7 +35,7 @@ case "${1:-}" in
   # The launcher starts (and restarts) the gateway with this environment.
   delivery-faults) main=io.touchpoint.benchmarks.DeliveryFaults
     export TOUCHPOINT_GATEWAY_DELIVERY_CAPS_EMAIL_MESSAGES=${TOUCHPOINT_GATEWAY_DELIVERY_CAPS_EMAIL_MESSAGES:-5} ;;
-  *) log "usage: benchmarks/run.sh ingestion|segmentation|journeys|delivery|delivery-faults|analytics|sms [--name=value ...]"; exit 2 ;;
+  *) log "usage: benchmarks/run.sh ingestion|segmentation|journeys|delivery|delivery-faults|analytics|sms|content [--name=value ...]"; exit 2 ;;
 esac
 shift
 

@@ -65,7 +65,14 @@ final class KeepAliveHttpConnection implements Closeable {
         return concat(head.getBytes(StandardCharsets.US_ASCII), body);
     }
 
-    /** Writes a request built by {@link #post}, reads the whole answer and returns its status. */
+    /** A complete GET request for {@link #exchange}, built before a load starts. */
+    static byte[] get(URI base, String path, String authorization) {
+        int port = base.getPort() < 0 ? 80 : base.getPort();
+        return ("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + port + "\r\nAuthorization: " + authorization
+                + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Writes a request built by {@link #post} or {@link #get}, reads the whole answer and returns its status. */
     int exchange(byte[] request) throws IOException {
         if (socket == null) {
             connect();

@@ -94,7 +94,8 @@ class EdgeProblemsTest {
     void aPageMayOnlyPostAndIsToldSoAsAProblem() {
         problem(given().header("Origin", "https://shop.example").get("/v1/track").then(), 403)
                 .body("title", equalTo("Forbidden"))
-                .body("detail", equalTo("A page may not send GET requests here; cross-origin requests may be POST."))
+                .body("detail", equalTo("A page may not send GET requests here; cross-origin requests may be POST (and GET "
+                        + "of on-site content, /v1/content/{placement})."))
                 .body("instance", equalTo("/v1/track"));
         problem(given().header("Origin", "https://admin.example").header("Authorization", "Bearer x")
                 .delete("/v1/sources/x").then(), 403);

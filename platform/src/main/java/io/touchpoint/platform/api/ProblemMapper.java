@@ -129,14 +129,17 @@ public class ProblemMapper {
     }
 
     /**
-     * A form body (application/x-www-form-urlencoded) that is not percent-encoded UTF-8: RESTEasy
-     * Reactive's form reader fails before the resource is called, with a plain
-     * IllegalArgumentException. That is the sender's fault (a 400), not the service's.
+     * A form body (application/x-www-form-urlencoded) that is not percent-encoded UTF-8, or has a broken
+     * percent escape ({@code %zz}): RESTEasy Reactive's form reader fails before any resource runs, with
+     * a plain IllegalArgumentException. That is the sender's fault (a 400), not the service's.
      */
     @ServerExceptionMapper
     public Response illegalArgument(IllegalArgumentException e, HttpServerRequest request) {
         StackTraceElement[] at = e.getStackTrace();
-        if (at.length > 0 && at[0].getClassName().equals("org.jboss.resteasy.reactive.common.util.URLUtils")) {
+        if (at.length > 0 && at[0].getClassName().startsWith("org.jboss.resteasy.reactive.")
+                && (at[0].getClassName().equals("org.jboss.resteasy.reactive.common.util.URLUtils")
+                        || String.valueOf(e.getMessage()).startsWith("Failed to decode"))) {
+            // The message may quote the body, which may hold anything: it is not echoed.
             return problem(Problem.of(400, "Bad Request", "The form body is not percent-encoded UTF-8."), request);
         }
         return unexpected(e, request);

@@ -45,9 +45,9 @@ import io.touchpoint.gateway.content.domain.VariantContent;
 import io.touchpoint.gateway.content.domain.Visitor;
 import io.touchpoint.gateway.content.domain.Visits;
 import io.touchpoint.gateway.content.store.PlacementStore;
+import io.touchpoint.gateway.draft.store.VersionedDrafts;
 import io.touchpoint.gateway.recipient.store.MembershipStore;
 import io.touchpoint.gateway.recipient.store.RecipientStore;
-import io.touchpoint.platform.api.Cursor;
 import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.platform.api.Page;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -155,25 +155,9 @@ public class PlacementResource {
     @Operation(summary = "List placements, oldest first; pass nextCursor as cursor for the following page")
     public Uni<Page<PlacementView>> list(@QueryParam(Page.LIMIT) @DefaultValue("50") @Min(1) @Max(200) int limit,
             @QueryParam(Page.CURSOR) String cursor) {
-        Instant afterAt = null;
-        String afterKey = null;
-        if (cursor != null) {
-            List<String> after = Cursor.decode(cursor, 2);
-            try {
-                afterAt = Instant.parse(after.get(0));
-            } catch (java.time.format.DateTimeParseException e) {
-                throw InvalidRequestException.field(Page.CURSOR, "is not a cursor this API returned");
-            }
-            afterKey = after.get(1);
-        }
-        Instant at = afterAt;
-        String k = afterKey;
-        return pool.withConnection(sql -> placements.page(sql, at, k, limit + 1)).map(rows -> {
-            List<PlacementStore.PlacementRow> items = rows.size() > limit ? rows.subList(0, limit) : rows;
-            PlacementStore.PlacementRow last = items.isEmpty() ? null : items.get(items.size() - 1);
-            String next = rows.size() > limit ? Cursor.encode(last.createdAt().toString(), last.key()) : null;
-            return new Page<>(items.stream().map(PlacementView::of).toList(), next);
-        });
+        VersionedDrafts.After after = VersionedDrafts.After.of(cursor);
+        return pool.withConnection(sql -> placements.page(sql, after, limit))
+                .map(page -> new Page<>(page.items().stream().map(PlacementView::of).toList(), page.nextCursor()));
     }
 
     @GET

@@ -1,11 +1,9 @@
 package io.touchpoint.gateway.content.store;
 
 import static io.touchpoint.platform.store.Json.instant;
-import static io.touchpoint.platform.store.Json.ts;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,60 +13,53 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.gateway.content.domain.PlacementDefinition;
+import io.touchpoint.gateway.draft.store.VersionedDrafts;
+import io.touchpoint.platform.api.Page;
 import io.touchpoint.platform.store.Json;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Placements and their published versions (V26__placement.sql). */
+/**
+ * Placements and their published versions (V26__placement.sql), kept as every versioned definition
+ * of the gateway is ({@link VersionedDrafts}); each publication of a new version also takes a new
+ * revision, which replicas compare their in-memory copies with.
+ */
 @ApplicationScoped
 public class PlacementStore {
 
     public record PlacementRow(String key, String name, String description, PlacementDefinition draft, Integer latestVersion,
             Instant createdAt, Instant updatedAt) {
+        static PlacementRow of(VersionedDrafts.Draft<PlacementDefinition> d) {
+            return new PlacementRow(d.key(), d.name(), d.description(), d.draft(), d.latestVersion(), d.createdAt(), d.updatedAt());
+        }
     }
 
     public record Version(String key, int version, long revision, PlacementDefinition content, Instant publishedAt) {
     }
 
-    private static final String COLUMNS = "placement_key, name, description, draft::text, latest_version, created_at, updated_at";
-
     private final Json json;
+    private final VersionedDrafts<PlacementDefinition> drafts;
 
     PlacementStore(Json json) {
         this.json = json;
+        this.drafts = new VersionedDrafts<>(json, PlacementDefinition.class, "placement");
     }
 
     /** Creates the placement or replaces its draft; true when it was created. */
     public Uni<Boolean> saveDraft(SqlClient sql, String key, String name, String description, PlacementDefinition draft,
             Instant now) {
-        return sql.preparedQuery("""
-                INSERT INTO placement (placement_key, name, description, draft, created_at, updated_at)
-                VALUES ($1, $2, $3, $4::text::jsonb, $5, $5)
-                ON CONFLICT (placement_key) DO UPDATE SET name = excluded.name, description = excluded.description,
-                    draft = excluded.draft,
-                    updated_at = CASE WHEN (placement.name, placement.description, placement.draft)
-                        IS NOT DISTINCT FROM (excluded.name, excluded.description, excluded.draft)
-                        THEN placement.updated_at ELSE excluded.updated_at END
-                RETURNING (xmax = 0)""")
-                .execute(Tuple.from(Arrays.asList(key, name, description, json.write(draft), ts(now))))
-                .map(rows -> rows.iterator().next().getBoolean(0));
+        return drafts.saveDraft(sql, key, name, description, draft, now);
     }
 
     public Uni<Optional<PlacementRow>> find(SqlClient sql, String key) {
-        return sql.preparedQuery("SELECT " + COLUMNS + " FROM placement WHERE placement_key = $1").execute(Tuple.of(key))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(read(rows.iterator().next())));
+        return drafts.find(sql, key).map(found -> found.map(PlacementRow::of));
     }
 
-    public Uni<List<PlacementRow>> page(SqlClient sql, Instant afterCreatedAt, String afterKey, int limit) {
-        return sql.preparedQuery("SELECT " + COLUMNS + """
-                 FROM placement WHERE $1::timestamptz IS NULL OR (created_at, placement_key) > ($1, $2)
-                ORDER BY created_at, placement_key LIMIT $3""")
-                .execute(Tuple.of(ts(afterCreatedAt), afterKey, limit)).map(rows -> {
-                    List<PlacementRow> all = new ArrayList<>();
-                    rows.forEach(r -> all.add(read(r)));
-                    return all;
-                });
+    /** A page in creation order. */
+    public Uni<Page<PlacementRow>> page(SqlClient sql, VersionedDrafts.After after, int limit) {
+        return drafts.page(sql, after, limit).map(page -> new Page<>(page.items().stream().map(PlacementRow::of).toList(),
+                page.nextCursor()));
     }
 
     /**
@@ -76,45 +67,22 @@ public class PlacementStore {
      * version: then that one is answered and nothing is written. Empty when there is no such placement.
      */
     public Uni<Optional<Version>> publish(SqlClient sql, String key, Instant now) {
-        return sql.preparedQuery("""
-                SELECT p.draft::text, p.latest_version, v.content = p.draft, v.published_at, p.revision FROM placement p
-                LEFT JOIN placement_version v ON v.placement_key = p.placement_key AND v.version = p.latest_version
-                WHERE p.placement_key = $1 FOR UPDATE OF p""")
-                .execute(Tuple.of(key)).chain(rows -> {
-                    if (rows.size() == 0) {
-                        return Uni.createFrom().item(Optional.<Version>empty());
-                    }
-                    Row r = rows.iterator().next();
-                    PlacementDefinition draft = json.read(r.getString(0), PlacementDefinition.class);
-                    Integer latest = r.getInteger(1);
-                    if (latest != null && Boolean.TRUE.equals(r.getBoolean(2))) {
-                        return Uni.createFrom().item(Optional.of(new Version(key, latest, r.getLong(4), draft,
-                                instant(r.getOffsetDateTime(3)))));
-                    }
-                    int next = latest == null ? 1 : latest + 1;
-                    return sql.preparedQuery("""
-                            INSERT INTO placement_version (placement_key, version, content, published_at)
-                            SELECT placement_key, $2, draft, $3 FROM placement WHERE placement_key = $1""")
-                            .execute(Tuple.of(key, next, ts(now)))
-                            .chain(() -> sql.preparedQuery("""
-                                    UPDATE placement SET latest_version = $2, revision = nextval('placement_revision')
-                                    WHERE placement_key = $1 RETURNING revision""").execute(Tuple.of(key, next)))
-                            .map(updated -> Optional.of(new Version(key, next, updated.iterator().next().getLong(0), draft, now)));
-                });
+        return drafts.publish(sql, key, now).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(Optional.<Version>empty());
+            }
+            var v = found.get();
+            String revision = v.created() ? "nextval('placement_revision')" : "revision";
+            return sql.preparedQuery("UPDATE placement SET revision = " + revision + " WHERE placement_key = $1 RETURNING revision")
+                    .execute(Tuple.of(key))
+                    .map(rows -> Optional.of(new Version(key, v.version(), rows.iterator().next().getLong(0), v.content(),
+                            v.publishedAt())));
+        });
     }
 
     public Uni<Optional<Version>> version(SqlClient sql, String key, int version) {
-        return sql.preparedQuery("""
-                SELECT v.content::text, v.published_at, p.revision FROM placement_version v
-                JOIN placement p ON p.placement_key = v.placement_key WHERE v.placement_key = $1 AND v.version = $2""")
-                .execute(Tuple.of(key, version)).map(rows -> {
-                    if (rows.size() == 0) {
-                        return Optional.empty();
-                    }
-                    Row r = rows.iterator().next();
-                    return Optional.of(new Version(key, version, r.getLong(2), json.read(r.getString(0), PlacementDefinition.class),
-                            instant(r.getOffsetDateTime(1))));
-                });
+        return drafts.version(sql, key, version).map(found -> found.map(v -> new Version(key, v.version(), 0, v.content(),
+                v.publishedAt())));
     }
 
     /** The latest published version of each placement that has one (of one placement, with {@code key}). */
@@ -147,10 +115,5 @@ public class PlacementStore {
     public Uni<Boolean> delete(SqlClient sql, String key) {
         return sql.preparedQuery("DELETE FROM placement WHERE placement_key = $1").execute(Tuple.of(key))
                 .map(rows -> rows.rowCount() > 0);
-    }
-
-    private PlacementRow read(Row r) {
-        return new PlacementRow(r.getString(0), r.getString(1), r.getString(2), json.read(r.getString(3), PlacementDefinition.class),
-                r.getInteger(4), instant(r.getOffsetDateTime(5)), instant(r.getOffsetDateTime(6)));
     }
 }

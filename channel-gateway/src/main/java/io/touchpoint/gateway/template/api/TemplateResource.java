@@ -43,13 +43,13 @@ import io.touchpoint.gateway.delivery.domain.Delivery;
 import io.touchpoint.gateway.delivery.domain.DeliveryState;
 import io.touchpoint.gateway.delivery.domain.EmailConfig;
 import io.touchpoint.gateway.delivery.messaging.EmailSender;
+import io.touchpoint.gateway.draft.store.VersionedDrafts;
 import io.touchpoint.gateway.recipient.domain.Channels;
 import io.touchpoint.gateway.recipient.store.RecipientStore;
 import io.touchpoint.gateway.template.domain.Liquid;
 import io.touchpoint.gateway.template.domain.TemplateContent;
 import io.touchpoint.gateway.template.domain.TemplateRenderer;
 import io.touchpoint.gateway.template.store.TemplateStore;
-import io.touchpoint.platform.api.Cursor;
 import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.platform.api.Page;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -155,25 +155,9 @@ public class TemplateResource {
     @Operation(summary = "List templates, oldest first; pass nextCursor as cursor for the following page")
     public Uni<Page<TemplateView>> list(@QueryParam(Page.LIMIT) @DefaultValue("50") @Min(1) @Max(200) int limit,
             @QueryParam(Page.CURSOR) String cursor) {
-        Instant afterAt = null;
-        String afterKey = null;
-        if (cursor != null) {
-            List<String> after = Cursor.decode(cursor, 2);
-            try {
-                afterAt = Instant.parse(after.get(0));
-            } catch (java.time.format.DateTimeParseException e) {
-                throw InvalidRequestException.field(Page.CURSOR, "is not a cursor this API returned");
-            }
-            afterKey = after.get(1);
-        }
-        Instant at = afterAt;
-        String k = afterKey;
-        return pool.withConnection(sql -> templates.page(sql, at, k, limit + 1)).map(rows -> {
-            List<TemplateStore.TemplateRow> items = rows.size() > limit ? rows.subList(0, limit) : rows;
-            TemplateStore.TemplateRow last = items.isEmpty() ? null : items.get(items.size() - 1);
-            String next = rows.size() > limit ? Cursor.encode(last.createdAt().toString(), last.key()) : null;
-            return new Page<>(items.stream().map(TemplateView::of).toList(), next);
-        });
+        VersionedDrafts.After after = VersionedDrafts.After.of(cursor);
+        return pool.withConnection(sql -> templates.page(sql, after, limit))
+                .map(page -> new Page<>(page.items().stream().map(TemplateView::of).toList(), page.nextCursor()));
     }
 
     @GET

@@ -38,18 +38,21 @@ public final class Liquid {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    private static final TemplateParser PARSER = new TemplateParser.Builder()
-            .withErrorMode(TemplateParser.ErrorMode.STRICT)
-            .withStrictVariables(false)
-            .withMaxIterations(10_000)
-            .withMaxRenderTimeMillis(500)
-            .withMaxSizeRenderedString(512 * 1024)
-            .withMaxTemplateSizeBytes(256 * 1024)
-            .withNameResolver(name -> {
-                throw new IOException("includes are not available in templates");
-            })
-            .withFilter(new Raw())
-            .build();
+    private static final TemplateParser PARSER = sandbox().withMaxRenderTimeMillis(500).build();
+
+    /** Strict, no includes (nothing is read from disk), bounded loops, output and template size. */
+    private static TemplateParser.Builder sandbox() {
+        return new TemplateParser.Builder()
+                .withErrorMode(TemplateParser.ErrorMode.STRICT)
+                .withStrictVariables(false)
+                .withMaxIterations(10_000)
+                .withMaxSizeRenderedString(512 * 1024)
+                .withMaxTemplateSizeBytes(256 * 1024)
+                .withNameResolver(name -> {
+                    throw new IOException("includes are not available in templates");
+                })
+                .withFilter(new Raw());
+    }
 
     /**
      * {@code {{ vars.banner | raw }}}: a value the sender vouches for, put into HTML as it is. Values
@@ -71,17 +74,7 @@ public final class Liquid {
      * liqp enforces that limit by rendering on a new thread per call and waiting for it, which a
      * request path cannot afford. Loops and output stay bounded by iterations and size.
      */
-    private static final TemplateParser UNTIMED = new TemplateParser.Builder()
-            .withErrorMode(TemplateParser.ErrorMode.STRICT)
-            .withStrictVariables(false)
-            .withMaxIterations(10_000)
-            .withMaxSizeRenderedString(512 * 1024)
-            .withMaxTemplateSizeBytes(256 * 1024)
-            .withNameResolver(name -> {
-                throw new IOException("includes are not available in templates");
-            })
-            .withFilter(new Raw())
-            .build();
+    private static final TemplateParser UNTIMED = sandbox().build();
 
     private Liquid() {
     }

@@ -49,7 +49,9 @@ public class CrossOriginRefusals {
         }
         Set<String> allowed = methods.get().stream().map(m -> m.strip().toUpperCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
-        String allowedText = String.join(", ", methods.get().stream().map(String::strip).toList());
+        String allowedText = String.join(", ", methods.get().stream().map(String::strip)
+                .filter(m -> !m.equalsIgnoreCase("GET")).toList())
+                + (allowed.contains("GET") ? " (and GET of on-site content, /v1/content/{placement})" : "");
         filters.register(context -> refuse(context, allowed, allowedText), SecurityHandlerPriorities.CORS + 1);
     }
 
@@ -62,8 +64,7 @@ public class CrossOriginRefusals {
             return;
         }
         Problem problem = Problem.of(403, "Forbidden", "A page may not send " + request.method().name()
-                + " requests here; cross-origin requests may be " + allowedText + (allowed.contains("GET")
-                        ? " (GET only for on-site content, /v1/content/{placement})" : "") + ".").withInstance(request.path());
+                + " requests here; cross-origin requests may be " + allowedText + ".").withInstance(request.path());
         ProblemBodies.end(context, mapper, problem);
     }
 
