@@ -101,12 +101,7 @@ public class ContentResource {
             if (decision == null) {
                 throw notFound(placement);
             }
-            var p = decision.placement();
-            String body = "{\"placement\":\"" + p.key() + "\",\"version\":" + p.version() + ",\"variant\":"
-                    + (decision.variant() == null ? "null" : "\"" + decision.variant().key() + "\"") + ",\"contentType\":\""
-                    + p.contentType() + "\",\"content\":" + (decision.contentJson() == null ? "null" : decision.contentJson())
-                    + ",\"decisionId\":\"" + decision.decisionId() + "\"}";
-            return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+            return Response.ok(decision.json(), MediaType.APPLICATION_JSON_TYPE).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
         }).onFailure(PlacementRegistry.Unavailable.class).transform(e -> new jakarta.ws.rs.ServiceUnavailableException(
                 e.getMessage(), 5L));
     }

@@ -36,6 +36,17 @@ public class ContentDecisions {
      */
     public record Decision(Placement placement, Placement.CompiledVariant variant, String contentJson, String decisionId,
             boolean knownVisitor) {
+
+        /**
+         * The answer's body, written directly: keys are {@code [a-z0-9._-]} and the content is JSON
+         * already (static content was written once, at publication).
+         */
+        public String json() {
+            return "{\"placement\":\"" + placement.key() + "\",\"version\":" + placement.version() + ",\"variant\":"
+                    + (variant == null ? "null" : "\"" + variant.key() + "\"") + ",\"contentType\":\""
+                    + placement.contentType() + "\",\"content\":" + (contentJson == null ? "null" : contentJson)
+                    + ",\"decisionId\":\"" + decisionId + "\"}";
+        }
     }
 
     private final PlacementRegistry registry;
