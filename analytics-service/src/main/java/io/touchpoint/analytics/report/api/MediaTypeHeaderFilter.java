@@ -13,7 +13,7 @@ import io.vertx.core.http.HttpServerRequest;
 /**
  * A report route answers JSON or CSV from two methods on one path, so the framework reads the
  * request's {@code Content-Type} and {@code Accept} to choose between them, and a header that is not a
- * media type ({@code ;;}) would fail there as a 500. It is refused first, as a 400 naming the header.
+ * media type ({@code ;;}, an empty {@code Content-Type}) would fail there as a 500. It is refused first, as a 400 naming the header.
  */
 public class MediaTypeHeaderFilter {
 
@@ -26,10 +26,13 @@ public class MediaTypeHeaderFilter {
         }
         for (String header : List.of("Content-Type", "Accept")) {
             String value = request.getHeader(header);
-            if (value == null || value.isBlank()) {
+            if (value == null || value.isBlank() && header.equals("Accept")) {
                 continue;
             }
             try {
+                if (value.isBlank()) {
+                    throw new IllegalArgumentException("empty");
+                }
                 for (String part : value.split(",")) {
                     if (!part.isBlank()) {
                         MediaType.valueOf(part.trim());
