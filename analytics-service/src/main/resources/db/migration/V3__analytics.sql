@@ -41,15 +41,16 @@ CREATE INDEX message_profile ON message (profile_id, journey_id);
 -- Recipients of a journey in a range (conversion reports: revenue per recipient).
 CREATE INDEX message_journey_sent ON message (journey_id, sent_at);
 
--- Every delivery event once, by its CloudEvents id (stable across redeliveries).
+-- Every delivery event once, by its CloudEvents id (stable across redeliveries); keyed under its
+-- message so one index serves both the check and a message's events (erasure).
 CREATE TABLE delivery_event (
-    event_id   text PRIMARY KEY,
     request_id text        NOT NULL,
+    event_id   text        NOT NULL,
     status     text        NOT NULL,
     reason     text,
-    at         timestamptz NOT NULL
+    at         timestamptz NOT NULL,
+    PRIMARY KEY (request_id, event_id)
 );
-CREATE INDEX delivery_event_request ON delivery_event (request_id);
 
 CREATE TABLE message_rollup (
     journey_id            text     NOT NULL,

@@ -127,6 +127,7 @@ public final class AnalyticsBenchmark {
                 .append(", load average at start ").append(Files.readString(Path.of("/proc/loadavg")).trim()).append('\n')
                 .append("- options: ").append(settings.used()).append("\n\n");
         List<Long> paused = pauseOthers(roots);
+        analyticsPid = roots.get("analytics-service");
         try (Connection db = DriverManager.getConnection(jdbc, Settings.require(env, "TOUCHPOINT_DEVSTACK_POSTGRES_USER"),
                 Settings.require(env, "TOUCHPOINT_DEVSTACK_POSTGRES_PASSWORD"))) {
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -154,6 +155,9 @@ public final class AnalyticsBenchmark {
             for (long pid : paused) {
                 signal("CONT", pid);
             }
+            if (analyticsPid != null) {
+                signal("CONT", analyticsPid);
+            }
             write();
         }
     }
@@ -164,8 +168,8 @@ public final class AnalyticsBenchmark {
             throws Exception {
         try (Statement s = db.createStatement()) {
             s.execute("DROP TABLE IF EXISTS bench_raw_event");
-            s.execute("CREATE TABLE bench_raw_event (event_id text PRIMARY KEY, request_id text NOT NULL, status text NOT NULL, "
-                    + "reason text, at timestamptz NOT NULL)");
+            s.execute("CREATE TABLE bench_raw_event (request_id text NOT NULL, event_id text NOT NULL, status text NOT NULL, "
+                    + "reason text, at timestamptz NOT NULL, PRIMARY KEY (request_id, event_id))");
         }
         AtomicLong next = new AtomicLong();
         CpuSampler.Snapshot before = cpu.snapshot();
@@ -176,7 +180,7 @@ public final class AnalyticsBenchmark {
             Thread t = new Thread(() -> {
                 try (Connection conn = DriverManager.getConnection(jdbc, env.get("TOUCHPOINT_DEVSTACK_POSTGRES_USER"),
                         env.get("TOUCHPOINT_DEVSTACK_POSTGRES_PASSWORD"));
-                        PreparedStatement insert = conn.prepareStatement("INSERT INTO bench_raw_event (event_id, request_id, status, "
+                        PreparedStatement insert = conn.prepareStatement("INSERT INTO bench_raw_event (request_id, event_id, status, "
                                 + "reason, at) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])")) {
                     conn.setAutoCommit(false);
                     long from;
@@ -193,8 +197,8 @@ public final class AnalyticsBenchmark {
                             statuses[i] = "OPENED";
                             at[i] = Timestamp.from(Instant.now());
                         }
-                        insert.setArray(1, conn.createArrayOf("text", ids));
-                        insert.setArray(2, conn.createArrayOf("text", requests));
+                        insert.setArray(1, conn.createArrayOf("text", requests));
+                        insert.setArray(2, conn.createArrayOf("text", ids));
                         insert.setArray(3, conn.createArrayOf("text", statuses));
                         insert.setArray(4, conn.createArrayOf("text", reasons));
                         insert.setArray(5, conn.createArrayOf("timestamptz", at));
@@ -229,6 +233,7 @@ public final class AnalyticsBenchmark {
     }
 
     private double rawRate;
+    private Long analyticsPid;
 
     // ---- ingest
 
@@ -284,7 +289,6 @@ public final class AnalyticsBenchmark {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 131_072);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -299,7 +303,9 @@ public final class AnalyticsBenchmark {
             long limitSeconds, CpuSampler cpu) throws Exception {
         Map<Integer, Long> startOffsets = endOffsets(bootstrap, Topic.DELIVERY_EVENTS);
         Random random = new Random(42);
-        CpuSampler.Snapshot before = cpu.snapshot();
+        // The records are all on the topic before analytics-service reads any (it is stopped meanwhile), so
+        // the rate is the service's own, not the producer's on a machine it shares.
+        signal("STOP", analyticsPid);
         long start = System.nanoTime();
         long produced = 0;
         long messages = 0;
@@ -318,15 +324,19 @@ public final class AnalyticsBenchmark {
         }
         double produceSeconds = (System.nanoTime() - start) / 1e9;
         Map<Integer, Long> ends = endOffsets(bootstrap, Topic.DELIVERY_EVENTS);
-        log("produced %,d delivery events of %,d messages in %.1f s; waiting for analytics-service", produced, messages, produceSeconds);
-        double seconds = waitForProgress(db, Topic.DELIVERY_EVENTS, ends, start, limitSeconds);
+        log("produced %,d delivery events of %,d messages in %.1f s; analytics-service continues", produced, messages, produceSeconds);
+        CpuSampler.Snapshot before = cpu.snapshot();
+        long resumed = System.nanoTime();
+        signal("CONT", analyticsPid);
+        double seconds = waitForProgress(db, Topic.DELIVERY_EVENTS, ends, resumed, limitSeconds);
         Map<String, Double> cores = CpuSampler.coresUsed(before, cpu.snapshot());
         long applied = progressCount(db, Topic.DELIVERY_EVENTS, startOffsets);
         double rate = applied / seconds;
         ingestRate = rate;
         section("Ingest: " + String.format(Locale.ROOT, "%,d", produced) + " delivery events", String.format(Locale.ROOT,
                 "%,d messages of %,d profiles in %d journeys (4 templates each), spread over the 120 days before the run; produced in "
-                        + "%.1f s (%,.0f/s, producer acks=all, lz4). analytics-service applied %,d of them in **%.1f s: %,.0f events/s, "
+                        + "%.1f s (%,.0f/s, producer acks=all) while analytics-service was stopped (SIGSTOP); from its SIGCONT (its "
+                        + "consumers rejoin the group first) it applied %,d of them in **%.1f s: %,.0f events/s, "
                         + "%.1f%% of the raw insert ceiling** (%,.0f rows/s)%s.%n%n%s",
                 messages, Math.min(profiles, messages), journeys, produceSeconds, produced / produceSeconds, applied, seconds, rate,
                 rawRate == 0 ? Double.NaN : 100 * rate / rawRate, rawRate,
@@ -339,7 +349,7 @@ public final class AnalyticsBenchmark {
             CpuSampler cpu) throws Exception {
         Map<Integer, Long> startOffsets = endOffsets(bootstrap, Topic.SEGMENT_MEMBERSHIPS);
         Random random = new Random(7);
-        CpuSampler.Snapshot before = cpu.snapshot();
+        signal("STOP", analyticsPid);
         long start = System.nanoTime();
         long produced = 0;
         long moves = 0;
@@ -368,12 +378,16 @@ public final class AnalyticsBenchmark {
         double produceSeconds = (System.nanoTime() - start) / 1e9;
         Map<Integer, Long> ends = endOffsets(bootstrap, Topic.SEGMENT_MEMBERSHIPS);
         log("produced %,d membership transitions (%,d moves) in %.1f s", produced, moves, produceSeconds);
-        double seconds = waitForProgress(db, Topic.SEGMENT_MEMBERSHIPS, ends, start, limitSeconds);
+        CpuSampler.Snapshot before = cpu.snapshot();
+        long resumed = System.nanoTime();
+        signal("CONT", analyticsPid);
+        double seconds = waitForProgress(db, Topic.SEGMENT_MEMBERSHIPS, ends, resumed, limitSeconds);
         Map<String, Double> cores = CpuSampler.coresUsed(before, cpu.snapshot());
         long applied = progressCount(db, Topic.SEGMENT_MEMBERSHIPS, startOffsets);
         section("Ingest: membership transitions", String.format(Locale.ROOT,
                 "%,d profiles, each entering one of %d stages a year ago and then moving 0–3 times in the last year (%,d moves): "
-                        + "%,d transitions produced in %.1f s; applied in **%.1f s: %,.0f transitions/s** (%.1f%% of the raw insert "
+                        + "%,d transitions produced in %.1f s while analytics-service was stopped; applied from its SIGCONT in "
+                        + "**%.1f s: %,.0f transitions/s** (%.1f%% of the raw insert "
                         + "ceiling).%n%n%s", profiles, stages, moves, produced, produceSeconds, seconds, applied / seconds,
                 rawRate == 0 ? Double.NaN : 100 * applied / seconds / rawRate, cpuTable(cores)));
     }
@@ -743,7 +757,10 @@ public final class AnalyticsBenchmark {
         return paused;
     }
 
-    private static void signal(String signal, long pid) throws Exception {
+    private static void signal(String signal, Long pid) throws Exception {
+        if (pid == null) {
+            return;
+        }
         new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
     }
 }

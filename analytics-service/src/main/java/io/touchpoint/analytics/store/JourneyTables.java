@@ -95,6 +95,7 @@ class JourneyTables {
     record JourneyProfile(String journeyId, String profileId) {
     }
 
+    /** Every pair asked for is in the answer (an empty list: no arm yet), so callers can tell asked from not. */
     Uni<Map<JourneyProfile, List<Assignment>>> assignments(SqlClient sql, Collection<JourneyProfile> pairs) {
         if (pairs.isEmpty()) {
             return Uni.createFrom().item(Map.of());
@@ -108,6 +109,7 @@ class JourneyTables {
                         Sql.texts(list.stream().map(JourneyProfile::profileId).toList())))
                 .map(rows -> {
                     Map<JourneyProfile, List<Assignment>> out = new HashMap<>();
+                    list.forEach(p -> out.put(p, new ArrayList<>()));
                     for (Row r : rows) {
                         Assignment a = new Assignment(r.getString(0), r.getString(1), r.getString(2), r.getString(3),
                                 Sql.instant(r.getOffsetDateTime(4)));

@@ -34,38 +34,55 @@ class MessageLedger {
         this.journeys = journeys;
     }
 
-    Uni<Void> change(SqlClient sql, Collection<String> requestIds, Consumer<Map<String, MessageState>> change) {
+    /** The messages a batch speaks of, locked, and the arms of the profiles it names in the journeys it names. */
+    record Prefetched(MessageTables.Locked locked, Map<JourneyTables.JourneyProfile, List<Assignment>> assignments) {
+    }
+
+    Uni<Prefetched> prefetch(SqlClient sql, Collection<String> requestIds, Collection<JourneyTables.JourneyProfile> pairs) {
         if (requestIds.isEmpty()) {
+            return Uni.createFrom().item(new Prefetched(new MessageTables.Locked(Map.of(), Set.of()), Map.of()));
+        }
+        return Uni.combine().all().unis(messages.lock(sql, requestIds), journeys.assignments(sql, pairs)).asTuple()
+                .map(both -> new Prefetched(both.getItem1(), both.getItem2()));
+    }
+
+    Uni<Void> change(SqlClient sql, Collection<String> requestIds, Consumer<Map<String, MessageState>> change) {
+        return prefetch(sql, requestIds, List.of()).chain(p -> change(sql, p, change));
+    }
+
+    Uni<Void> change(SqlClient sql, Prefetched prefetched, Consumer<Map<String, MessageState>> change) {
+        Map<String, MessageState> states = prefetched.locked().states();
+        if (states.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return messages.lock(sql, requestIds).chain(locked -> {
-            Map<String, MessageState> states = locked.states();
-            Map<String, MessageState> before = new HashMap<>();
-            states.forEach((id, s) -> before.put(id, s.copy()));
-            change.accept(states);
-            Set<JourneyTables.JourneyProfile> pairs = new LinkedHashSet<>();
-            for (MessageState s : states.values()) {
-                if (!s.journeyId().isEmpty() && s.profileId() != null) {
-                    pairs.add(new JourneyTables.JourneyProfile(s.journeyId(), s.profileId()));
-                }
+        Map<String, MessageState> before = new HashMap<>();
+        states.forEach((id, s) -> before.put(id, s.copy()));
+        change.accept(states);
+        Set<JourneyTables.JourneyProfile> missing = new LinkedHashSet<>();
+        for (MessageState s : states.values()) {
+            var pair = new JourneyTables.JourneyProfile(s.journeyId(), s.profileId());
+            if (!s.journeyId().isEmpty() && s.profileId() != null && !prefetched.assignments().containsKey(pair)) {
+                missing.add(pair);
             }
-            return journeys.assignments(sql, pairs).chain(assignments -> {
-                MessageRollups rollups = new MessageRollups();
-                List<MessageState> changed = new ArrayList<>();
-                List<MessageState> created = new ArrayList<>();
-                states.values().stream().sorted(java.util.Comparator.comparing(MessageState::requestId)).forEach(s -> {
-                    List<Assignment> of = assignments.getOrDefault(new JourneyTables.JourneyProfile(s.journeyId(), s.profileId()),
-                            List.of());
-                    s.arm(Assignment.armAt(of, s.reference()));
-                    MessageState old = before.get(s.requestId());
-                    if (!s.sameAs(old)) {
-                        (locked.fresh().contains(s.requestId()) ? created : changed).add(s);
-                        rollups.change(old.contribution(), s.contribution());
-                    }
-                });
-                return Uni.combine().all().unis(messages.save(sql, changed), messages.insert(sql, created),
-                        messages.addRollups(sql, rollups)).discardItems();
+        }
+        return journeys.assignments(sql, missing).chain(more -> {
+            Map<JourneyTables.JourneyProfile, List<Assignment>> assignments = new HashMap<>(prefetched.assignments());
+            assignments.putAll(more);
+            MessageRollups rollups = new MessageRollups();
+            List<MessageState> changed = new ArrayList<>();
+            List<MessageState> created = new ArrayList<>();
+            states.values().stream().sorted(java.util.Comparator.comparing(MessageState::requestId)).forEach(s -> {
+                List<Assignment> of = assignments.getOrDefault(new JourneyTables.JourneyProfile(s.journeyId(), s.profileId()),
+                        List.of());
+                s.arm(Assignment.armAt(of, s.reference()));
+                MessageState old = before.get(s.requestId());
+                if (!s.sameAs(old)) {
+                    (prefetched.locked().fresh().contains(s.requestId()) ? created : changed).add(s);
+                    rollups.change(old.contribution(), s.contribution());
+                }
             });
+            return Uni.combine().all().unis(messages.save(sql, changed), messages.insert(sql, created),
+                    messages.addRollups(sql, rollups)).discardItems();
         });
     }
 }

@@ -39,11 +39,11 @@ class MessageTables {
         List<Fact<DeliveryEvent>> unique = new ArrayList<>(facts.stream()
                 .collect(Collectors.toMap(Fact::eventId, f -> f, (a, b) -> a, java.util.LinkedHashMap::new)).values());
         return sql.preparedQuery("""
-                INSERT INTO delivery_event (event_id, request_id, status, reason, at)
+                INSERT INTO delivery_event (request_id, event_id, status, reason, at)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
-                ON CONFLICT (event_id) DO NOTHING RETURNING event_id""")
-                .execute(Sql.tuple(Sql.texts(unique.stream().map(Fact::eventId).toList()),
-                        Sql.texts(unique.stream().map(f -> f.value().requestId()).toList()),
+                ON CONFLICT (request_id, event_id) DO NOTHING RETURNING event_id""")
+                .execute(Sql.tuple(Sql.texts(unique.stream().map(f -> f.value().requestId()).toList()),
+                        Sql.texts(unique.stream().map(Fact::eventId).toList()),
                         Sql.texts(unique.stream().map(f -> f.value().status().name()).toList()),
                         Sql.texts(unique.stream().map(f -> f.value().reason()).toList()),
                         Sql.times(unique.stream().map(f -> f.value().at()).toList())))

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -36,6 +37,7 @@ import io.touchpoint.contracts.events.ProfileChanged;
 import io.touchpoint.contracts.events.SegmentMembershipChanged;
 import io.touchpoint.platform.store.Transactions;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 /** The PostgreSQL store: facts and rollups in one database, each batch in one transaction with its progress. */
 @ApplicationScoped
@@ -80,35 +82,48 @@ class PostgresAnalyticsStore implements AnalyticsStore {
 
     @Override
     public Uni<Void> applyDeliveryEvents(List<Fact<DeliveryEvent>> facts) {
-        return transactions.apply(facts, (sql, fresh) -> messages.recordEvents(sql, fresh).chain(recorded -> {
-            List<DeliveryEvent> events = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            Map<String, Instant> journeyIds = new HashMap<>();
-            for (Fact<DeliveryEvent> f : fresh) {
-                if (recorded.contains(f.eventId()) && seen.add(f.eventId())) {
-                    events.add(f.value());
-                    firstSeen(journeyIds, f.value().journeyId(), f.value().at());
-                }
-            }
-            Set<String> ids = new LinkedHashSet<>();
-            events.forEach(e -> ids.add(e.requestId()));
-            return journeys.known(sql, journeyIds)
-                    .chain(() -> ledger.change(sql, ids, states -> events.forEach(e -> states.get(e.requestId()).apply(e))));
-        }));
+        return transactions.apply(facts, (sql, all) -> prefetch(sql, all, e -> e.requestId(), DeliveryEvent::journeyId,
+                DeliveryEvent::profileId, DeliveryEvent::at),
+                (sql, fresh, prefetched) -> messages.recordEvents(sql, fresh).chain(recorded -> {
+                    List<DeliveryEvent> events = new ArrayList<>();
+                    Set<String> seen = new HashSet<>();
+                    for (Fact<DeliveryEvent> f : fresh) {
+                        if (recorded.contains(f.eventId()) && seen.add(f.eventId())) {
+                            events.add(f.value());
+                        }
+                    }
+                    return ledger.change(sql, prefetched, states -> events.forEach(e -> states.get(e.requestId()).apply(e)));
+                }));
     }
 
     @Override
     public Uni<Void> applyMessageRequests(List<Fact<MessageRequested>> facts) {
-        return transactions.apply(facts, (sql, fresh) -> {
-            Map<String, Instant> journeyIds = new HashMap<>();
-            Set<String> ids = new LinkedHashSet<>();
-            for (Fact<MessageRequested> f : fresh) {
-                firstSeen(journeyIds, f.value().journeyId(), f.value().requestedAt());
-                ids.add(f.value().requestId());
+        return transactions.apply(facts, (sql, all) -> prefetch(sql, all, MessageRequested::requestId, MessageRequested::journeyId,
+                MessageRequested::profileId, MessageRequested::requestedAt),
+                // A request applied twice changes nothing (its fields fill in once, its instant is a minimum).
+                (sql, fresh, prefetched) -> ledger.change(sql, prefetched,
+                        states -> fresh.forEach(f -> states.get(f.value().requestId()).apply(f.value()))));
+    }
+
+    /**
+     * What a batch of message records needs, read with the batch's progress: the journeys it names
+     * (remembered), its messages (locked) and the arms of its profiles in those journeys.
+     */
+    private <T> Uni<MessageLedger.Prefetched> prefetch(SqlClient sql, List<Fact<T>> facts, Function<T, String> requestId,
+            Function<T, String> journeyId, Function<T, String> profileId, Function<T, Instant> at) {
+        Map<String, Instant> journeyIds = new HashMap<>();
+        Set<String> ids = new LinkedHashSet<>();
+        Set<JourneyTables.JourneyProfile> pairs = new LinkedHashSet<>();
+        for (Fact<T> f : facts) {
+            T v = f.value();
+            ids.add(requestId.apply(v));
+            firstSeen(journeyIds, journeyId.apply(v), at.apply(v));
+            if (journeyId.apply(v) != null && !journeyId.apply(v).isEmpty() && profileId.apply(v) != null) {
+                pairs.add(new JourneyTables.JourneyProfile(journeyId.apply(v), profileId.apply(v)));
             }
-            return journeys.known(sql, journeyIds)
-                    .chain(() -> ledger.change(sql, ids, states -> fresh.forEach(f -> states.get(f.value().requestId()).apply(f.value()))));
-        });
+        }
+        return Uni.combine().all().unis(journeys.known(sql, journeyIds), ledger.prefetch(sql, ids, pairs)).asTuple()
+                .map(both -> both.getItem2());
     }
 
     @Override

@@ -32,12 +32,14 @@ class ProgressTable {
     /** Locks the partitions' rows (creating missing ones) and answers each one's next offset. */
     Uni<Map<Integer, Long>> claim(SqlClient sql, String topic, Collection<Integer> partitions) {
         Integer[] sorted = partitions.stream().sorted().toArray(Integer[]::new);
-        return sql.preparedQuery("""
+        // Sent together: the connection runs them in order, so the select sees the rows the insert made.
+        Uni<?> created = sql.preparedQuery("""
                 INSERT INTO consumer_progress (topic, partition, next_offset) SELECT $1, unnest($2::int[]), 0
-                ON CONFLICT (topic, partition) DO NOTHING""").execute(Sql.tuple(topic, sorted))
-                .chain(() -> sql.preparedQuery("""
-                        SELECT partition, next_offset FROM consumer_progress WHERE topic = $1 AND partition = ANY($2::int[])
-                        ORDER BY partition FOR UPDATE""").execute(Sql.tuple(topic, sorted)))
+                ON CONFLICT (topic, partition) DO NOTHING""").execute(Sql.tuple(topic, sorted));
+        Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> read = sql.preparedQuery("""
+                SELECT partition, next_offset FROM consumer_progress WHERE topic = $1 AND partition = ANY($2::int[])
+                ORDER BY partition FOR UPDATE""").execute(Sql.tuple(topic, sorted));
+        return Uni.combine().all().unis(created, read).asTuple().map(both -> both.getItem2())
                 .map(rows -> {
                     Map<Integer, Long> next = new HashMap<>();
                     for (Row r : rows) {

@@ -32,6 +32,10 @@ public record Funnel(FunnelCounts totals, Map<List<String>, FunnelCounts> groups
             series.put(List.of(), zeros(periods));
         }
         for (FunnelRow row : rows) {
+            if (empty(row)) {
+                // A row a message's counts moved away from (its node or arm became known later): nothing to show.
+                continue;
+            }
             List<String> group = row.group().stream().map(v -> v == null ? "" : v).toList();
             FunnelCounts[] perPeriod = series.computeIfAbsent(group, g -> zeros(periods));
             FunnelCounts groupTotals = groups.computeIfAbsent(group, g -> new FunnelCounts());
@@ -46,6 +50,18 @@ public record Funnel(FunnelCounts totals, Map<List<String>, FunnelCounts> groups
             }
         }
         return new Funnel(totals, groups, series);
+    }
+
+    private static boolean empty(FunnelRow row) {
+        if (row.values() == null) {
+            return row.suppressed() == 0;
+        }
+        for (long v : row.values()) {
+            if (v != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static FunnelCounts[] zeros(int periods) {
