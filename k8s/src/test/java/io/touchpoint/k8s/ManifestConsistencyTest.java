@@ -44,7 +44,8 @@ class ManifestConsistencyTest {
             "touchpoint.gateway.default-source.write-key");
 
     /** Public paths that are not tracking calls. */
-    static final Set<String> PUBLIC_PREFIXES = Set.of("/v1/unsubscribe", "/v1/preferences", "/v1/content");
+    static final Set<String> PUBLIC_PREFIXES = Set.of("/v1/unsubscribe", "/v1/preferences", "/v1/content", "/v1/email/open",
+            "/v1/email/click");
 
     @ParameterizedTest
     @MethodSource("io.touchpoint.k8s.Overlay#all")

@@ -36,7 +36,7 @@ final class SmscHttp implements AutoCloseable {
     }
 
     static SmscHttp start(SmscMessages messages, MobileOriginated mo) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), Ports.free()), 50);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "smsc-http");
             t.setDaemon(true);

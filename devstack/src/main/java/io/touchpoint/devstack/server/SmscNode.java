@@ -71,6 +71,7 @@ final class SmscNode implements AutoCloseable {
     static final String SYSTEM_ID = "touchpoint";
 
     private final SMPPServerSessionListener listener;
+    private final int port;
     private final String password;
     private final SmscMessages messages;
     private SmscHttp http;
@@ -88,8 +89,9 @@ final class SmscNode implements AutoCloseable {
     private record Pending(SubmitSm submit, String to, Instant at) {
     }
 
-    private SmscNode(SMPPServerSessionListener listener, String password, SmscMessages messages) {
+    private SmscNode(SMPPServerSessionListener listener, int port, String password, SmscMessages messages) {
         this.listener = listener;
+        this.port = port;
         this.password = password;
         this.messages = messages;
     }
@@ -99,10 +101,12 @@ final class SmscNode implements AutoCloseable {
         // SMPP 3.4 allows passwords of at most 8 characters.
         byte[] secret = new byte[4];
         new SecureRandom().nextBytes(secret);
-        int port = Ports.free();
-        SMPPServerSessionListener listener = new SMPPServerSessionListener(port, 0, 50, new LoopbackServer());
+        // Port 0: the socket takes a free port as it binds, so nothing started beside it (Kafka,
+        // another test's stack) can take the port between choosing and binding.
+        LoopbackServer server = new LoopbackServer();
+        SMPPServerSessionListener listener = new SMPPServerSessionListener(0, 0, 50, server);
         SmscMessages messages = new SmscMessages(home.resolve("messages.jsonl"));
-        SmscNode node = new SmscNode(listener, HexFormat.of().formatHex(secret), messages);
+        SmscNode node = new SmscNode(listener, server.port, HexFormat.of().formatHex(secret), messages);
         try {
             node.http = SmscHttp.start(messages, node::mobileOriginated);
         } catch (IOException | RuntimeException e) {
@@ -114,7 +118,7 @@ final class SmscNode implements AutoCloseable {
     }
 
     int port() {
-        return listener.getPort();
+        return port;
     }
 
     int httpPort() {
@@ -365,6 +369,8 @@ final class SmscNode implements AutoCloseable {
 
     /** jsmpp's server socket bound to the loopback address only. */
     private static final class LoopbackServer implements org.jsmpp.session.connection.ServerConnectionFactory {
+
+        private volatile int port;
         @Override
         public org.jsmpp.session.connection.ServerConnection listen(int port) throws IOException {
             return listen(port, 0, 50);
@@ -378,6 +384,7 @@ final class SmscNode implements AutoCloseable {
         @Override
         public org.jsmpp.session.connection.ServerConnection listen(int port, int timeout, int backlog) throws IOException {
             ServerSocket socket = new ServerSocket(port, backlog, InetAddress.getLoopbackAddress());
+            this.port = socket.getLocalPort();
             try {
                 socket.setSoTimeout(timeout);
             } catch (SocketException e) {

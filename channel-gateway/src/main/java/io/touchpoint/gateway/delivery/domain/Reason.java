@@ -38,7 +38,9 @@ public enum Reason {
     /** The provider kept asking to be called later until the retry window closed: dead-lettered. */
     RETRIES_EXHAUSTED("retries-exhausted"),
     /** The provider took the message but reported it not delivered (an SMS receipt UNDELIV, EXPIRED, REJECTD...). */
-    UNDELIVERED("undelivered");
+    UNDELIVERED("undelivered"),
+    /** On OPENED and CLICKED: made by a mail-privacy proxy or a link scanner, not by the person. */
+    MACHINE("machine");
 
     private final String code;
 

@@ -1,6 +1,7 @@
 package io.touchpoint.gateway.delivery.messaging;
 
 import java.net.ConnectException;
+import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
@@ -12,6 +13,7 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
 import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.MailerName;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.mutiny.Uni;
@@ -19,14 +21,19 @@ import io.touchpoint.gateway.delivery.domain.ChannelSender;
 import io.touchpoint.gateway.delivery.domain.Content;
 import io.touchpoint.gateway.delivery.domain.Delivery;
 import io.touchpoint.gateway.delivery.domain.EmailConfig;
+import io.touchpoint.gateway.engagement.domain.EngagementLinks;
 import io.touchpoint.gateway.recipient.domain.Channels;
 import io.touchpoint.gateway.unsubscribe.domain.UnsubscribeLinks;
 import io.vertx.ext.mail.SMTPException;
 
 /**
  * Email through quarkus-mailer's reactive mailer (Vert.x's pooled SMTP client) to the configured
- * server. The delivery id is the Message-ID, so a bounce or a reply names the delivery; marketing
- * mail carries List-Unsubscribe with its one-click link and List-Unsubscribe-Post (RFC 8058). Only a
+ * server. Transactional and marketing mail go through separate connection pools (the default
+ * mailer and the one named {@code marketing}, each with its own server settings and pool size), so
+ * a broadcast holding every connection never delays a password reset. The delivery id is the
+ * Message-ID, so a bounce or a reply names the delivery; marketing mail carries List-Unsubscribe
+ * with its one-click link and List-Unsubscribe-Post (RFC 8058); HTML gets its open pixel and
+ * tracked links ({@link EngagementLinks}). Only a
  * refused connection is retried: the message cannot have reached the server then, while a retry
  * after a timeout could send it twice (the dispatcher records a timeout as unknown instead).
  * Settings per annotation can be changed in configuration ({@code quarkus.fault-tolerance."email".*}).
@@ -34,16 +41,23 @@ import io.vertx.ext.mail.SMTPException;
 @ApplicationScoped
 public class EmailSender implements ChannelSender {
 
-    private final ReactiveMailer mailer;
+    private final ReactiveMailer transactional;
+    private final ReactiveMailer marketing;
     private final EmailConfig config;
     private final UnsubscribeLinks links;
+    private final EngagementLinks engagement;
+    private final Clock clock;
     private final Optional<String> bounceAddress;
 
-    EmailSender(ReactiveMailer mailer, EmailConfig config, UnsubscribeLinks links,
+    EmailSender(ReactiveMailer transactional, @MailerName("marketing") ReactiveMailer marketing, EmailConfig config,
+            UnsubscribeLinks links, EngagementLinks engagement, Clock clock,
             @ConfigProperty(name = "touchpoint.gateway.bounces.mailbox") Optional<String> bounceAddress) {
-        this.mailer = mailer;
+        this.transactional = transactional;
+        this.marketing = marketing;
         this.config = config;
         this.links = links;
+        this.engagement = engagement;
+        this.clock = clock;
         this.bounceAddress = bounceAddress;
     }
 
@@ -60,17 +74,16 @@ public class EmailSender implements ChannelSender {
     @CircuitBreakerName("email")
     public Uni<Accepted> send(Delivery delivery, Content content) {
         Mail mail = new Mail().addTo(delivery.address()).setSubject(content.subject()).setText(content.text());
-        if (content.html() != null) {
-            mail.setHtml(content.html());
-        }
         mail.addHeader("Message-ID", messageId(delivery.deliveryId(), config.messageIdDomain()));
         // The envelope sender: where receiving servers send their delivery status notifications.
         bounceAddress.ifPresent(mail::setBounceAddress);
-        Uni<Mail> ready = Uni.createFrom().item(mail);
+        Uni<Mail> ready = engagement.instrument(delivery, content.html(), clock.instant())
+                .map(html -> html == null ? mail : mail.setHtml(html));
         if (!delivery.transactional()) {
-            ready = links.header(delivery).map(header -> mail.addHeader("List-Unsubscribe", header)
+            ready = ready.chain(m -> links.header(delivery)).map(header -> mail.addHeader("List-Unsubscribe", header)
                     .addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
         }
+        ReactiveMailer mailer = delivery.transactional() ? transactional : marketing;
         return ready.chain(m -> mailer.send(m)).onFailure(SMTPException.class)
                 .transform(e -> new ChannelSender.Refused("the SMTP server refused: " + e.getMessage(), e))
                 .replaceWith(Accepted.ONE);

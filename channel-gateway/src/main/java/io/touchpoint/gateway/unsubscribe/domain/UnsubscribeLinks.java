@@ -9,8 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.events.ConsentState;
 import io.touchpoint.gateway.delivery.domain.Delivery;
-import io.touchpoint.gateway.unsubscribe.store.UnsubscribeStore;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.touchpoint.gateway.delivery.domain.SigningKeys;
 
 /**
  * The unsubscribe link of a marketing delivery (the same every time it is asked for: the signature
@@ -22,14 +21,11 @@ public class UnsubscribeLinks {
     public static final String PATH = "/v1/unsubscribe/";
     public static final String PREFERENCES = "/v1/preferences/";
 
-    private final Pool pool;
-    private final UnsubscribeStore store;
+    private final SigningKeys keys;
     private final UnsubscribeConfig config;
-    private volatile byte[] key;
 
-    UnsubscribeLinks(Pool pool, UnsubscribeStore store, UnsubscribeConfig config) {
-        this.pool = pool;
-        this.store = store;
+    UnsubscribeLinks(SigningKeys keys, UnsubscribeConfig config) {
+        this.keys = keys;
         this.config = config;
     }
 
@@ -51,7 +47,8 @@ public class UnsubscribeLinks {
         return base() + PREFERENCES + token;
     }
 
-    private String base() {
+    /** Where recipients reach this gateway's public routes, without a trailing slash. */
+    public String base() {
         return config.publicUrl().endsWith("/") ? config.publicUrl().substring(0, config.publicUrl().length() - 1)
                 : config.publicUrl();
     }
@@ -71,10 +68,6 @@ public class UnsubscribeLinks {
     }
 
     private Uni<byte[]> key() {
-        byte[] known = key;
-        if (known != null) {
-            return Uni.createFrom().item(known);
-        }
-        return pool.withConnection(store::key).invoke(k -> key = k);
+        return keys.key("unsubscribe");
     }
 }

@@ -14,11 +14,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class UnsubscribeStore {
 
-    public Uni<byte[]> key(SqlClient sql) {
-        return sql.preparedQuery("SELECT secret FROM signing_key WHERE purpose = $1").execute(Tuple.of("unsubscribe"))
-                .map(rows -> rows.iterator().next().getBuffer(0).getBytes());
-    }
-
     /** Records the unsubscribe; false when this delivery's link was used before. */
     public Uni<Boolean> record(SqlClient sql, String deliveryId, String profileId, String channel, String topic, Instant at) {
         return sql.preparedQuery("""

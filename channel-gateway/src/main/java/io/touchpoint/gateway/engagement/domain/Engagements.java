@@ -1,0 +1,73 @@
+package io.touchpoint.gateway.engagement.domain;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.contracts.events.DeliveryEvent;
+import io.touchpoint.gateway.delivery.domain.DeliveryEvents;
+import io.touchpoint.gateway.delivery.domain.Reason;
+import io.touchpoint.gateway.delivery.store.DeliveryStore;
+import io.touchpoint.platform.outbox.OutboxRelay;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * An open or a click becomes an OPENED or CLICKED delivery event (a click's detail is its URL; an
+ * open's the user agent), flagged {@code machine} when {@link MachineSignals} says so, through the
+ * outbox; the answer waits for the commit, so a crash loses no event the recipient's client saw
+ * answered. Every fetch counts (analytics tells first from total); a delivery no longer in the
+ * ledger (its person erased) counts nothing.
+ */
+@ApplicationScoped
+public class Engagements {
+
+    private final Pool pool;
+    private final Clock clock;
+    private final DeliveryStore ledger;
+    private final DeliveryEvents events;
+    private final OutboxRelay relay;
+    private final MachineSignals signals;
+    private final MeterRegistry meters;
+
+    Engagements(Pool pool, Clock clock, DeliveryStore ledger, DeliveryEvents events, OutboxRelay relay, EngagementConfig config,
+            MeterRegistry meters) {
+        this.pool = pool;
+        this.clock = clock;
+        this.ledger = ledger;
+        this.events = events;
+        this.relay = relay;
+        this.signals = new MachineSignals(config.machineWindow());
+        this.meters = meters;
+    }
+
+    /** @return whether an event was recorded */
+    public Uni<Boolean> record(EngagementToken token, String method, String userAgent) {
+        Instant now = clock.instant();
+        Optional<String> machine = signals.of(token.kind(), method, userAgent, token.sentAt(), now);
+        DeliveryEvent.Status status = token.kind() == EngagementToken.Kind.OPEN ? DeliveryEvent.Status.OPENED
+                : DeliveryEvent.Status.CLICKED;
+        String detail = token.kind() == EngagementToken.Kind.CLICK ? token.url() : agent(userAgent);
+        return pool.withTransaction(sql -> ledger.findByDeliveryId(sql, token.deliveryId()).chain(found -> found.isEmpty()
+                ? Uni.createFrom().item(false)
+                : events.publish(sql, found.get(), found.get().channel(), status, machine.isPresent() ? Reason.MACHINE : null, detail, now)
+                        .replaceWith(true)))
+                .invoke(recorded -> {
+                    if (recorded) {
+                        relay.kick();
+                        meters.counter("touchpoint.gateway.engagements", "kind", token.kind().name().toLowerCase(java.util.Locale.ROOT),
+                                "signal", machine.orElse("human")).increment();
+                    }
+                });
+    }
+
+    private static String agent(String userAgent) {
+        if (userAgent == null) {
+            return null;
+        }
+        return userAgent.length() > 300 ? userAgent.substring(0, 300) : userAgent;
+    }
+}
