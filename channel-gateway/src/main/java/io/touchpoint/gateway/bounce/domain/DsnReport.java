@@ -34,10 +34,7 @@ public record DsnReport(String originalMessageId, String recipient, String actio
 
     /** The id in {@code <id@domain>}: the gateway writes delivery ids there. */
     public Optional<String> deliveryId() {
-        if (originalMessageId == null || !originalMessageId.startsWith("<") || !originalMessageId.contains("@")) {
-            return Optional.empty();
-        }
-        return Optional.of(originalMessageId.substring(1, originalMessageId.lastIndexOf('@')));
+        return MessageIds.deliveryId(originalMessageId);
     }
 
     /**

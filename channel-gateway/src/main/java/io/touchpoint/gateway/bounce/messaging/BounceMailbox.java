@@ -1,15 +1,12 @@
 package io.touchpoint.gateway.bounce.messaging;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,11 +15,8 @@ import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
-import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.search.FlagTerm;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -34,7 +28,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.touchpoint.gateway.bounce.domain.BounceConfig;
 import io.touchpoint.gateway.bounce.domain.Bounces;
+import io.touchpoint.gateway.bounce.domain.Complaints;
 import io.touchpoint.gateway.bounce.domain.DsnReport;
+import io.touchpoint.gateway.bounce.domain.FeedbackReport;
 import io.touchpoint.gateway.delivery.domain.GatewayRole;
 import io.touchpoint.platform.time.PeriodicWork;
 import io.touchpoint.platform.wakeup.WakeupScheduler;
@@ -43,10 +39,11 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Reads the bounce mailbox over IMAP: every unread DSN report (multipart/report,
- * report-type=delivery-status) is recorded, then deleted from the mailbox; other mail there is
- * marked read and left for people. The IMAP client blocks, so it runs on a worker thread, never
- * the event loop. A report recorded but not yet deleted when the process stops is read again and
- * changes nothing (its Message-ID is its key).
+ * report-type=delivery-status) and every ARF feedback report (report-type=feedback-report) about a
+ * message of ours is recorded, then deleted from the mailbox; other mail there (a feedback report
+ * about someone else's message included) is marked read and left for people. The IMAP client
+ * blocks, so it runs on a worker thread, never the event loop. A report recorded but not yet
+ * deleted when the process stops is read again and changes nothing (its Message-ID is its key).
  */
 @ApplicationScoped
 public class BounceMailbox {
@@ -58,17 +55,20 @@ public class BounceMailbox {
     private final Clock clock;
     private final Vertx vertx;
     private final Bounces bounces;
+    private final Complaints complaints;
     private final BounceConfig config;
     private final WakeupScheduler scheduler;
     private final GatewayRole.Role role;
     private volatile PeriodicWork poll;
 
-    BounceMailbox(Pool pool, Clock clock, Vertx vertx, Bounces bounces, BounceConfig config, WakeupScheduler scheduler,
+    BounceMailbox(Pool pool, Clock clock, Vertx vertx, Bounces bounces, Complaints complaints, BounceConfig config,
+            WakeupScheduler scheduler,
             @ConfigProperty(name = GatewayRole.PROPERTY, defaultValue = "both") String role) {
         this.pool = pool;
         this.clock = clock;
         this.vertx = vertx;
         this.bounces = bounces;
+        this.complaints = complaints;
         this.config = config;
         this.scheduler = scheduler;
         this.role = GatewayRole.Role.of(role);
@@ -102,31 +102,11 @@ public class BounceMailbox {
             inbox.open(Folder.READ_WRITE);
             int recorded = 0;
             for (Message message : inbox.search(new FlagTerm(new Flags(Flags.Flag.SEEN), false))) {
-                List<DsnReport> reports = reports(message);
-                if (reports.isEmpty()) {
-                    message.setFlag(Flags.Flag.SEEN, true);
-                    continue;
-                }
-                String reportId = reportId(message, reports.get(0));
-                Instant now = clock.instant();
-                List<Instant> again = new ArrayList<>();
-                // A worker thread may wait: the transaction runs on the pool's event loop meanwhile.
-                pool.withTransaction(sql -> {
-                    Uni<Void> all = Uni.createFrom().voidItem();
-                    for (int i = 0; i < reports.size(); i++) {
-                        DsnReport report = reports.get(i);
-                        String id = reports.size() == 1 ? reportId : reportId + "#" + i;
-                        all = all.chain(() -> bounces.record(sql, id, report, now).invoke(at -> {
-                            if (at != null) {
-                                again.add(at);
-                            }
-                        })).replaceWithVoid();
-                    }
-                    return all;
-                }).await().atMost(DB_WAIT);
-                again.forEach(scheduler::scheduled);
-                message.setFlag(Flags.Flag.DELETED, true);
-                recorded += reports.size();
+                ReportParts parts = ReportParts.of(message);
+                Optional<FeedbackReport> feedback = parts.feedback();
+                int count = feedback.isPresent() ? complaint(message, feedback.get()) : bounces(message, parts.deliveryStatus());
+                message.setFlag(count > 0 ? Flags.Flag.DELETED : Flags.Flag.SEEN, true);
+                recorded += count;
             }
             inbox.close(true);
             return recorded;
@@ -136,36 +116,44 @@ public class BounceMailbox {
         }
     }
 
-    private static String reportId(Message message, DsnReport first) throws MessagingException {
-        String[] id = message.getHeader("Message-ID");
-        return id != null && id.length > 0 ? id[0].strip() : first.originalMessageId() + " " + first.recipient() + " " + first.status();
-    }
-
-    /** The reports in a DSN; none for any other mail. */
-    static List<DsnReport> reports(Message message) throws MessagingException, IOException {
-        if (!message.isMimeType("multipart/report") || !(message.getContent() instanceof Multipart report)) {
-            return List.of();
+    /** @return how many reports the DSN held, all recorded; none when the mail is no DSN */
+    private int bounces(Message message, List<DsnReport> reports) throws MessagingException {
+        if (reports.isEmpty()) {
+            return 0;
         }
-        String status = null;
-        String headers = null;
-        for (int i = 0; i < report.getCount(); i++) {
-            Part part = report.getBodyPart(i);
-            String type = part.getContentType().toLowerCase(Locale.ROOT);
-            if (type.startsWith("message/delivery-status")) {
-                status = text(part.getInputStream());
-            } else if (type.startsWith("message/rfc822") && part.getContent() instanceof MimeMessage returned) {
-                headers = "Message-ID: " + returned.getMessageID();
-            } else if (type.startsWith("text/rfc822-headers")) {
-                headers = text(part.getInputStream());
+        DsnReport first = reports.get(0);
+        String reportId = reportId(message, first.originalMessageId() + " " + first.recipient() + " " + first.status());
+        Instant now = clock.instant();
+        List<Instant> again = new ArrayList<>();
+        // A worker thread may wait: the transaction runs on the pool's event loop meanwhile.
+        pool.withTransaction(sql -> {
+            Uni<Void> all = Uni.createFrom().voidItem();
+            for (int i = 0; i < reports.size(); i++) {
+                DsnReport report = reports.get(i);
+                String id = reports.size() == 1 ? reportId : reportId + "#" + i;
+                all = all.chain(() -> bounces.record(sql, id, report, now).invoke(at -> {
+                    if (at != null) {
+                        again.add(at);
+                    }
+                })).replaceWithVoid();
             }
-        }
-        return status == null ? List.of() : DsnReport.parse(status, headers);
+            return all;
+        }).await().atMost(DB_WAIT);
+        again.forEach(scheduler::scheduled);
+        return reports.size();
     }
 
-    private static String text(InputStream in) throws IOException {
-        try (in; ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            in.transferTo(out);
-            return out.toString(StandardCharsets.UTF_8);
-        }
+    /** @return 1 when the feedback report was about a message of ours and is recorded, else 0 */
+    private int complaint(Message message, FeedbackReport report) throws MessagingException {
+        String reportId = reportId(message, report.originalMessageId() + " " + report.feedbackType() + " " + report.userAgent());
+        Instant now = clock.instant();
+        boolean ours = pool.withTransaction(sql -> complaints.record(sql, reportId, report, now)).await().atMost(DB_WAIT);
+        return ours ? 1 : 0;
+    }
+
+    /** The report's own Message-ID; the fallback names what it reports, for the rare report without one. */
+    private static String reportId(Message message, String fallback) throws MessagingException {
+        String[] id = message.getHeader("Message-ID");
+        return id != null && id.length > 0 ? id[0].strip() : fallback;
     }
 }

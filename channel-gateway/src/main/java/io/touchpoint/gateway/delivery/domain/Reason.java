@@ -31,6 +31,8 @@ public enum Reason {
     HARD_BOUNCE("hard-bounce"),
     /** The recipient's server gave up on the sent message for now (4.x.x): sent again after a backoff, a few times. */
     SOFT_BOUNCE("soft-bounce"),
+    /** The recipient reported the sent message as spam or fraud (an ARF feedback report): the address is suppressed. */
+    COMPLAINT("complaint"),
     /** The process stopped between recording "sending" and the provider's answer: it may or may not have gone out. */
     OUTCOME_UNKNOWN("outcome-unknown"),
     /** The provider asked to be called again later (a webhook's 5xx or 429, an SMSC throttling): sent again after a backoff. */
