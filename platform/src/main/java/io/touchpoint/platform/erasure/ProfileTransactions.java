@@ -2,12 +2,15 @@ package io.touchpoint.platform.erasure;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.platform.store.Transactions;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -44,5 +47,26 @@ public class ProfileTransactions {
             }
             return work.apply(sql);
         }))).onFailure(Transactions::retryable).retry().atMost(ATTEMPTS);
+    }
+
+    /**
+     * A batch of records in one transaction, one commit for all (a commit's flush is what a record
+     * handled alone mostly waits for): each is handled in order unless its profile was erased after
+     * it happened, and the answers come back in the records' order. A failure rolls back the whole
+     * batch; a retryable one runs it again from the start.
+     */
+    public <R, T> Uni<List<T>> eachUnlessErased(List<R> records, Function<R, String> profileOf, Function<R, Instant> happenedAt,
+            T whenErased, BiFunction<SqlClient, R, Uni<T>> work) {
+        var all = ErasedIdentities.profiles(records.stream().map(profileOf).distinct().toList());
+        return Uni.createFrom().deferred(() -> pool.withTransaction(sql -> erased.erasedAt(sql, all).chain(erasedAt -> Multi.createFrom()
+                .iterable(records).onItem().transformToUniAndConcatenate(record -> {
+                    if (ErasedIdentities.stale(erasedAt, ErasedIdentities.profiles(List.of(profileOf.apply(record))),
+                            happenedAt.apply(record))) {
+                        LOG.debugf("profile %s was erased after this record happened (%s); it is dropped", profileOf.apply(record),
+                                happenedAt.apply(record));
+                        return Uni.createFrom().item(whenErased);
+                    }
+                    return work.apply(sql, record);
+                }).collect().asList()))).onFailure(Transactions::retryable).retry().atMost(ATTEMPTS);
     }
 }

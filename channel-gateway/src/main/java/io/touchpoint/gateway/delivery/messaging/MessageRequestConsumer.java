@@ -1,12 +1,16 @@
 package io.touchpoint.gateway.delivery.messaging;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.events.MessageRequested;
 import io.touchpoint.gateway.delivery.domain.Deliveries;
@@ -16,13 +20,20 @@ import io.touchpoint.platform.outbox.OutboxRelay;
 import io.touchpoint.platform.wakeup.WakeupScheduler;
 
 /**
- * Message requests from journeys: each is decided and recorded in the ledger in one transaction
- * before its offset is committed, so a redelivery or a replay finds its row and changes nothing; a
- * request about an erased person that predates the erasure is dropped.
+ * Message requests from journeys, in batches as the broker hands them over: each is decided and
+ * recorded in the ledger, the whole batch in one transaction committed before its offsets are, so a
+ * redelivery or a replay finds every row and changes nothing; a request about an erased person that
+ * predates the erasure is dropped. One commit per batch rather than per request is what lets a
+ * broadcast's intake keep up with sending. The batch is taken in profile order (a profile's own
+ * requests keep theirs), so two batches lock recipients in the same order and cannot deadlock. When a
+ * batch fails, its requests are decided again one transaction each, so one bad request holds up only
+ * itself; if it still fails, the batch goes to the dead-letter topic (its other requests are already
+ * in the ledger, so replaying it changes nothing for them).
  */
 @ApplicationScoped
 public class MessageRequestConsumer {
 
+    private static final Logger LOG = Logger.getLogger(MessageRequestConsumer.class);
 
     private final ProfileTransactions transactions;
     private final Clock clock;
@@ -42,18 +53,43 @@ public class MessageRequestConsumer {
     }
 
     @Incoming("message-requests")
-    public Uni<Void> onRequest(MessageRequested request) {
+    public Uni<Void> onRequests(List<MessageRequested> batch) {
+        List<MessageRequested> ordered = batch.stream().sorted(Comparator.comparing(MessageRequested::profileId)).toList();
+        Uni<List<Deliveries.AfterCommit>> decided = transactions.eachUnlessErased(ordered, MessageRequested::profileId,
+                MessageRequested::requestedAt, Deliveries.AfterCommit.NOTHING, (sql, request) -> deliveries.receive(sql, request, now()));
+        if (ordered.size() > 1) {
+            decided = decided.onFailure().recoverWithUni(e -> {
+                LOG.warnf(e, "a batch of %d message requests failed; deciding them one at a time", ordered.size());
+                return Multi.createFrom().iterable(ordered).onItem().transformToUniAndConcatenate(this::alone).collect().asList();
+            });
+        }
+        return decided.invoke(this::afterCommit).replaceWithVoid();
+    }
+
+    private Uni<Deliveries.AfterCommit> alone(MessageRequested request) {
         return transactions.unlessErased(List.of(request.profileId()), request.requestedAt(), Deliveries.AfterCommit.NOTHING,
-                sql -> deliveries.receive(sql, request, clock.instant())).invoke(after -> {
-            if (after.queued()) {
-                dispatcher.kick();
-            }
-            if (after.published()) {
-                relay.kick();
-            }
+                sql -> deliveries.receive(sql, request, now()));
+    }
+
+    private void afterCommit(List<Deliveries.AfterCommit> all) {
+        boolean queued = false;
+        boolean published = false;
+        for (Deliveries.AfterCommit after : all) {
+            queued |= after.queued();
+            published |= after.published();
             if (after.wakeAt() != null) {
                 scheduler.scheduled(after.wakeAt());
             }
-        }).replaceWithVoid();
+        }
+        if (queued) {
+            dispatcher.kick();
+        }
+        if (published) {
+            relay.kick();
+        }
+    }
+
+    private Instant now() {
+        return clock.instant();
     }
 }
