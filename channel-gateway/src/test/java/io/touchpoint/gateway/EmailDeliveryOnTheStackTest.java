@@ -22,6 +22,7 @@ import io.touchpoint.contracts.EventTypes;
 import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.DeliveryEvent;
 import io.touchpoint.contracts.events.MessageRequested;
+import io.touchpoint.contracts.events.SegmentMembershipChanged;
 import io.touchpoint.gateway.support.DeliveryFixtures;
 import io.touchpoint.gateway.support.DeliveryStackTest;
 import io.touchpoint.gateway.support.Gateway;
@@ -59,6 +60,38 @@ class EmailDeliveryOnTheStackTest extends DeliveryStackTest {
 
     private static String address() {
         return "ada-" + UUID.randomUUID() + "@example.com";
+    }
+
+    @Test
+    void aTemplateSeesTheSegmentsItsRecipientIsIn() {
+        String profile = "p-" + UUID.randomUUID();
+        String email = address();
+        String key = "vip-" + UUID.randomUUID();
+        given().header("Authorization", marketer).contentType("application/json").body(Gateway.json(Map.of("name", "VIP",
+                "defaultLocale", "en", "locales", Map.of("en", Map.of("email", Map.of("subject", "Hello", "html", "<p>Hello</p>",
+                        "text", "{% if segments contains \"vip\" %}VIP{% else %}regular{% endif %} in {{ segments | size }}"))))))
+                .put("/v1/templates/{key}", key).then().statusCode(201);
+        given().header("Authorization", marketer).post("/v1/templates/{key}/publish", key).then().statusCode(200);
+        fixtures.recipient(profile, email, List.of(), Map.of());
+        events().publish(Topic.SEGMENT_MEMBERSHIPS, profile, EventTypes.SEGMENT_MEMBERSHIP_CHANGED,
+                new SegmentMembershipChanged(profile, "vip", 1, true, clock.instant()));
+        events().publish(Topic.SEGMENT_MEMBERSHIPS, profile, EventTypes.SEGMENT_MEMBERSHIP_CHANGED,
+                new SegmentMembershipChanged(profile, "newsletter-readers", 1, true, clock.instant()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> events().consumedToTheEnd("channel-gateway", Topic.SEGMENT_MEMBERSHIPS));
+
+        given().header("Authorization", marketer).contentType("application/json").body(Map.of("channel", "email", "profileId", profile))
+                .post("/v1/templates/{key}/preview", key).then().statusCode(200)
+                .body("text", org.hamcrest.Matchers.equalTo("VIP in 2"));
+        given().header("Authorization", marketer).contentType("application/json")
+                .body(Map.of("channel", "email", "segments", List.of("other")))
+                .post("/v1/templates/{key}/preview", key).then().statusCode(200)
+                .body("text", org.hamcrest.Matchers.equalTo("regular in 1"));
+
+        MessageRequested request = fixtures.request(profile, "j-vip", key, "receipts", true, clock.instant());
+        fixtures.publish(request);
+        fixtures.await(request.requestId(), DeliveryEvent.Status.SENT);
+        await().atMost(Duration.ofSeconds(30)).until(() -> mailbox.read(email).size() == 1);
+        assertEquals("VIP in 2", mailbox.read(email).get(0).text().strip());
     }
 
     @Test

@@ -45,6 +45,7 @@ import io.touchpoint.gateway.delivery.domain.EmailConfig;
 import io.touchpoint.gateway.delivery.messaging.EmailSender;
 import io.touchpoint.gateway.draft.store.VersionedDrafts;
 import io.touchpoint.gateway.recipient.domain.Channels;
+import io.touchpoint.gateway.recipient.store.MembershipStore;
 import io.touchpoint.gateway.recipient.store.RecipientStore;
 import io.touchpoint.gateway.template.domain.Liquid;
 import io.touchpoint.gateway.template.domain.TemplateContent;
@@ -92,13 +93,13 @@ public class TemplateResource {
     @RegisterForReflection
     public record PreviewRequest(@Size(max = 20) String channel, @Size(max = 35) String locale, @Min(1) Integer version,
             @Size(max = 200) String profileId, Map<String, Object> traits, Map<String, Object> computed,
-            Map<String, Object> variables) {
+            @Size(max = 1000) List<@Size(max = 200) String> segments, Map<String, Object> variables) {
     }
 
     @RegisterForReflection
     public record TestSendRequest(@NotBlank @Size(max = 320) String address, @Size(max = 35) String locale,
             @Min(1) Integer version, @Size(max = 200) String profileId, Map<String, Object> traits,
-            Map<String, Object> computed, Map<String, Object> variables) {
+            Map<String, Object> computed, @Size(max = 1000) List<@Size(max = 200) String> segments, Map<String, Object> variables) {
     }
 
     @RegisterForReflection
@@ -113,15 +114,17 @@ public class TemplateResource {
     private final Pool pool;
     private final TemplateStore templates;
     private final RecipientStore recipients;
+    private final MembershipStore memberships;
     private final Clock clock;
     private final EmailSender email;
     private final EmailConfig emailConfig;
 
-    TemplateResource(Pool pool, TemplateStore templates, RecipientStore recipients, Clock clock, EmailSender email,
-            EmailConfig emailConfig) {
+    TemplateResource(Pool pool, TemplateStore templates, RecipientStore recipients, MembershipStore memberships, Clock clock,
+            EmailSender email, EmailConfig emailConfig) {
         this.pool = pool;
         this.templates = templates;
         this.recipients = recipients;
+        this.memberships = memberships;
         this.clock = clock;
         this.email = email;
         this.emailConfig = emailConfig;
@@ -193,7 +196,7 @@ public class TemplateResource {
     @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })
     @Operation(summary = "Render the draft (or a version) for a profile the gateway knows, or for the traits given")
     public Uni<PreviewView> preview(@PathParam("key") String key, @Valid PreviewRequest body) {
-        PreviewRequest request = body == null ? new PreviewRequest(null, null, null, null, null, null, null) : body;
+        PreviewRequest request = body == null ? new PreviewRequest(null, null, null, null, null, null, null, null) : body;
         String channel = request.channel() == null ? Channels.EMAIL : request.channel();
         if (!channel.equals(Channels.EMAIL) && !channel.equals(Channels.SMS) && !channel.equals(Channels.WEBHOOK)) {
             throw InvalidRequestException.field("channel", "must be email, sms or webhook");
@@ -210,7 +213,7 @@ public class TemplateResource {
             throw InvalidRequestException.field("address", "must be an email address");
         }
         PreviewRequest request = new PreviewRequest(Channels.EMAIL, body.locale(), body.version(), body.profileId(), body.traits(),
-                body.computed(), body.variables());
+                body.computed(), body.segments(), body.variables());
         // Not a delivery: no policy, no ledger row, no event, and no unsubscribe link that could withdraw anyone's consent.
         String id = "test-" + UUID.randomUUID();
         Delivery test = new Delivery(id, id, "test-send", null, null, key, null, true, Channels.EMAIL, Channels.EMAIL,
@@ -225,13 +228,15 @@ public class TemplateResource {
             if (request.profileId() == null) {
                 return Uni.createFrom().item(new Rendering(content, request.locale(), TemplateRenderer.data("sample-profile",
                         request.traits() == null ? Map.of("firstName", "Ada") : request.traits(), request.computed(),
-                        request.variables())));
+                        request.segments(), request.variables())));
             }
-            return recipients.find(sql, request.profileId()).map(found -> {
+            return recipients.find(sql, request.profileId()).chain(found -> {
                 var recipient = found.orElseThrow(() -> new NotFoundException("No profile " + request.profileId()
                         + " is known to the gateway."));
-                return new Rendering(content, request.locale() != null ? request.locale() : recipient.locale(),
-                        TemplateRenderer.data(recipient.profileId(), recipient.traits(), recipient.computed(), request.variables()));
+                return memberships.segmentsOf(sql, recipient.profileId()).map(segments -> new Rendering(content,
+                        request.locale() != null ? request.locale() : recipient.locale(),
+                        TemplateRenderer.data(recipient.profileId(), recipient.traits(), recipient.computed(), segments,
+                                request.variables())));
             });
         })).map(r -> {
             var variant = r.content().content().variantFor(r.locale());

@@ -32,7 +32,7 @@ public final class Liquid {
     /** What a template is rendered against when it is saved, so a broken one is refused then, not at send time. */
     public static final Map<String, Object> SAMPLE = Map.of("profileId", "sample-profile",
             "profile", Map.of("firstName", "Ada", "lastName", "Lovelace", "email", "ada@example.com"),
-            "computed", Map.of("orderCount", 3, "lifetimeValue", 120.5), "vars", Map.of(),
+            "computed", Map.of("orderCount", 3, "lifetimeValue", 120.5), "segments", java.util.List.of("sample-segment"), "vars", Map.of(),
             "unsubscribeUrl", "https://touchpoint.example/v1/unsubscribe/sample",
             "preferencesUrl", "https://touchpoint.example/v1/preferences/sample");
 

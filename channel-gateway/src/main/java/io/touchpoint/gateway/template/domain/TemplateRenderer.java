@@ -1,7 +1,11 @@
 package io.touchpoint.gateway.template.domain;
 
 import java.util.HashMap;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,6 +15,7 @@ import io.touchpoint.gateway.delivery.domain.Delivery;
 import io.touchpoint.gateway.delivery.domain.MessageRenderer;
 import io.touchpoint.gateway.recipient.domain.Channels;
 import io.touchpoint.gateway.recipient.domain.Recipient;
+import io.touchpoint.gateway.recipient.store.MembershipStore;
 import io.touchpoint.gateway.template.store.TemplateStore;
 import io.touchpoint.gateway.unsubscribe.domain.UnsubscribeLinks;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -18,18 +23,21 @@ import io.vertx.mutiny.sqlclient.Pool;
 /**
  * Deliveries render the latest published version of their template, in the recipient's locale or
  * its fallback; marketing templates also see {@code unsubscribeUrl}, the one-click link, and
- * {@code preferencesUrl}, the preference center.
+ * {@code preferencesUrl}, the preference center. {@code segments} holds the ids of the segments the
+ * recipient is in as the gateway's projection knows them ({@code {% if segments contains "vip" %}}).
  */
 @ApplicationScoped
 public class TemplateRenderer implements MessageRenderer {
 
     private final Pool pool;
     private final TemplateStore templates;
+    private final MembershipStore memberships;
     private final UnsubscribeLinks links;
 
-    TemplateRenderer(Pool pool, TemplateStore templates, UnsubscribeLinks links) {
+    TemplateRenderer(Pool pool, TemplateStore templates, MembershipStore memberships, UnsubscribeLinks links) {
         this.pool = pool;
         this.templates = templates;
+        this.memberships = memberships;
         this.links = links;
     }
 
@@ -38,7 +46,10 @@ public class TemplateRenderer implements MessageRenderer {
         // A webhook goes to a partner's system: there is nobody to unsubscribe.
         Uni<String> token = delivery.transactional() || !Channels.reachesPerson(delivery.channel()) ? Uni.createFrom().nullItem()
                 : links.token(delivery);
-        return token.chain(signed -> pool.withConnection(sql -> templates.latest(sql, delivery.templateId())).map(found -> {
+        return token.chain(signed -> pool.withConnection(sql -> templates.latest(sql, delivery.templateId())
+                .chain(found -> memberships.segmentsOf(sql, delivery.profileId()).map(segments -> new Found(found, segments))))
+                .map(both -> {
+            var found = both.version();
             if (found.isEmpty()) {
                 throw new RenderFailed("template " + delivery.templateId() + " has no published version");
             }
@@ -49,7 +60,7 @@ public class TemplateRenderer implements MessageRenderer {
                         + version.content().fallbackChain(recipient == null ? null : recipient.locale()));
             }
             try {
-                Map<String, Object> data = data(delivery, recipient);
+                Map<String, Object> data = data(delivery, recipient, both.segments());
                 if (signed != null) {
                     data.put("unsubscribeUrl", links.url(signed));
                     data.put("preferencesUrl", links.preferencesUrl(signed));
@@ -63,17 +74,21 @@ public class TemplateRenderer implements MessageRenderer {
     }
 
     public static Map<String, Object> data(String profileId, Map<String, Object> traits, Map<String, Object> computed,
-            Map<String, Object> vars) {
+            Collection<String> segments, Map<String, Object> vars) {
         Map<String, Object> data = new HashMap<>();
         data.put("profileId", profileId);
         data.put("profile", traits == null ? Map.of() : traits);
         data.put("computed", computed == null ? Map.of() : computed);
+        data.put("segments", segments == null ? List.of() : List.copyOf(segments));
         data.put("vars", vars == null ? Map.of() : vars);
         return data;
     }
 
-    private static Map<String, Object> data(Delivery delivery, Recipient recipient) {
+    private static Map<String, Object> data(Delivery delivery, Recipient recipient, Set<String> segments) {
         return data(delivery.profileId(), recipient == null ? null : recipient.traits(),
-                recipient == null ? null : recipient.computed(), delivery.variables());
+                recipient == null ? null : recipient.computed(), segments, delivery.variables());
+    }
+
+    private record Found(Optional<TemplateStore.Version> version, Set<String> segments) {
     }
 }
