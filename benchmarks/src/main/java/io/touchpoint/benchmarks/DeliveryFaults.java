@@ -69,6 +69,8 @@ public final class DeliveryFaults {
 
         Map<String, String> env = Settings.readEnvFile(state.resolve("credentials.env"));
         StackApi api = new StackApi(env);
+        // Made first: a stack whose provider cannot be read back fails now, not after the run.
+        Inbox inbox = channel.inbox(env);
         String bootstrap = Settings.require(env, "TOUCHPOINT_DEVSTACK_KAFKA_BOOTSTRAP_SERVERS");
         String journeyId = UUID.nameUUIDFromBytes(("bench-faults-" + runId).getBytes(StandardCharsets.UTF_8)).toString();
         String prefix = "faults-" + runId;
@@ -154,7 +156,7 @@ public final class DeliveryFaults {
                             ? "not reached" : String.format(Locale.ROOT, "%.1f", k.atSeconds()), k.before(), k.restartMs() / 1000.0));
                 }
                 report.append('\n');
-                outcome(api, channel, requests, recipientOf, recipients, events.last(), readers, env);
+                outcome(api, channel, inbox, requests, recipientOf, recipients, events.last(), readers);
             }
         } finally {
             Files.createDirectories(out.toAbsolutePath().getParent());
@@ -224,9 +226,9 @@ public final class DeliveryFaults {
     }
 
     /** The count on the provider's side against the ledger's answer, request by request. */
-    private void outcome(StackApi api, DeliveryChannel channel, List<MessageRequested> requests,
+    private void outcome(StackApi api, DeliveryChannel channel, Inbox inbox, List<MessageRequested> requests,
             Map<String, Recipients.Recipient> recipientOf, List<Recipients.Recipient> recipients, Map<String, DeliveryEvent> events,
-            int readers, Map<String, String> env) throws Exception {
+            int readers) throws Exception {
         Map<String, StackApi.DeliveryState> states = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -241,7 +243,6 @@ public final class DeliveryFaults {
             pool.shutdownNow();
         }
         long t = System.nanoTime();
-        Inbox inbox = channel.inbox(env);
         List<Inbox.Received> received = inbox.read(recipients.stream().map(Recipients.Recipient::address).toList(), false, readers);
         double readSeconds = (System.nanoTime() - t) / 1e9;
 
