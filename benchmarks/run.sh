@@ -34,7 +34,15 @@ case "${1:-}" in
   # Five marketing emails per recipient: the gateway's default cap (three in seven days) would suppress two of them.
   # The launcher starts (and restarts) the gateway with this environment.
   delivery-faults) main=io.touchpoint.benchmarks.DeliveryFaults
-    export TOUCHPOINT_GATEWAY_DELIVERY_CAPS_EMAIL_MESSAGES=${TOUCHPOINT_GATEWAY_DELIVERY_CAPS_EMAIL_MESSAGES:-5} ;;
+    export TOUCHPOINT_GATEWAY_DELIVERY_CAPS_EMAIL_MESSAGES=${TOUCHPOINT_GATEWAY_DELIVERY_CAPS_EMAIL_MESSAGES:-5}
+    # SMS has no cap by default; the same five in seven days puts the cap on the path as for email. Only on an
+    # SMS run (a cap needs both keys, and the gateway would not start with one), so an email run's gateway is as before.
+    for arg in "$@"; do
+      if [[ $arg == --channel=sms ]]; then
+        export TOUCHPOINT_GATEWAY_DELIVERY_CAPS_SMS_MESSAGES=${TOUCHPOINT_GATEWAY_DELIVERY_CAPS_SMS_MESSAGES:-5}
+        export TOUCHPOINT_GATEWAY_DELIVERY_CAPS_SMS_DAYS=${TOUCHPOINT_GATEWAY_DELIVERY_CAPS_SMS_DAYS:-7}
+      fi
+    done ;;
   *) log "usage: benchmarks/run.sh ingestion|segmentation|journeys|delivery|delivery-faults|analytics|sms|content [--name=value ...]"; exit 2 ;;
 esac
 shift

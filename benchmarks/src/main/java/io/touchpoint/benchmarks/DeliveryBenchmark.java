@@ -106,6 +106,11 @@ public final class DeliveryBenchmark {
     private void run() throws Exception {
         Path state = Path.of(settings.string("state", System.getenv().getOrDefault("TOUCHPOINT_HOME", ".touchpoint"))).toAbsolutePath();
         channel = DeliveryChannel.of(settings.string("channel", "email"));
+        if (channel != DeliveryChannel.EMAIL) {
+            // Its raw ceiling is an SMTP client and its sample an email read over IMAP.
+            throw new IllegalArgumentException("--channel=" + channel.id + ": this benchmark measures email; SMS throughput is "
+                    + "SmsBenchmark (benchmarks/run-sms.sh)");
+        }
         List<String> phases = List.of(settings.string("phases", "latency,raw,broadcast").split(","));
         int broadcast = settings.integer("broadcast", 100_000);
         int rawMessages = settings.integer("raw-messages", broadcast);

@@ -54,6 +54,11 @@ final class ImapInbox implements Inbox {
     }
 
     @Override
+    public String client() {
+        return "IMAP, Jakarta Mail";
+    }
+
+    @Override
     public List<Received> read(Collection<String> addresses, boolean purge, int threads) throws Exception {
         List<Received> all = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -98,7 +103,7 @@ final class ImapInbox implements Inbox {
                 inbox.fetch(messages, profile);
                 for (Message m : messages) {
                     String[] ids = m.getHeader("Message-ID");
-                    found.add(new Received(address, deliveryId(ids == null ? null : ids[0]), m.getSubject(), m.getSize()));
+                    found.add(new Received(address, deliveryId(ids == null ? null : ids[0]), null, m.getSubject(), m.getSize()));
                 }
                 if (purge && messages.length > 0) {
                     inbox.setFlags(messages, new Flags(Flags.Flag.DELETED), true);

@@ -37,7 +37,7 @@ final class Recipients {
         long deadline = System.nanoTime() + limit.toNanos();
         Map<String, String> known = Map.of();
         while (System.nanoTime() < deadline) {
-            known = ledger.recipientsByAddress(channel.addressColumn(), prefix + "-");
+            known = ledger.recipientsByAddress(channel.addressColumn(), channel.addressPrefix(prefix));
             if (known.size() >= count) {
                 break;
             }
