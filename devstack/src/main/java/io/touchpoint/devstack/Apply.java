@@ -33,7 +33,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * again updates what changed and leaves the rest: {@code created}, {@code updated} or
  * {@code unchanged}, one line each. A refusal prints the problem and stops. A journey or placement names
  * the segments it reads as {@code "@segment:Active bettors"}: the text is replaced by that segment's id,
- * so definitions refer to each other by the names people read.
+ * so definitions refer to each other by the names people read; a template does the same inside its
+ * Liquid ({@code {% if segments contains "@segment:Active bettors" %}}).
  */
 public final class Apply {
 
@@ -138,7 +139,7 @@ public final class Apply {
     }
 
     private void template(Path file) throws Exception {
-        JsonNode definition = read(file);
+        JsonNode definition = resolve(read(file), file);
         String fileName = file.getFileName().toString();
         String key = definition.path("key").asText(fileName.substring(0, fileName.length() - ".json".length()));
         com.fasterxml.jackson.databind.node.ObjectNode draft = definition.deepCopy();
@@ -254,15 +255,25 @@ public final class Apply {
 
     private static final String SEGMENT_REFERENCE = "@segment:";
 
-    /** The definition with every {@code "@segment:NAME"} text replaced by that segment's id. */
+    /** A reference quoted inside a text, as a template's Liquid writes it: {@code segments contains "@segment:NAME"}. */
+    private static final java.util.regex.Pattern QUOTED_REFERENCE = java.util.regex.Pattern.compile("\"" + SEGMENT_REFERENCE + "([^\"]+)\"");
+
+    /**
+     * The definition with every {@code "@segment:NAME"} text, and every such reference quoted inside a
+     * text (a template's {@code {% if segments contains "@segment:NAME" %}}), replaced by that segment's id.
+     */
     private JsonNode resolve(JsonNode node, Path file) throws Exception {
         if (node.isTextual() && node.asText().startsWith(SEGMENT_REFERENCE)) {
-            String name = node.asText().substring(SEGMENT_REFERENCE.length());
-            JsonNode segment = byName(url("TOUCHPOINT_SEGMENTATION_URL") + "/v1/segments", name);
-            if (segment == null) {
-                throw new Refused(file + " refers to segment \"" + name + "\", which does not exist");
+            return JSON.getNodeFactory().textNode(segmentId(node.asText().substring(SEGMENT_REFERENCE.length()), file));
+        }
+        if (node.isTextual() && node.asText().contains("\"" + SEGMENT_REFERENCE)) {
+            var references = QUOTED_REFERENCE.matcher(node.asText());
+            StringBuilder text = new StringBuilder();
+            while (references.find()) {
+                references.appendReplacement(text, java.util.regex.Matcher.quoteReplacement("\"" + segmentId(references.group(1), file) + "\""));
             }
-            return JSON.getNodeFactory().textNode(segment.path("id").asText());
+            references.appendTail(text);
+            return JSON.getNodeFactory().textNode(text.toString());
         }
         if (node.isObject()) {
             var copy = JSON.createObjectNode();
@@ -281,6 +292,14 @@ public final class Apply {
             return copy;
         }
         return node;
+    }
+
+    private String segmentId(String name, Path file) throws Exception {
+        JsonNode segment = byName(url("TOUCHPOINT_SEGMENTATION_URL") + "/v1/segments", name);
+        if (segment == null) {
+            throw new Refused(file + " refers to segment \"" + name + "\", which does not exist");
+        }
+        return segment.path("id").asText();
     }
 
     /** Whether the stored segment already says what the file says, member by member. */

@@ -2,6 +2,7 @@ package io.touchpoint.gateway.engagement.domain;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,7 +59,7 @@ public class Engagements {
                 .invoke(recorded -> {
                     if (recorded) {
                         relay.kick();
-                        meters.counter("touchpoint.gateway.engagements", "kind", token.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        meters.counter("touchpoint.gateway.engagements", "kind", token.kind().name().toLowerCase(Locale.ROOT),
                                 "signal", machine.orElse("human")).increment();
                     }
                 });

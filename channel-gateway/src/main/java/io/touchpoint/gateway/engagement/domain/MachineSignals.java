@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Whether an open or a click was made by a machine rather than the person: Apple Mail Privacy
@@ -21,8 +22,13 @@ public record MachineSignals(Duration window) {
     /** Agents of scanners, previewers and HTTP libraries (lower case substrings). */
     private static final List<String> AGENTS = List.of("barracuda", "mimecast", "proofpoint", "symantec", "messagelabs",
             "trendmicro", "trend micro", "forcepoint", "fireeye", "sophos", "cisco", "ironport", "bitdefender", "zscaler",
-            "safelinks", "bot", "crawler", "spider", "slurp", "headless", "python-", "go-http-client", "java/", "curl/", "wget",
-            "java-http-client", "apache-httpclient", "okhttp", "libwww", "scrapy", "facebookexternalhit", "slackbot", "whatsapp", "preview");
+            "safelinks", "crawler", "spider", "slurp", "headless", "python-", "go-http-client", "java/", "curl/", "wget",
+            "java-http-client", "apache-httpclient", "okhttp", "libwww", "scrapy", "facebookexternalhit", "whatsapp", "preview");
+    /**
+     * Robots name themselves {@code Googlebot/2.1}, {@code Slackbot-LinkExpanding}, {@code compatible; bot}: "bot" then a
+     * version, a dash or a separator, or alone; a phone such as a {@code CUBOT X30} is a person.
+     */
+    private static final Pattern ROBOT = Pattern.compile("bot[/;)-]|\\bbot\\b");
 
     /** @return the signal that names the event a machine's, empty for a person's */
     public Optional<String> of(EngagementToken.Kind kind, String method, String userAgent, Instant sentAt, Instant now) {
@@ -37,10 +43,8 @@ public record MachineSignals(Duration window) {
             return Optional.of("mail-privacy-proxy");
         }
         String lower = agent.toLowerCase(Locale.ROOT);
-        for (String known : AGENTS) {
-            if (lower.contains(known)) {
-                return Optional.of("scanner-agent");
-            }
+        if (ROBOT.matcher(lower).find() || AGENTS.stream().anyMatch(lower::contains)) {
+            return Optional.of("scanner-agent");
         }
         if (now.isBefore(sentAt.plus(window))) {
             return Optional.of("too-soon-after-sending");

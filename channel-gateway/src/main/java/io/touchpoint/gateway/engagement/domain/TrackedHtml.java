@@ -1,5 +1,6 @@
 package io.touchpoint.gateway.engagement.domain;
 
+import java.net.URI;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -61,7 +62,7 @@ public final class TrackedHtml {
     /** A link the redirect could not lead to (a space, a stray quote) is left for the mail client to make sense of. */
     private static boolean valid(String url) {
         try {
-            java.net.URI.create(url);
+            URI.create(url);
             return true;
         } catch (IllegalArgumentException e) {
             return false;

@@ -24,6 +24,8 @@ class MachineSignalsTest {
         // Gmail's proxy fetches images when the person opens the mail.
         assertEquals(Optional.empty(), SIGNALS.of(OPEN, "GET", "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)",
                 SENT, LATER));
+        assertEquals(Optional.empty(), SIGNALS.of(CLICK, "GET", "Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 Mobile Safari/537.36",
+                SENT, LATER));
     }
 
     @Test
@@ -32,6 +34,10 @@ class MachineSignalsTest {
         assertEquals(Optional.of("head-request"), SIGNALS.of(CLICK, "HEAD", IPHONE, SENT, LATER));
         assertEquals(Optional.of("scanner-agent"), SIGNALS.of(CLICK, "GET", "Mozilla/5.0 (compatible; Barracuda Sentinel)", SENT, LATER));
         assertEquals(Optional.of("scanner-agent"), SIGNALS.of(CLICK, "GET", "python-requests/2.31.0", SENT, LATER));
+        assertEquals(Optional.of("scanner-agent"), SIGNALS.of(CLICK, "GET", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+                SENT, LATER));
+        assertEquals(Optional.of("scanner-agent"), SIGNALS.of(CLICK, "GET", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+                SENT, LATER));
         assertEquals(Optional.of("no-user-agent"), SIGNALS.of(CLICK, "GET", null, SENT, LATER));
         assertEquals(Optional.of("no-user-agent"), SIGNALS.of(OPEN, "GET", " ", SENT, LATER));
         assertEquals(Optional.of("too-soon-after-sending"), SIGNALS.of(CLICK, "GET", IPHONE, SENT, SENT.plusSeconds(2)));
