@@ -5,9 +5,13 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
@@ -71,6 +75,11 @@ public class Dispatcher {
 
     private final CoalescedRuns drains = new CoalescedRuns(this::drain,
             failure -> LOG.warn("sending queued deliveries failed; they stay queued and are retried", failure));
+    /** At most this many sent outcomes in one transaction. */
+    private static final int SENT_GROUP = 100;
+    private final Queue<SentOutcome> sentOutcomes = new ConcurrentLinkedQueue<>();
+    private final CoalescedRuns sentFlushes = new CoalescedRuns(this::recordSent,
+            failure -> LOG.error("recording sent outcomes failed; their rows stay in sending and become unknown", failure));
     private volatile PeriodicWork sweep;
 
     Dispatcher(Pool pool, Clock clock, Vertx vertx, DeliveryStore ledger, RecipientStore recipients, MessageRenderer renderer,
@@ -150,8 +159,7 @@ public class Dispatcher {
         return Uni.createFrom().deferred(() -> {
             Instant now = clock.instant();
             return pool.withTransaction(sql -> ledger.claimQueued(sql, config.batch(), instance, now)
-                    .call(claimed -> Transactions.each(claimed, d -> ledger.history(sql, d.requestId(), DeliveryState.SENDING,
-                            d.channel(), null, "by " + instance, now))));
+                    .call(claimed -> ledger.historyOfAll(sql, claimed, DeliveryState.SENDING, "by " + instance, now)));
         }).chain(claimed -> Multi.createFrom().iterable(claimed)
                 .onItem().transformToUni(this::deliver).merge(config.concurrency())
                 .collect().asList()
@@ -193,24 +201,67 @@ public class Dispatcher {
                 : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(wait));
     }
 
-    /** The provider took it: SENT with its parts, and the receipts that came before this was written apply now. */
+    /**
+     * The provider took it: SENT with its parts, and the receipts that came before this was written
+     * apply now. Outcomes that come while one is being written wait and are written together, in one
+     * transaction (a group commit): one at a time costs each its own transaction and connection, and
+     * under load those, not the provider, set the pace. The caller's Uni completes once its own
+     * outcome is committed (or could not be: then the row stays in sending and becomes unknown).
+     */
     private Uni<Void> sent(Delivery d, ChannelSender.Accepted accepted) {
+        SentOutcome outcome = new SentOutcome(d, accepted, new CompletableFuture<>());
+        sentOutcomes.add(outcome);
+        sentFlushes.request();
+        return Uni.createFrom().completionStage(outcome.recorded());
+    }
+
+    private record SentOutcome(Delivery delivery, ChannelSender.Accepted accepted, CompletableFuture<Void> recorded) {
+    }
+
+    private Uni<Void> recordSent() {
+        List<SentOutcome> group = new ArrayList<>();
+        for (SentOutcome o = sentOutcomes.poll(); o != null; o = sentOutcomes.poll()) {
+            group.add(o);
+            if (group.size() == SENT_GROUP) {
+                break;
+            }
+        }
+        if (group.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         return Uni.createFrom().deferred(() -> {
             Instant now = clock.instant();
-            return pool.withTransaction(sql -> receipts.lock(sql, accepted.providerIds())
-                    .chain(() -> ledger.finish(sql, d.requestId(), DeliveryState.SENT, null, accepted.detail(), accepted.parts(), now))
-                    .chain(finished -> {
-                        if (!finished) {
-                            LOG.warnf("delivery %s was no longer sending when the provider took it", d.deliveryId());
-                            return Uni.createFrom().voidItem();
-                        }
-                        return ledger.history(sql, d.requestId(), DeliveryState.SENT, d.channel(), null, accepted.detail(), now)
-                                .chain(() -> events.publish(sql, d, d.channel(), DeliveryEvent.Status.SENT, null, accepted.detail(), now))
-                                .chain(() -> receipts.parts(sql, d, accepted.providerIds(), now)).replaceWithVoid();
-                    }));
-        }).invoke(relay::kick).onFailure().invoke(e -> LOG.errorf(e,
-                "the sent outcome of delivery %s could not be recorded; it stays in sending and becomes unknown", d.deliveryId()))
-                .onFailure().recoverWithNull();
+            return pool.withTransaction(sql -> Transactions.each(group, o -> recordSent(sql, o, now)));
+        }).invoke(relay::kick)
+                .invoke(() -> group.forEach(o -> o.recorded().complete(null)))
+                // One bad outcome must not leave the others unwritten: each is then written on its own.
+                .onFailure().recoverWithUni(groupFailure -> Transactions.each(group, o -> Uni.createFrom()
+                        .deferred(() -> {
+                            Instant now = clock.instant();
+                            return pool.withTransaction(sql -> recordSent(sql, o, now));
+                        })
+                        .invoke(relay::kick)
+                        .onFailure().invoke(e -> LOG.errorf(e, "the sent outcome of delivery %s could not be recorded; it stays in"
+                                + " sending and becomes unknown", o.delivery().deliveryId()))
+                        .onFailure().recoverWithNull()
+                        .invoke(() -> o.recorded().complete(null))))
+                .chain(() -> sentOutcomes.isEmpty() ? Uni.createFrom().voidItem() : recordSent());
+    }
+
+    private Uni<Void> recordSent(io.vertx.mutiny.sqlclient.SqlClient sql, SentOutcome o, Instant now) {
+        Delivery d = o.delivery();
+        ChannelSender.Accepted accepted = o.accepted();
+        return receipts.lock(sql, accepted.providerIds())
+                .chain(() -> ledger.finish(sql, d.requestId(), DeliveryState.SENT, null, accepted.detail(), accepted.parts(), now))
+                .chain(finished -> {
+                    if (!finished) {
+                        LOG.warnf("delivery %s was no longer sending when the provider took it", d.deliveryId());
+                        return Uni.createFrom().voidItem();
+                    }
+                    return ledger.history(sql, d.requestId(), DeliveryState.SENT, d.channel(), null, accepted.detail(), now)
+                            .chain(() -> events.publish(sql, d, d.channel(), DeliveryEvent.Status.SENT, null, accepted.detail(), now))
+                            .chain(() -> receipts.parts(sql, d, accepted.providerIds(), now)).replaceWithVoid();
+                });
     }
 
     /** The provider asked to be called later: deferred to the backoff's next instant, or failed once the window closed. */

@@ -100,6 +100,19 @@ public class DeliveryStore {
                 .replaceWithVoid();
     }
 
+    /** One decision for each of the deliveries, in one statement: a claimed batch moving to sending. */
+    public Uni<Void> historyOfAll(SqlClient sql, List<Delivery> deliveries, DeliveryState state, String detail, Instant now) {
+        if (deliveries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return sql.preparedQuery("""
+                INSERT INTO delivery_decision (request_id, at, state, channel, reason, detail)
+                SELECT r, $2, $3, c, NULL, $4 FROM unnest($1::text[], $5::text[]) WITH ORDINALITY AS u(r, c, n) ORDER BY n""")
+                .execute(Tuple.from(Arrays.asList(deliveries.stream().map(Delivery::requestId).toArray(String[]::new), ts(now),
+                        state.code(), detail, deliveries.stream().map(Delivery::channel).toArray(String[]::new))))
+                .replaceWithVoid();
+    }
+
     public Uni<List<DecisionRow>> decisions(SqlClient sql, String requestId) {
         return sql.preparedQuery("SELECT at, state, channel, reason, detail FROM delivery_decision WHERE request_id = $1 ORDER BY id")
                 .execute(Tuple.of(requestId)).map(rows -> {
