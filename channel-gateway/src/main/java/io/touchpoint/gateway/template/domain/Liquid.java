@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jsoup.parser.Parser;
 
@@ -140,21 +141,65 @@ public final class Liquid {
         return Escaped.html(data);
     }
 
-    /** Renders one locale's variant for a channel; the email text comes from the HTML when the template has none. */
+    /**
+     * Renders one locale's variant for a channel, parsing it now and under the render-time guard
+     * (saving, previewing, test sends); the email text comes from the HTML when the template has none.
+     */
     public static Content render(TemplateContent.Variant variant, String channel, Map<String, Object> data) {
+        return render(variant, channel, data, Liquid::render);
+    }
+
+    /**
+     * Renders a published variant for a delivery, on the caller's thread: parsed once per source
+     * (published versions never change) and bounded by iterations and output size like on-site
+     * content, not by the render-time guard, which renders on a new thread per call and waits for it
+     * (parsing and that thread were most of a delivery's rendering, on an event loop).
+     */
+    public static Content renderPublished(TemplateContent.Variant variant, String channel, Map<String, Object> data) {
+        return render(variant, channel, data, Liquid::renderParsed);
+    }
+
+    private interface Renderer {
+        String render(String source, Map<String, Object> data);
+    }
+
+    private static Content render(TemplateContent.Variant variant, String channel, Map<String, Object> data, Renderer renderer) {
         if (Channels.EMAIL.equals(channel) && variant.email() != null) {
             TemplateContent.Email email = variant.email();
-            String html = render(email.html(), Escaped.html(data));
-            String text = email.text() != null ? render(email.text(), data) : html == null ? null : PlainText.of(html);
-            return new Content(render(email.subject(), data).strip(), html, text);
+            String html = renderer.render(email.html(), Escaped.html(data));
+            String text = email.text() != null ? renderer.render(email.text(), data) : html == null ? null : PlainText.of(html);
+            return new Content(renderer.render(email.subject(), data).strip(), html, text);
         }
         if (Channels.SMS.equals(channel) && variant.sms() != null) {
-            return new Content(null, null, render(variant.sms().text(), data));
+            return new Content(null, null, renderer.render(variant.sms().text(), data));
         }
         if (Channels.WEBHOOK.equals(channel) && variant.webhook() != null) {
-            return new Content(null, null, json(render(variant.webhook().body(), Escaped.json(data))), variant.webhook().endpoint());
+            return new Content(null, null, json(renderer.render(variant.webhook().body(), Escaped.json(data))),
+                    variant.webhook().endpoint());
         }
         throw new Failure("no " + channel + " content");
+    }
+
+    /** Parsed sources; cleared when full, which only costs parsing again. */
+    private static final Map<String, Shared> PARSED = new ConcurrentHashMap<>();
+    private static final int PARSED_LIMIT = 512;
+
+    private static String renderParsed(String source, Map<String, Object> data) {
+        if (source == null) {
+            return null;
+        }
+        if (!hasMarkup(source)) {
+            return source;
+        }
+        Shared parsed = PARSED.get(source);
+        if (parsed == null) {
+            if (PARSED.size() >= PARSED_LIMIT) {
+                PARSED.clear();
+            }
+            parsed = new Shared(source);
+            PARSED.put(source, parsed);
+        }
+        return parsed.render(data);
     }
 
     /** A webhook's body must be JSON: what a partner's receiver parses. */

@@ -65,7 +65,7 @@ public class TemplateRenderer implements MessageRenderer {
                     data.put("unsubscribeUrl", links.url(signed));
                     data.put("preferencesUrl", links.preferencesUrl(signed));
                 }
-                return Liquid.render(variant.getValue(), delivery.channel(), data);
+                return Liquid.renderPublished(variant.getValue(), delivery.channel(), data);
             } catch (Liquid.Failure e) {
                 throw new RenderFailed("template " + delivery.templateId() + " v" + version.version() + " ("
                         + variant.getKey() + ", " + delivery.channel() + "): " + e.getMessage());

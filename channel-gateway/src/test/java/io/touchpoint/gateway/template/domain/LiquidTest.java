@@ -49,6 +49,22 @@ class LiquidTest {
     }
 
     @Test
+    void aPublishedVariantRendersAsWhenItWasSavedEveryTime() {
+        var variant = new TemplateContent.Variant(new TemplateContent.Email("Hi {{ profile.firstName }}",
+                "<p>{{ profile.firstName }}: {% for s in segments %}{{ s }};{% endfor %} {{ vars.offer | raw }}</p>", null),
+                new TemplateContent.Sms("{{ profile.firstName }}, {{ vars.offer }}"));
+        for (var data : List.of(ADA, Map.<String, Object>of("profile", Map.of("firstName", "<Bo>"), "segments", List.of("a", "b"),
+                "vars", Map.of("offer", "<b>5</b>")), ADA)) {
+            assertEquals(Liquid.render(variant, "email", data), Liquid.renderPublished(variant, "email", data));
+            assertEquals(Liquid.render(variant, "sms", data), Liquid.renderPublished(variant, "sms", data));
+        }
+        assertEquals("plain", Liquid.renderPublished(new TemplateContent.Variant(null, new TemplateContent.Sms("plain")), "sms", ADA)
+                .text());
+        assertThrows(Liquid.Failure.class, () -> Liquid.renderPublished(new TemplateContent.Variant(null,
+                new TemplateContent.Sms("{% for i in (1..1000000) %}x{% endfor %}")), "sms", ADA));
+    }
+
+    @Test
     void valuesAreEscapedInHtmlOnlyAndRawTakesThemAsTheyAre() {
         Map<String, Object> data = Map.of("profile", Map.of("firstName", "<a href=\"https://evil.example\">Ada</a> & co"),
                 "vars", Map.of("banner", "<b>50% off</b>", "tags", List.of("<i>")));
