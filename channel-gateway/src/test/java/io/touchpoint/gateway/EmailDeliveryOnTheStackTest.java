@@ -196,6 +196,33 @@ class EmailDeliveryOnTheStackTest extends DeliveryStackTest {
     }
 
     @Test
+    void requestsArrivingTogetherStillRespectTheCapOfEachRecipient() {
+        String template = publishedTemplate();
+        List<String> profiles = List.of("p-" + UUID.randomUUID(), "p-" + UUID.randomUUID());
+        Map<String, String> emails = new java.util.HashMap<>();
+        for (String profile : profiles) {
+            emails.put(profile, address());
+            fixtures.recipient(profile, emails.get(profile), List.of(DeliveryFixtures.granted("email", "*")), Map.of());
+        }
+        // Four marketing emails each, interleaved and published at once, so they are decided in the same batches.
+        List<MessageRequested> requests = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            for (String profile : profiles) {
+                MessageRequested request = fixtures.request(profile, "j-" + i, template, "news", false, clock.instant());
+                requests.add(request);
+                fixtures.publish(request);
+            }
+        }
+        for (String profile : profiles) {
+            Map<DeliveryEvent.Status, Long> outcomes = requests.stream().filter(r -> r.profileId().equals(profile))
+                    .map(r -> fixtures.await(r.requestId(), DeliveryEvent.Status.SENT, DeliveryEvent.Status.SUPPRESSED))
+                    .collect(java.util.stream.Collectors.groupingBy(DeliveryEvent::status, java.util.stream.Collectors.counting()));
+            assertEquals(Map.of(DeliveryEvent.Status.SENT, 3L, DeliveryEvent.Status.SUPPRESSED, 1L), outcomes, profile);
+            await().atMost(Duration.ofSeconds(30)).until(() -> mailbox.read(emails.get(profile)).size() == 3);
+        }
+    }
+
+    @Test
     void aTagCapCountsOnlyMessagesOfItsTopic() {
         String profile = "p-" + UUID.randomUUID();
         String email = address();

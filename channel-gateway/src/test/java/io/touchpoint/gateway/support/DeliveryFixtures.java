@@ -78,6 +78,12 @@ public final class DeliveryFixtures {
         return deliveryEvents().await(e -> e.requestId().equals(requestId) && e.status() == status, 1).get(0).event();
     }
 
+    /** The first of these outcomes the request came to. */
+    public DeliveryEvent await(String requestId, DeliveryEvent.Status... anyOf) {
+        List<DeliveryEvent.Status> statuses = List.of(anyOf);
+        return deliveryEvents().await(e -> e.requestId().equals(requestId) && statuses.contains(e.status()), 1).get(0).event();
+    }
+
     public List<EventLog.Published<DeliveryEvent>> eventsOf(String requestId) {
         return deliveryEvents().matching(e -> e.requestId().equals(requestId));
     }

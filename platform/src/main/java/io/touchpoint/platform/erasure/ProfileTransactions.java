@@ -1,8 +1,12 @@
 package io.touchpoint.platform.erasure;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -51,22 +55,40 @@ public class ProfileTransactions {
 
     /**
      * A batch of records in one transaction, one commit for all (a commit's flush is what a record
-     * handled alone mostly waits for): each is handled in order unless its profile was erased after
-     * it happened, and the answers come back in the records' order. A failure rolls back the whole
-     * batch; a retryable one runs it again from the start.
+     * handled alone mostly waits for): each is handled unless its profile was erased after it
+     * happened, and the answers come back in the records' order. The records of one profile are
+     * handled one after another, in order; different profiles' records side by side, up to
+     * {@link #SIDE_BY_SIDE} at once, their statements pipelined on the transaction's connection (one
+     * after another, each batch waited for a round trip per statement). A failure rolls back the
+     * whole batch; a retryable one runs it again from the start.
      */
     public <R, T> Uni<List<T>> eachUnlessErased(List<R> records, Function<R, String> profileOf, Function<R, Instant> happenedAt,
             T whenErased, BiFunction<SqlClient, R, Uni<T>> work) {
         var all = ErasedIdentities.profiles(records.stream().map(profileOf).distinct().toList());
-        return Uni.createFrom().deferred(() -> pool.withTransaction(sql -> erased.erasedAt(sql, all).chain(erasedAt -> Multi.createFrom()
-                .iterable(records).onItem().transformToUniAndConcatenate(record -> {
-                    if (ErasedIdentities.stale(erasedAt, ErasedIdentities.profiles(List.of(profileOf.apply(record))),
-                            happenedAt.apply(record))) {
-                        LOG.debugf("profile %s was erased after this record happened (%s); it is dropped", profileOf.apply(record),
-                                happenedAt.apply(record));
-                        return Uni.createFrom().item(whenErased);
-                    }
-                    return work.apply(sql, record);
-                }).collect().asList()))).onFailure(Transactions::retryable).retry().atMost(ATTEMPTS);
+        Map<String, List<Integer>> byProfile = new LinkedHashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            byProfile.computeIfAbsent(profileOf.apply(records.get(i)), p -> new ArrayList<>()).add(i);
+        }
+        return Uni.createFrom().deferred(() -> pool.withTransaction(sql -> erased.erasedAt(sql, all).chain(erasedAt -> {
+            List<T> answers = new ArrayList<>(Collections.nCopies(records.size(), null));
+            return Multi.createFrom().iterable(byProfile.values())
+                    .onItem().transformToUni(indexes -> Multi.createFrom().iterable(indexes).onItem().transformToUniAndConcatenate(i -> {
+                        R record = records.get(i);
+                        Uni<T> answer;
+                        if (ErasedIdentities.stale(erasedAt, ErasedIdentities.profiles(List.of(profileOf.apply(record))),
+                                happenedAt.apply(record))) {
+                            LOG.debugf("profile %s was erased after this record happened (%s); it is dropped", profileOf.apply(record),
+                                    happenedAt.apply(record));
+                            answer = Uni.createFrom().item(whenErased);
+                        } else {
+                            answer = work.apply(sql, record);
+                        }
+                        return answer.invoke(a -> answers.set(i, a));
+                    }).collect().asList()).merge(SIDE_BY_SIDE)
+                    .collect().asList().map(done -> answers);
+        }))).onFailure(Transactions::retryable).retry().atMost(ATTEMPTS);
     }
+
+    /** Profiles handled at once in a batch's transaction. */
+    static final int SIDE_BY_SIDE = 16;
 }

@@ -24,8 +24,9 @@ import io.touchpoint.platform.wakeup.WakeupScheduler;
  * recorded in the ledger, the whole batch in one transaction committed before its offsets are, so a
  * redelivery or a replay finds every row and changes nothing; a request about an erased person that
  * predates the erasure is dropped. One commit per batch rather than per request is what lets a
- * broadcast's intake keep up with sending. The batch is taken in profile order (a profile's own
- * requests keep theirs), so two batches lock recipients in the same order and cannot deadlock. When a
+ * broadcast's intake keep up with sending. A profile's requests are decided one after another in
+ * their order (the caps see the earlier ones); different profiles' side by side in the transaction.
+ * Requests are keyed by profile, so two batches never share a recipient and cannot deadlock. When a
  * batch fails, its requests are decided again one transaction each, so one bad request holds up only
  * itself; if it still fails, the batch goes to the dead-letter topic (its other requests are already
  * in the ledger, so replaying it changes nothing for them).
