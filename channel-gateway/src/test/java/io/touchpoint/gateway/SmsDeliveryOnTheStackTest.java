@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -25,11 +27,13 @@ import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.ConsentState;
 import io.touchpoint.contracts.events.DeliveryEvent;
 import io.touchpoint.contracts.events.MessageRequested;
+import io.touchpoint.contracts.events.ProfileChanged;
 import io.touchpoint.gateway.support.DeliveryFixtures;
 import io.touchpoint.gateway.support.DeliveryStackTest;
 import io.touchpoint.gateway.support.Gateway;
 import io.touchpoint.gateway.support.InteractionLog;
 import io.touchpoint.gateway.support.Smsc;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * SMS on the real stack, through the same policy and ledger as email: the gateway binds to the
@@ -235,6 +239,36 @@ class SmsDeliveryOnTheStackTest extends DeliveryStackTest {
         assertEquals(1, smsc.messagesTo(number).size());
         assertEquals(1, fixtures.eventsOf(request.requestId()).stream().filter(e -> e.event().status() == DeliveryEvent.Status.SENT)
                 .count());
+    }
+
+    @Test
+    void aBacklogOfSeveralBatchesReachesEachHandsetOnceRenderedForItsOwnRecipient() {
+        // More than two claims' worth (batch 50): claims overlap with sending, and each batch reads its recipients at once.
+        int count = 120;
+        String template = smsTemplate("Hello {{ profile.firstName }}, your jackpot reminder.");
+        List<String> profiles = new ArrayList<>();
+        List<String> numbers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String profile = "p-" + UUID.randomUUID();
+            profiles.add(profile);
+            numbers.add(phone("+35843"));
+            events().publish(Topic.PROFILE_CHANGES, profile, EventTypes.PROFILE_CHANGED, new ProfileChanged(
+                    profile, 1, Set.of("traits"), Map.of("phone", numbers.get(i), "firstName", "Player" + i), Map.of(),
+                    List.of(DeliveryFixtures.granted("sms", "*")), Map.of(), List.of(), null, clock.instant()));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> pool.withConnection(sql -> sql
+                .preparedQuery("SELECT count(*) FROM recipient WHERE profile_id = ANY($1)")
+                .execute(Tuple.of(profiles.toArray(String[]::new))))
+                .await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0) == count);
+
+        List<MessageRequested> requests = profiles.stream().map(p -> sms(p, template, "jackpots", false)).toList();
+
+        for (int i = 0; i < count; i++) {
+            fixtures.await(requests.get(i).requestId(), DeliveryEvent.Status.SENT);
+            List<Smsc.Message> got = smsc.messagesTo(numbers.get(i));
+            assertEquals(1, got.size(), numbers.get(i));
+            assertEquals("Hello Player" + i + ", your jackpot reminder.", got.get(0).text());
+        }
     }
 
     @Test

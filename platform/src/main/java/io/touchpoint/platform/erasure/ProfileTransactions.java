@@ -1,12 +1,8 @@
 package io.touchpoint.platform.erasure;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -14,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.platform.store.Transactions;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -65,28 +60,16 @@ public class ProfileTransactions {
     public <R, T> Uni<List<T>> eachUnlessErased(List<R> records, Function<R, String> profileOf, Function<R, Instant> happenedAt,
             T whenErased, BiFunction<SqlClient, R, Uni<T>> work) {
         var all = ErasedIdentities.profiles(records.stream().map(profileOf).distinct().toList());
-        Map<String, List<Integer>> byProfile = new LinkedHashMap<>();
-        for (int i = 0; i < records.size(); i++) {
-            byProfile.computeIfAbsent(profileOf.apply(records.get(i)), p -> new ArrayList<>()).add(i);
-        }
-        return Uni.createFrom().deferred(() -> pool.withTransaction(sql -> erased.erasedAt(sql, all).chain(erasedAt -> {
-            List<T> answers = new ArrayList<>(Collections.nCopies(records.size(), null));
-            return Multi.createFrom().iterable(byProfile.values())
-                    .onItem().transformToUni(indexes -> Multi.createFrom().iterable(indexes).onItem().transformToUniAndConcatenate(i -> {
-                        R record = records.get(i);
-                        Uni<T> answer;
-                        if (ErasedIdentities.stale(erasedAt, ErasedIdentities.profiles(List.of(profileOf.apply(record))),
-                                happenedAt.apply(record))) {
-                            LOG.debugf("profile %s was erased after this record happened (%s); it is dropped", profileOf.apply(record),
-                                    happenedAt.apply(record));
-                            answer = Uni.createFrom().item(whenErased);
-                        } else {
-                            answer = work.apply(sql, record);
-                        }
-                        return answer.invoke(a -> answers.set(i, a));
-                    }).collect().asList()).merge(SIDE_BY_SIDE)
-                    .collect().asList().map(done -> answers);
-        }))).onFailure(Transactions::retryable).retry().atMost(ATTEMPTS);
+        return Uni.createFrom().deferred(() -> pool.withTransaction(sql -> erased.erasedAt(sql, all).chain(erasedAt -> Transactions
+                .inOrderPerKey(records, profileOf, SIDE_BY_SIDE, record -> {
+                    if (ErasedIdentities.stale(erasedAt, ErasedIdentities.profiles(List.of(profileOf.apply(record))),
+                            happenedAt.apply(record))) {
+                        LOG.debugf("profile %s was erased after this record happened (%s); it is dropped", profileOf.apply(record),
+                                happenedAt.apply(record));
+                        return Uni.createFrom().item(whenErased);
+                    }
+                    return work.apply(sql, record);
+                })))).onFailure(Transactions::retryable).retry().atMost(ATTEMPTS);
     }
 
     /** Profiles handled at once in a batch's transaction. */

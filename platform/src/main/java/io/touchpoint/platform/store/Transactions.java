@@ -1,8 +1,13 @@
 package io.touchpoint.platform.store;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 
@@ -19,6 +24,27 @@ public final class Transactions {
             chain = chain.chain(() -> step.apply(item)).replaceWithVoid();
         }
         return chain;
+    }
+
+    /**
+     * Runs {@code step} for each item: the items of one key one after another, in order; different
+     * keys' items side by side, up to {@code sideBySide} keys at once. On one transaction's
+     * connection their statements are pipelined, so a batch waits about a round trip per statement
+     * of its longest key, not per statement of every item. The answers come back in the items' order.
+     */
+    public static <T, A> Uni<List<A>> inOrderPerKey(List<T> items, Function<T, String> keyOf, int sideBySide,
+            Function<T, Uni<A>> step) {
+        Map<String, List<Integer>> byKey = new LinkedHashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            byKey.computeIfAbsent(keyOf.apply(items.get(i)), k -> new ArrayList<>()).add(i);
+        }
+        List<A> answers = new ArrayList<>(Collections.nCopies(items.size(), null));
+        return Multi.createFrom().iterable(byKey.values())
+                .onItem().transformToUni(indexes -> Multi.createFrom().iterable(indexes)
+                        .onItem().transformToUniAndConcatenate(i -> step.apply(items.get(i)).invoke(a -> answers.set(i, a)))
+                        .collect().asList())
+                .merge(sideBySide)
+                .collect().asList().map(done -> answers);
     }
 
     /**

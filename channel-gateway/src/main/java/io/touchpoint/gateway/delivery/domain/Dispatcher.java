@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -28,7 +30,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.events.DeliveryEvent;
 import io.touchpoint.gateway.delivery.store.DeliveryStore;
-import io.touchpoint.gateway.recipient.store.RecipientStore;
 import io.touchpoint.platform.outbox.OutboxRelay;
 import io.touchpoint.platform.store.Transactions;
 import io.touchpoint.platform.time.CoalescedRuns;
@@ -59,7 +60,6 @@ public class Dispatcher {
     private final Clock clock;
     private final Vertx vertx;
     private final DeliveryStore ledger;
-    private final RecipientStore recipients;
     private final MessageRenderer renderer;
     private final DeliveryEvents events;
     private final OutboxRelay relay;
@@ -77,12 +77,14 @@ public class Dispatcher {
             failure -> LOG.warn("sending queued deliveries failed; they stay queued and are retried", failure));
     /** At most this many sent outcomes in one transaction. */
     private static final int SENT_GROUP = 100;
+    /** Recipients whose sent outcomes are written at once in a group, their statements pipelined. */
+    private static final int SIDE_BY_SIDE = 16;
     private final Queue<SentOutcome> sentOutcomes = new ConcurrentLinkedQueue<>();
     private final CoalescedRuns sentFlushes = new CoalescedRuns(this::recordSent,
             failure -> LOG.error("recording sent outcomes failed; their rows stay in sending and become unknown", failure));
     private volatile PeriodicWork sweep;
 
-    Dispatcher(Pool pool, Clock clock, Vertx vertx, DeliveryStore ledger, RecipientStore recipients, MessageRenderer renderer,
+    Dispatcher(Pool pool, Clock clock, Vertx vertx, DeliveryStore ledger, MessageRenderer renderer,
             DeliveryEvents events, OutboxRelay relay, ProviderReceipts receipts, WakeupStore wakeups, WakeupScheduler scheduler,
             DeliveryConfig config, Instance<ChannelSender> senders,
             @ConfigProperty(name = GatewayRole.PROPERTY, defaultValue = "both") String role) {
@@ -90,7 +92,6 @@ public class Dispatcher {
         this.clock = clock;
         this.vertx = vertx;
         this.ledger = ledger;
-        this.recipients = recipients;
         this.renderer = renderer;
         this.events = events;
         this.relay = relay;
@@ -155,25 +156,49 @@ public class Dispatcher {
         }
     }
 
+    /**
+     * Claims and sends until a claim comes back short. The next batch is claimed (and its renders
+     * prepared) as soon as the last of the current one is handed out, so the provider always has
+     * {@code concurrency} messages: waiting for a whole batch before claiming the next left the
+     * provider idle behind each batch's slowest message. At most two batches are in sending.
+     */
     private Uni<Integer> drain() {
+        return Multi.createBy().repeating().uni(this::claim).whilst(batch -> batch.deliveries().size() == config.batch())
+                .onItem().transformToMultiAndConcatenate(batch -> Multi.createFrom().iterable(batch.deliveries())
+                        .map(d -> new Claimed(d, batch.renders())))
+                .onItem().transformToUni(c -> deliver(c.delivery(), c.renders())).merge(config.concurrency())
+                .collect().with(Collectors.counting()).map(Long::intValue);
+    }
+
+    private record Batch(List<Delivery> deliveries, MessageRenderer.Renders renders) {
+    }
+
+    private record Claimed(Delivery delivery, MessageRenderer.Renders renders) {
+    }
+
+    /** Moves the oldest queued rows to sending (committed before any send) and reads what they render from. */
+    private Uni<Batch> claim() {
         return Uni.createFrom().deferred(() -> {
             Instant now = clock.instant();
             return pool.withTransaction(sql -> ledger.claimQueued(sql, config.batch(), instance, now)
                     .call(claimed -> ledger.historyOfAll(sql, claimed, DeliveryState.SENDING, "by " + instance, now)));
-        }).chain(claimed -> Multi.createFrom().iterable(claimed)
-                .onItem().transformToUni(this::deliver).merge(config.concurrency())
-                .collect().asList()
-                .chain(done -> claimed.size() == config.batch() ? drain().map(more -> claimed.size() + more)
-                        : Uni.createFrom().item(claimed.size())));
+        }).chain(claimed -> claimed.isEmpty() ? Uni.createFrom().item(new Batch(claimed, d -> Uni.createFrom().nullItem()))
+                : renderer.prepare(claimed)
+                        // The rows are in sending now: each still gets an outcome, here the read's failure.
+                        .onFailure().recoverWithItem((Function<Throwable, MessageRenderer.Renders>) Dispatcher::unreadable)
+                        .map(renders -> new Batch(claimed, renders)));
     }
 
-    private Uni<Void> deliver(Delivery d) {
+    private static MessageRenderer.Renders unreadable(Throwable failure) {
+        return d -> Uni.createFrom().failure(failure);
+    }
+
+    private Uni<Void> deliver(Delivery d, MessageRenderer.Renders renders) {
         ChannelSender sender = senders.get(d.channel());
         if (sender == null) {
             return outcome(d, DeliveryEvent.Status.FAILED, Reason.PROVIDER_FAILED, "no sender for " + d.channel());
         }
-        return Uni.createFrom().deferred(() -> pool.withConnection(sql -> recipients.find(sql, d.profileId())))
-                .chain(recipient -> renderer.render(d, recipient.orElse(null)))
+        return Uni.createFrom().deferred(() -> renders.render(d))
                 .call(() -> paced(d))
                 .chain(content -> sender.send(d, content))
                 .chain(accepted -> sent(d, accepted))
@@ -231,7 +256,8 @@ public class Dispatcher {
         }
         return Uni.createFrom().deferred(() -> {
             Instant now = clock.instant();
-            return pool.withTransaction(sql -> Transactions.each(group, o -> recordSent(sql, o, now)));
+            return pool.withTransaction(sql -> Transactions.inOrderPerKey(group, o -> o.delivery().profileId(), SIDE_BY_SIDE,
+                    o -> recordSent(sql, o, now)).replaceWithVoid());
         }).invoke(relay::kick)
                 .invoke(() -> group.forEach(o -> o.recorded().complete(null)))
                 // One bad outcome must not leave the others unwritten: each is then written on its own.

@@ -1,13 +1,24 @@
 package io.touchpoint.gateway.delivery.domain;
 
-import io.smallrye.mutiny.Uni;
-import io.touchpoint.gateway.recipient.domain.Recipient;
+import java.util.List;
 
-/** Renders a delivery's template for its channel and the recipient; fails with {@link RenderFailed}. */
+import io.smallrye.mutiny.Uni;
+
+/** Renders deliveries' templates for their channel and recipient; a render fails with {@link RenderFailed}. */
 public interface MessageRenderer {
 
-    /** @param recipient null when the profile is no longer known (its variables then come from the request only) */
-    Uni<Content> render(Delivery delivery, Recipient recipient);
+    /**
+     * Reads what a claimed batch renders from (its recipients, templates and segment memberships) in
+     * one round of statements: reading them per message cost each message its own connection and
+     * round trips, and those, not the provider, set the dispatcher's pace.
+     */
+    Uni<Renders> prepare(List<Delivery> batch);
+
+    /** A prepared batch: each of its deliveries renders without another read. */
+    @FunctionalInterface
+    interface Renders {
+        Uni<Content> render(Delivery delivery);
+    }
 
     /** The template is missing, has no variant for the channel, or failed to render: the delivery fails with this reason. */
     final class RenderFailed extends RuntimeException {

@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.mutiny.Uni;
@@ -148,6 +150,21 @@ public final class VersionedDrafts<T> {
                     Row r = rows.iterator().next();
                     return Optional.of(new Version<>(id, r.getInteger(0), json.read(r.getString(1), type),
                             instant(r.getOffsetDateTime(2)), false));
+                });
+    }
+
+    /** The latest published versions of these definitions, by key (those never published are absent). */
+    public Uni<Map<String, Version<T>>> latestOf(SqlClient sql, List<String> ids) {
+        return sql.preparedQuery("SELECT d." + key + ", v.version, v.content::text, v.published_at FROM " + table + " d JOIN "
+                + versions + " v ON v." + key + " = d." + key + " AND v.version = d.latest_version WHERE d." + key + " = ANY($1)")
+                .execute(Tuple.of(ids.toArray(String[]::new))).map(rows -> {
+                    Map<String, Version<T>> found = new HashMap<>();
+                    for (Row r : rows) {
+                        String id = r.getString(0);
+                        found.put(id, new Version<>(id, r.getInteger(1), json.read(r.getString(2), type),
+                                instant(r.getOffsetDateTime(3)), false));
+                    }
+                    return found;
                 });
     }
 

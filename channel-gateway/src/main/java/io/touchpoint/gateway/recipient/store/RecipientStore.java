@@ -7,7 +7,9 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,6 +57,19 @@ public class RecipientStore {
                     quiet_end, traits::text, computed::text FROM recipient WHERE profile_id = $1""")
                 .execute(Tuple.of(profileId))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(read(rows.iterator().next())));
+    }
+
+    /** Those of these profiles the projection holds, by profile id. */
+    public Uni<Map<String, Recipient>> findAll(SqlClient sql, List<String> profileIds) {
+        return sql.preparedQuery("""
+                SELECT profile_id, version, email, phone, consents::text, channel_order, time_zone, locale, quiet_start,
+                    quiet_end, traits::text, computed::text FROM recipient WHERE profile_id = ANY($1)""")
+                .execute(Tuple.of(profileIds.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, Recipient> found = new HashMap<>();
+                    rows.forEach(r -> found.put(r.getString(0), read(r)));
+                    return found;
+                });
     }
 
     /** A page of recipients in profile id order, after {@code afterId} (null: from the first). */

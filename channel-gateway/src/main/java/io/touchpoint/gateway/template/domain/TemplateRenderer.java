@@ -4,8 +4,10 @@ import java.util.HashMap;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,6 +18,7 @@ import io.touchpoint.gateway.delivery.domain.MessageRenderer;
 import io.touchpoint.gateway.recipient.domain.Channels;
 import io.touchpoint.gateway.recipient.domain.Recipient;
 import io.touchpoint.gateway.recipient.store.MembershipStore;
+import io.touchpoint.gateway.recipient.store.RecipientStore;
 import io.touchpoint.gateway.template.store.TemplateStore;
 import io.touchpoint.gateway.unsubscribe.domain.UnsubscribeLinks;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -30,26 +33,42 @@ import io.vertx.mutiny.sqlclient.Pool;
 public class TemplateRenderer implements MessageRenderer {
 
     private final Pool pool;
+    private final RecipientStore recipients;
     private final TemplateStore templates;
     private final MembershipStore memberships;
     private final UnsubscribeLinks links;
 
-    TemplateRenderer(Pool pool, TemplateStore templates, MembershipStore memberships, UnsubscribeLinks links) {
+    TemplateRenderer(Pool pool, RecipientStore recipients, TemplateStore templates, MembershipStore memberships,
+            UnsubscribeLinks links) {
         this.pool = pool;
+        this.recipients = recipients;
         this.templates = templates;
         this.memberships = memberships;
         this.links = links;
     }
 
     @Override
-    public Uni<Content> render(Delivery delivery, Recipient recipient) {
+    public Uni<Renders> prepare(List<Delivery> batch) {
+        List<String> profiles = batch.stream().map(Delivery::profileId).distinct().toList();
+        List<String> keys = batch.stream().map(Delivery::templateId).filter(Objects::nonNull).distinct().toList();
+        return pool.withConnection(sql -> Uni.combine().all()
+                .unis(recipients.findAll(sql, profiles), templates.latestOf(sql, keys), memberships.of(sql, profiles))
+                .with((found, versions, held) -> {
+                    Map<String, Set<String>> segments = new HashMap<>();
+                    held.stream().filter(MembershipStore.Membership::member).forEach(m -> segments
+                            .computeIfAbsent(m.profileId(), p -> new TreeSet<>()).add(m.segmentId()));
+                    return (Renders) d -> render(d, found.get(d.profileId()), Optional.ofNullable(versions.get(d.templateId())),
+                            segments.getOrDefault(d.profileId(), Set.of()));
+                }));
+    }
+
+    /** @param recipient null when the profile is no longer known (its variables then come from the request only) */
+    private Uni<Content> render(Delivery delivery, Recipient recipient, Optional<TemplateStore.Version> found,
+            Set<String> segments) {
         // A webhook goes to a partner's system: there is nobody to unsubscribe.
         Uni<String> token = delivery.transactional() || !Channels.reachesPerson(delivery.channel()) ? Uni.createFrom().nullItem()
                 : links.token(delivery);
-        return token.chain(signed -> pool.withConnection(sql -> templates.latest(sql, delivery.templateId())
-                .chain(found -> memberships.segmentsOf(sql, delivery.profileId()).map(segments -> new Found(found, segments))))
-                .map(both -> {
-            var found = both.version();
+        return token.map(signed -> {
             if (found.isEmpty()) {
                 throw new RenderFailed("template " + delivery.templateId() + " has no published version");
             }
@@ -60,7 +79,7 @@ public class TemplateRenderer implements MessageRenderer {
                         + version.content().fallbackChain(recipient == null ? null : recipient.locale()));
             }
             try {
-                Map<String, Object> data = data(delivery, recipient, both.segments());
+                Map<String, Object> data = data(delivery, recipient, segments);
                 if (signed != null) {
                     data.put("unsubscribeUrl", links.url(signed));
                     data.put("preferencesUrl", links.preferencesUrl(signed));
@@ -70,7 +89,7 @@ public class TemplateRenderer implements MessageRenderer {
                 throw new RenderFailed("template " + delivery.templateId() + " v" + version.version() + " ("
                         + variant.getKey() + ", " + delivery.channel() + "): " + e.getMessage());
             }
-        }));
+        });
     }
 
     public static Map<String, Object> data(String profileId, Map<String, Object> traits, Map<String, Object> computed,
@@ -89,6 +108,4 @@ public class TemplateRenderer implements MessageRenderer {
                 recipient == null ? null : recipient.computed(), segments, delivery.variables());
     }
 
-    private record Found(Optional<TemplateStore.Version> version, Set<String> segments) {
-    }
 }

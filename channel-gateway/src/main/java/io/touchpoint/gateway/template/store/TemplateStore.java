@@ -1,6 +1,9 @@
 package io.touchpoint.gateway.template.store;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,6 +68,15 @@ public class TemplateStore {
 
     public Uni<Optional<Version>> version(SqlClient sql, String key, int version) {
         return drafts.version(sql, key, version).map(found -> found.map(Version::of));
+    }
+
+    /** The latest published versions of these templates, by key: what a batch of deliveries renders. */
+    public Uni<Map<String, Version>> latestOf(SqlClient sql, List<String> keys) {
+        return drafts.latestOf(sql, keys).map(found -> {
+            Map<String, Version> versions = new HashMap<>();
+            found.forEach((key, v) -> versions.put(key, Version.of(v)));
+            return versions;
+        });
     }
 
     /** The latest published version: what deliveries render. */
