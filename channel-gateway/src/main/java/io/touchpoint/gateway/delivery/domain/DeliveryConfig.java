@@ -94,11 +94,17 @@ public interface DeliveryConfig {
     @WithDefault("1000")
     long sweepIntervalMs();
 
-    /** Rows claimed per transaction, and how many of them are handed to providers at once. */
+    /** Rows claimed per transaction. */
     @WithDefault("50")
     int batch();
 
-    @WithDefault("8")
+    /**
+     * Messages between their render and their recorded outcome at once, over all channels. Most of
+     * a message's time there is waiting (the provider's answer, the outcome's commit), not work: 8
+     * sent 136 SMS/s and 32 sent 168 to 223/s on the same stack (benchmarks/README-delivery.md). The
+     * email pools (10 marketing, 4 transactional connections) queue what they cannot take yet.
+     */
+    @WithDefault("32")
     int concurrency();
 
     /**
