@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -185,7 +184,7 @@ public class Dispatcher {
         }).chain(claimed -> claimed.isEmpty() ? Uni.createFrom().item(new Batch(claimed, d -> Uni.createFrom().nullItem()))
                 : renderer.prepare(claimed)
                         // The rows are in sending now: each still gets an outcome, here the read's failure.
-                        .onFailure().recoverWithItem((Function<Throwable, MessageRenderer.Renders>) Dispatcher::unreadable)
+                        .onFailure().recoverWithUni(e -> Uni.createFrom().item(unreadable(e)))
                         .map(renders -> new Batch(claimed, renders)));
     }
 

@@ -139,20 +139,6 @@ public final class VersionedDrafts<T> {
                                 instant(rows.iterator().next().getOffsetDateTime(1)), false)));
     }
 
-    /** The latest published version. */
-    public Uni<Optional<Version<T>>> latest(SqlClient sql, String id) {
-        return sql.preparedQuery("SELECT v.version, v.content::text, v.published_at FROM " + table + " d JOIN " + versions
-                + " v ON v." + key + " = d." + key + " AND v.version = d.latest_version WHERE d." + key + " = $1")
-                .execute(Tuple.of(id)).map(rows -> {
-                    if (rows.size() == 0) {
-                        return Optional.empty();
-                    }
-                    Row r = rows.iterator().next();
-                    return Optional.of(new Version<>(id, r.getInteger(0), json.read(r.getString(1), type),
-                            instant(r.getOffsetDateTime(2)), false));
-                });
-    }
-
     /** The latest published versions of these definitions, by key (those never published are absent). */
     public Uni<Map<String, Version<T>>> latestOf(SqlClient sql, List<String> ids) {
         return sql.preparedQuery("SELECT d." + key + ", v.version, v.content::text, v.published_at FROM " + table + " d JOIN "

@@ -17,7 +17,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * Templates and their versions (V5__template.sql), through the reactive SQL client rather than
- * Panache: every delivery reads its template's latest version on the hot path. Drafts and versions
+ * Panache: every claimed batch of deliveries reads its templates' latest versions on the hot path. Drafts and versions
  * are kept as every versioned definition of the gateway is ({@link VersionedDrafts}).
  */
 @ApplicationScoped
@@ -79,8 +79,4 @@ public class TemplateStore {
         });
     }
 
-    /** The latest published version: what deliveries render. */
-    public Uni<Optional<Version>> latest(SqlClient sql, String key) {
-        return drafts.latest(sql, key).map(found -> found.map(Version::of));
-    }
 }

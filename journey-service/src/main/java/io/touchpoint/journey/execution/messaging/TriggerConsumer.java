@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -81,7 +82,7 @@ public class TriggerConsumer {
         return applied;
     }
 
-    private Uni<Void> changed(SqlClient sql, ProfileChanged change, Instant now, java.util.function.Consumer<Instant> dues) {
+    private Uni<Void> changed(SqlClient sql, ProfileChanged change, Instant now, Consumer<Instant> dues) {
         return profiles.apply(sql, change, now)
                 .chain(newer -> {
                     if (!newer) {
@@ -123,7 +124,7 @@ public class TriggerConsumer {
     }
 
     private interface Work {
-        Uni<Void> run(SqlClient sql, Instant now, java.util.function.Consumer<Instant> dues);
+        Uni<Void> run(SqlClient sql, Instant now, Consumer<Instant> dues);
     }
 
     /** The work in one transaction, unless the profile was erased after the record happened; then the relay and the scheduler. */
