@@ -306,6 +306,8 @@ class ContentOnTheStackTest {
         // Redis forgets the visitor and the marker of a full copy, as a restarted empty Redis would.
         redis.execute("UNLINK", "touchpoint:gateway:visitor:" + profile, "touchpoint:gateway:visitor-id:a:" + anon,
                 "touchpoint:gateway:visitors:warm").await().atMost(Duration.ofSeconds(10));
+        await().atMost(WAIT).until(() -> redis.execute("EXISTS", "touchpoint:gateway:visitor:" + profile,
+                "touchpoint:gateway:visitor-id:a:" + anon).await().atMost(Duration.ofSeconds(10)).toLong() == 2);
         awaitVariant(key, Map.of("anonymousId", anon), "member");
 
         events().publish(Topic.ERASURES, profile, EventTypes.PROFILE_ERASURE_REQUESTED,
@@ -314,6 +316,36 @@ class ContentOnTheStackTest {
         await().atMost(WAIT).until(() -> redis.execute("EXISTS", "touchpoint:gateway:visitor-id:a:" + anon)
                 .await().atMost(Duration.ofSeconds(10)).toLong() == 0);
         assertTrue(pool.withConnection(sql -> memberships.segmentsOf(sql, profile)).await().atMost(Duration.ofSeconds(10)).isEmpty());
+    }
+
+    @Test
+    void aReturningVisitorIsAnsweredFromMemoryAndForgottenTheMomentTheirProfileChanges() {
+        String key = "greeting-" + shortId();
+        publishPlacement(key, Map.of("name", "Greeting", "contentType", "html", "variants", List.of(
+                variant("member", 1, Map.of("inSegment", "lifecycle-active-customer"), "<p>Hi {{ profile.firstName }}</p>"))));
+        String anon = "anon-" + UUID.randomUUID();
+        String profile = "p-" + UUID.randomUUID();
+        publishProfile(profile, 1, Map.of("firstName", "Ann"), Map.of(), Map.of("anonymousId", List.of(anon)));
+        publishMembership(profile, "lifecycle-active-customer", true, Instant.now());
+        await().atMost(WAIT).until(() -> "<p>Hi Ann</p>".equals(decide(key, Map.of("anonymousId", anon)).then().statusCode(200)
+                .extract().path("content")));
+
+        // Gone from Redis behind the gateway's back (no announcement): the gateway still knows the visitor.
+        redis.execute("UNLINK", "touchpoint:gateway:visitor:" + profile, "touchpoint:gateway:visitor-id:a:" + anon)
+                .await().atMost(Duration.ofSeconds(10));
+        decide(key, Map.of("anonymousId", anon)).then().statusCode(200).body("content", equalTo("<p>Hi Ann</p>"));
+
+        // A change written to Redis is announced and forgotten at once, far within the memory's bound (10 minutes here).
+        publishProfile(profile, 2, Map.of("firstName", "Bea"), Map.of(), Map.of("anonymousId", List.of(anon)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> decide(key, Map.of("anonymousId", anon)).then().statusCode(200)
+                .extract().path("variant") == null);
+        Instant back = Instant.now();
+        publishMembership(profile, "lifecycle-active-customer", true, back);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "<p>Hi Bea</p>".equals(decide(key, Map.of("anonymousId", anon))
+                .then().statusCode(200).extract().path("content")));
+        publishMembership(profile, "lifecycle-active-customer", false, back.plusSeconds(1));
+        await().atMost(Duration.ofSeconds(20)).until(() -> decide(key, Map.of("anonymousId", anon)).then().statusCode(200)
+                .extract().path("variant") == null);
     }
 
     // --- helpers ---

@@ -32,4 +32,20 @@ public interface ContentConfig {
     /** Profiles per round trip when the copy is refilled from PostgreSQL. */
     @WithDefault("500")
     int warmPage();
+
+    /** Each replica's memory of the visitors it read (VisitorNearCache). */
+    NearCache nearCache();
+
+    interface NearCache {
+        /**
+         * How long a remembered visitor is used at most. Changes are announced and forgotten at once;
+         * this bounds what a replica shows after an announcement it missed.
+         */
+        @WithDefault("PT60S")
+        Duration ttl();
+
+        /** Entries (ids and profiles) remembered at most; when full, memory starts again empty. 0 turns it off. */
+        @WithDefault("50000")
+        int maxEntries();
+    }
 }

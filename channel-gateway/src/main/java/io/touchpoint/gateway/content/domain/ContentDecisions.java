@@ -17,11 +17,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.conditions.ConditionEvaluator;
 import io.touchpoint.gateway.content.store.VisitorCache;
+import io.touchpoint.gateway.content.store.VisitorNearCache;
 import io.touchpoint.gateway.template.domain.Liquid;
 
 /**
- * Decides a placement for a visitor: the placement from memory, the visitor from Redis (one round
- * trip), the visit from the request, then the first variant by priority whose rule holds, rendered
+ * Decides a placement for a visitor: the placement from memory, the visitor from memory or Redis
+ * (one round trip), the visit from the request, then the first variant by priority whose rule holds, rendered
  * when it has markup. No PostgreSQL on the way. A visitor Redis cannot tell (unknown, or Redis not
  * answering) is decided as unknown: profile rules do not hold for them, visit rules still do.
  */
@@ -51,15 +52,18 @@ public class ContentDecisions {
 
     private final PlacementRegistry registry;
     private final VisitorCache visitors;
+    private final VisitorNearCache near;
     private final Clock clock;
     private final ContentConfig config;
     private final Counter known;
     private final Counter unknown;
     private final Counter unavailable;
 
-    ContentDecisions(PlacementRegistry registry, VisitorCache visitors, Clock clock, ContentConfig config, MeterRegistry meters) {
+    ContentDecisions(PlacementRegistry registry, VisitorCache visitors, VisitorNearCache near, Clock clock, ContentConfig config,
+            MeterRegistry meters) {
         this.registry = registry;
         this.visitors = visitors;
+        this.near = near;
         this.clock = clock;
         this.config = config;
         this.known = decisions(meters, "known");
@@ -84,13 +88,37 @@ public class ContentDecisions {
             if (placement == null) {
                 return Uni.createFrom().nullItem();
             }
-            return visitors.find(userId, anonymousId)
+            return visitor(userId, anonymousId)
                     .onFailure().recoverWithItem(e -> {
                         unavailable.increment();
                         LOG.debugf("visitor not read from Redis (%s); decided as unknown", e.toString());
                         return null;
                     })
                     .map(visitor -> decide(placement, visitor, userId, anonymousId, request));
+        });
+    }
+
+    /**
+     * The visitor from this replica's memory when it holds them (no round trip, the common case of a
+     * returning visitor), else from Redis, remembered for the next request.
+     */
+    private Uni<Visitor> visitor(String userId, String anonymousId) {
+        List<String> keys = VisitorCache.idKeys(userId, anonymousId);
+        if (keys.isEmpty()) {
+            return Uni.createFrom().nullItem();
+        }
+        VisitorNearCache.Lookup lookup = near.lookup(keys);
+        if (lookup instanceof VisitorNearCache.Hit hit) {
+            return Uni.createFrom().item(hit.visitor());
+        }
+        VisitorNearCache.Miss miss = (VisitorNearCache.Miss) lookup;
+        return visitors.read(keys).map(found -> {
+            if (found == null) {
+                near.remember(miss, keys, -1, null);
+                return null;
+            }
+            near.remember(miss, keys, found.keyIndex(), found.visitor());
+            return found.visitor();
         });
     }
 

@@ -45,7 +45,9 @@ import io.vertx.mutiny.redis.client.Response;
  * <p>Every write is a Lua script that keeps the newer of what it holds and what it is given (the
  * profile's version, a membership's instant), so writes in any order, repeated, or racing a refill
  * from PostgreSQL ({@code VisitorWarming}) end in the same state. A write that fails marks the copy
- * stale, and the warming refills it from PostgreSQL. A decision reads in one round trip: a script
+ * stale, and the warming refills it from PostgreSQL. A write that changes something announces the
+ * keys it changed in the same script ({@link VisitorChanges}), so no replica's {@link VisitorNearCache}
+ * keeps what it replaced. A decision that misses the near cache reads in one round trip: a script
  * resolves the ids and returns the profile's hash.
  */
 @ApplicationScoped
@@ -67,6 +69,7 @@ public class VisitorCache implements RecipientObserver {
             local n = tonumber(ARGV[4])
             for i = 2, n + 1 do redis.call('SET', KEYS[i], ARGV[3]) end
             for i = n + 2, #KEYS do redis.call('UNLINK', KEYS[i]) end
+            redis.call('PUBLISH', ARGV[5], cjson.encode(KEYS))
             return 1""");
     static final Script WRITE_MEMBERSHIP = new Script("""
             local current = redis.call('HGET', KEYS[1], ARGV[1])
@@ -75,11 +78,16 @@ public class VisitorCache implements RecipientObserver {
               if at and at > tonumber(ARGV[2]) then return 0 end
             end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
+            redis.call('PUBLISH', ARGV[4], cjson.encode(KEYS))
+            return 1""");
+    static final Script ERASE = new Script("""
+            redis.call('UNLINK', unpack(KEYS))
+            redis.call('PUBLISH', ARGV[1], cjson.encode(KEYS))
             return 1""");
     static final Script READ = new Script("""
             for i = 1, #KEYS do
               local id = redis.call('GET', KEYS[i])
-              if id then return {id, redis.call('HGETALL', ARGV[1] .. id)} end
+              if id then return {id, redis.call('HGETALL', ARGV[1] .. id), i} end
             end
             return false""");
 
@@ -93,15 +101,12 @@ public class VisitorCache implements RecipientObserver {
         this.mapper = mapper;
     }
 
-    /**
-     * The visitor a userId (first) or anonymousId names, or null when neither names a known profile.
-     * Bounded: a Redis that does not answer within 250 ms costs the request its visitor (the caller
-     * decides as for an unknown one), and after repeated failures the breaker answers at once.
-     */
-    @Timeout(250)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, successThreshold = 2)
-    @CircuitBreakerName("content-redis")
-    public Uni<Visitor> find(String userId, String anonymousId) {
+    /** What Redis holds of a visitor: the visitor, and which of the id keys asked named them. */
+    public record Found(Visitor visitor, int keyIndex) {
+    }
+
+    /** The keys a request's ids are looked up by, userId first. */
+    public static List<String> idKeys(String userId, String anonymousId) {
         List<String> keys = new ArrayList<>(2);
         if (userId != null) {
             keys.add(idKey(RecipientIdentifier.USER_ID, userId));
@@ -109,10 +114,28 @@ public class VisitorCache implements RecipientObserver {
         if (anonymousId != null) {
             keys.add(idKey(RecipientIdentifier.ANONYMOUS_ID, anonymousId));
         }
-        if (keys.isEmpty()) {
+        return keys;
+    }
+
+    /**
+     * The visitor the first of these id keys that names a known profile names, or null when none
+     * does, in one round trip. Bounded: a Redis that does not answer within 250 ms costs the
+     * request its visitor (the caller decides as for an unknown one), and after repeated failures
+     * the breaker answers at once.
+     */
+    @Timeout(250)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, successThreshold = 2)
+    @CircuitBreakerName("content-redis")
+    public Uni<Found> read(List<String> idKeys) {
+        if (idKeys.isEmpty()) {
             return Uni.createFrom().nullItem();
         }
-        return READ.send(redis, READ.request(keys, List.of(PROFILE))).map(this::visitor);
+        return READ.send(redis, READ.request(idKeys, List.of(PROFILE))).map(this::found);
+    }
+
+    private Found found(Response found) {
+        Visitor visitor = visitor(found);
+        return visitor == null ? null : new Found(visitor, found.get(2).toInteger() - 1);
     }
 
     private Visitor visitor(Response found) {
@@ -152,7 +175,7 @@ public class VisitorCache implements RecipientObserver {
         facts.put("c", recipient.computed());
         facts.put("k", recipient.consents());
         return WRITE_PROFILE.request(keys, List.of(Long.toString(recipient.version()), write(facts), recipient.profileId(),
-                Integer.toString(ids.size())));
+                Integer.toString(ids.size()), VisitorChanges.CHANNEL));
     }
 
     private Uni<Response> writeProfile(Recipient recipient, List<RecipientIdentifier> identifiers, List<String> merged) {
@@ -167,7 +190,7 @@ public class VisitorCache implements RecipientObserver {
 
     public Request membershipWrite(String profileId, String segmentId, boolean member, Instant at) {
         return WRITE_MEMBERSHIP.request(List.of(PROFILE + profileId),
-                List.of(SEGMENT + segmentId, Long.toString(at.toEpochMilli()), member ? "1" : "0"));
+                List.of(SEGMENT + segmentId, Long.toString(at.toEpochMilli()), member ? "1" : "0", VisitorChanges.CHANNEL));
     }
 
     @Override
@@ -176,7 +199,10 @@ public class VisitorCache implements RecipientObserver {
         List<String> keys = new ArrayList<>();
         profileIds.forEach(id -> keys.add(PROFILE + id));
         identifiers.forEach(id -> keys.add(idKey(id.kind(), id.value())));
-        return guard(redis.execute("UNLINK", keys.toArray(String[]::new)).replaceWithVoid());
+        if (keys.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return guard(ERASE.send(redis, ERASE.request(keys, List.of(VisitorChanges.CHANNEL))).replaceWithVoid());
     }
 
     /**
