@@ -15,7 +15,8 @@ import io.touchpoint.gateway.content.domain.Visitor;
  * profile (or that it names none), a profile key holds the visitor. Whoever changes a key in Redis
  * announces it ({@link VisitorChanges}) and every replica forgets it; an announcement this replica
  * may have missed (its subscription dropped) empties the memory, and every entry also expires after
- * a bound, the staleness a replica can show at worst.
+ * a bound, the staleness a replica can show at worst. When full, what expired is dropped, and when
+ * that is not a tenth of it, everything.
  *
  * <p>A read that was under way while an announcement arrived is not remembered: it may hold what
  * Redis had before the change ({@link #generation()} tells).
@@ -24,6 +25,11 @@ public final class VisitorNearCache {
 
     /** An id key known to name no profile. */
     private static final String NONE = "";
+    /**
+     * How long "names nobody" is remembered at most: enough for a new visitor's first pages, short
+     * enough that a stream of one-time visitors does not fill the memory.
+     */
+    static final long NOBODY_TTL_NANOS = 5_000_000_000L;
 
     private record Entry(Object value, long expiresAt) {
     }
@@ -82,16 +88,21 @@ public final class VisitorNearCache {
         if (!live || maxEntries <= 0) {
             return;
         }
+        long now = nanoTime.getAsLong();
         if (entries.size() >= maxEntries) {
-            clear();
-            return;
+            entries.values().removeIf(e -> now - e.expiresAt() > 0);
+            if (entries.size() >= maxEntries * 9L / 10) {
+                clear();
+                return;
+            }
         }
-        long expiresAt = nanoTime.getAsLong() + ttlNanos;
+        long expiresAt = now + ttlNanos;
+        long nobodyExpiresAt = now + Math.min(ttlNanos, NOBODY_TTL_NANOS);
         List<String> written = new ArrayList<>(3);
         int last = visitor == null ? idKeys.size() - 1 : Math.min(resolved, idKeys.size() - 1);
         for (int i = 0; i <= last; i++) {
-            String value = visitor != null && i == resolved ? visitor.profileId() : NONE;
-            entries.put(idKeys.get(i), new Entry(value, expiresAt));
+            boolean names = visitor != null && i == resolved;
+            entries.put(idKeys.get(i), names ? new Entry(visitor.profileId(), expiresAt) : new Entry(NONE, nobodyExpiresAt));
             written.add(idKeys.get(i));
         }
         if (visitor != null) {

@@ -79,13 +79,29 @@ class VisitorNearCacheTest {
     }
 
     @Test
-    void aFullMemoryStartsAgainEmpty() {
-        VisitorNearCache small = new VisitorNearCache(Duration.ofSeconds(60).toNanos(), 2, now::get);
+    void nobodyIsRememberedForSecondsOnly() {
+        near.remember((VisitorNearCache.Miss) near.lookup(KEYS), KEYS, -1, null);
+        now.addAndGet(VisitorNearCache.NOBODY_TTL_NANOS + 1);
+        assertInstanceOf(VisitorNearCache.Miss.class, near.lookup(KEYS));
+    }
+
+    @Test
+    void aFullMemoryDropsWhatExpiredFirstAndStartsAgainEmptyWhenThatIsNotEnough() {
+        VisitorNearCache small = new VisitorNearCache(Duration.ofSeconds(60).toNanos(), 3, now::get);
         small.live(true);
+        List<String> stranger = VisitorCache.idKeys(null, "a2");
+        small.remember((VisitorNearCache.Miss) small.lookup(stranger), stranger, -1, null);
         small.remember((VisitorNearCache.Miss) small.lookup(KEYS), KEYS, 0, ann);
-        assertEquals(2, small.size());
-        List<String> other = VisitorCache.idKeys(null, "a2");
+        assertEquals(3, small.size());
+        now.addAndGet(VisitorNearCache.NOBODY_TTL_NANOS + 1);
+        List<String> other = VisitorCache.idKeys(null, "a3");
         small.remember((VisitorNearCache.Miss) small.lookup(other), other, -1, null);
+        // The stranger expired and made room; Ann is still known.
+        assertEquals(3, small.size());
+        assertEquals(ann, assertInstanceOf(VisitorNearCache.Hit.class, small.lookup(KEYS)).visitor());
+
+        List<String> fourth = VisitorCache.idKeys(null, "a4");
+        small.remember((VisitorNearCache.Miss) small.lookup(fourth), fourth, -1, null);
         assertEquals(0, small.size());
     }
 }
