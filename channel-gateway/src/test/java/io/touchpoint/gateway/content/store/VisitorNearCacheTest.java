@@ -87,21 +87,27 @@ class VisitorNearCacheTest {
 
     @Test
     void aFullMemoryDropsWhatExpiredFirstAndStartsAgainEmptyWhenThatIsNotEnough() {
-        VisitorNearCache small = new VisitorNearCache(Duration.ofSeconds(60).toNanos(), 3, now::get);
+        VisitorNearCache small = new VisitorNearCache(Duration.ofSeconds(60).toNanos(), 10, now::get);
         small.live(true);
-        List<String> stranger = VisitorCache.idKeys(null, "a2");
-        small.remember((VisitorNearCache.Miss) small.lookup(stranger), stranger, -1, null);
+        strangers(small, 0, 8);
         small.remember((VisitorNearCache.Miss) small.lookup(KEYS), KEYS, 0, ann);
-        assertEquals(3, small.size());
+        assertEquals(10, small.size());
         now.addAndGet(VisitorNearCache.NOBODY_TTL_NANOS + 1);
-        List<String> other = VisitorCache.idKeys(null, "a3");
-        small.remember((VisitorNearCache.Miss) small.lookup(other), other, -1, null);
-        // The stranger expired and made room; Ann is still known.
+        strangers(small, 8, 1);
+        // The strangers expired and made room; Ann is still known.
         assertEquals(3, small.size());
         assertEquals(ann, assertInstanceOf(VisitorNearCache.Hit.class, small.lookup(KEYS)).visitor());
 
-        List<String> fourth = VisitorCache.idKeys(null, "a4");
-        small.remember((VisitorNearCache.Miss) small.lookup(fourth), fourth, -1, null);
+        strangers(small, 9, 7);
+        assertEquals(10, small.size());
+        strangers(small, 16, 1);
         assertEquals(0, small.size());
+    }
+
+    private static void strangers(VisitorNearCache near, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            List<String> keys = VisitorCache.idKeys(null, "stranger-" + i);
+            near.remember((VisitorNearCache.Miss) near.lookup(keys), keys, -1, null);
+        }
     }
 }
