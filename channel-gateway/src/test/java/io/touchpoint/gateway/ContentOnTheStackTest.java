@@ -348,6 +348,23 @@ class ContentOnTheStackTest {
                 .extract().path("variant") == null);
     }
 
+    @Test
+    void decisionsAndTheirRefusalsAreRecordedAsHttpRequestsOfThePlacementPath() {
+        String key = "metered-" + shortId();
+        publishPlacement(key, Map.of("name", "Metered", "contentType", "html", "variants", List.of(
+                Map.of("key", "default", "priority", 0, "content", "<p>Hello</p>"))));
+        decide(key, Map.of("anonymousId", "metered-" + UUID.randomUUID())).then().statusCode(200);
+        given().header("Authorization", Gateway.basic("tpk_wrong")).queryParam("anonymousId", "x")
+                .get("/v1/content/{key}", key).then().statusCode(401);
+        await().atMost(WAIT).untilAsserted(() -> {
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("http_server_requests_seconds_count{")
+                    && l.contains("uri=\"/v1/content/{placement}\"") && l.contains("status=\"200\"")), "answered decisions");
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("http_server_requests_seconds_count{")
+                    && l.contains("uri=\"/v1/content/{placement}\"") && l.contains("status=\"401\"")), "refusals");
+        });
+    }
+
     // --- helpers ---
 
     private static Map<String, Object> variant(String key, int priority, Map<String, Object> rule, Object content) {
