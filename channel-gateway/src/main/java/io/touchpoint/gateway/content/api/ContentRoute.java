@@ -13,6 +13,7 @@ import io.touchpoint.gateway.content.domain.ContentDecisions;
 import io.touchpoint.gateway.content.domain.PlacementCompiler;
 import io.touchpoint.gateway.content.domain.Visits;
 import io.touchpoint.gateway.tracking.domain.IngestionService;
+import io.touchpoint.platform.api.HttpOutcome;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -62,15 +63,8 @@ public class ContentRoute {
     }
 
     private Timer requests(int status) {
-        String outcome = switch (status / 100) {
-            case 1 -> "INFORMATIONAL";
-            case 2 -> "SUCCESS";
-            case 3 -> "REDIRECTION";
-            case 4 -> "CLIENT_ERROR";
-            default -> "SERVER_ERROR";
-        };
         return registry.timer("http.server.requests", "method", "GET", "uri", URI, "status", Integer.toString(status),
-                "outcome", outcome);
+                "outcome", HttpOutcome.of(status));
     }
 
     void handle(RoutingContext ctx) {

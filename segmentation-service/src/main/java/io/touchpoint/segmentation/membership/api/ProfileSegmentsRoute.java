@@ -17,6 +17,7 @@ import io.touchpoint.segmentation.membership.domain.EnteredSegment;
 import io.touchpoint.segmentation.membership.store.MembershipCache;
 import io.touchpoint.segmentation.membership.store.MembershipStore;
 import io.touchpoint.segmentation.security.api.VerifiedTokens;
+import io.touchpoint.platform.api.HttpOutcome;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -83,15 +84,8 @@ public class ProfileSegmentsRoute {
     }
 
     private Timer requests(int status) {
-        String outcome = switch (status / 100) {
-            case 1 -> "INFORMATIONAL";
-            case 2 -> "SUCCESS";
-            case 3 -> "REDIRECTION";
-            case 4 -> "CLIENT_ERROR";
-            default -> "SERVER_ERROR";
-        };
         return registry.timer("http.server.requests", "method", "GET", "uri", URI, "status", Integer.toString(status),
-                "outcome", outcome);
+                "outcome", HttpOutcome.of(status));
     }
 
     void handle(RoutingContext ctx) {
