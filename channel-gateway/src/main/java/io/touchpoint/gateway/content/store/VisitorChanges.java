@@ -2,6 +2,7 @@ package io.touchpoint.gateway.content.store;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,8 +25,10 @@ import io.vertx.mutiny.core.Vertx;
  * The announcements of changed visitor keys: every write to the Redis copy publishes the keys it
  * changed on {@link #CHANNEL} (the scripts of {@link VisitorCache} do it in the same step as the
  * write), and each replica forgets them from its {@link VisitorNearCache}. The near cache is used
- * only while this subscription stands; when it ends or fails the memory is emptied and the
- * subscription made again a second later.
+ * only while this subscription is known to work: every replica publishes a heartbeat each second,
+ * and a subscription that hears nothing (its own heartbeat included) for three of them, or ends,
+ * or fails, is given up, the memory emptied, and the subscription made again a second later. So
+ * a Redis that is away (no change can be announced then) also turns the memory off.
  */
 @ApplicationScoped
 public class VisitorChanges {
@@ -33,6 +36,9 @@ public class VisitorChanges {
     private static final Logger LOG = Logger.getLogger(VisitorChanges.class);
     static final String CHANNEL = "touchpoint:gateway:visitor-changes";
     private static final long RETRY_MILLIS = 1_000;
+    static final String HEARTBEAT = "-";
+    private static final long HEARTBEAT_MILLIS = 1_000;
+    private static final long SILENT_NANOS = 3 * HEARTBEAT_MILLIS * 1_000_000;
     private static final TypeReference<List<String>> KEYS = new TypeReference<>() {
     };
 
@@ -44,6 +50,11 @@ public class VisitorChanges {
     /** A retry is scheduled: an end and a failure of one subscription schedule one, not two. */
     private final AtomicBoolean retrying = new AtomicBoolean();
     private volatile ReactivePubSubCommands.ReactiveRedisSubscriber subscriber;
+    private volatile boolean listening;
+    /** Counts subscriptions: the end or failure of one given up already is not this one's. */
+    private final AtomicInteger attempts = new AtomicInteger();
+    private volatile long lastHeardNanos;
+    private long heartbeats = -1;
 
     VisitorChanges(ReactiveRedisDataSource redis, VisitorNearCache near, ObjectMapper mapper, Vertx vertx) {
         this.redis = redis;
@@ -60,10 +71,15 @@ public class VisitorChanges {
 
     void start(@Observes StartupEvent event) {
         subscribe();
+        heartbeats = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> beat());
     }
 
     void stop(@Observes ShutdownEvent event) {
         stopped = true;
+        if (heartbeats >= 0) {
+            vertx.cancelTimer(heartbeats);
+        }
+        listening = false;
         near.live(false);
         var current = subscriber;
         if (current != null) {
@@ -76,16 +92,50 @@ public class VisitorChanges {
         if (stopped) {
             return;
         }
-        redis.pubsub(String.class).subscribe(CHANNEL, this::onMessage, this::onEnd, this::onFailure).subscribe().with(s -> {
-            subscriber = s;
-            near.live(true);
-        }, e -> {
-            LOG.debugf("subscribing to %s failed (%s); visitors are read from Redis until it succeeds", CHANNEL, e.toString());
+        int attempt = attempts.incrementAndGet();
+        redis.pubsub(String.class).subscribe(CHANNEL, this::onMessage, () -> onEnd(attempt), e -> onFailure(attempt, e))
+                .subscribe().with(s -> {
+                    if (attempt != attempts.get() || stopped) {
+                        s.unsubscribe().subscribe().with(done -> {
+                        }, e -> LOG.debugf("unsubscribing from %s failed (%s)", CHANNEL, e.toString()));
+                        return;
+                    }
+                    subscriber = s;
+                    lastHeardNanos = System.nanoTime();
+                    listening = true;
+                    near.live(true);
+                }, e -> {
+                    LOG.debugf("subscribing to %s failed (%s); visitors are read from Redis until it succeeds", CHANNEL,
+                            e.toString());
+                    retry();
+                });
+    }
+
+    /** Publishes this replica's heartbeat, and gives up a subscription that has heard nothing for three. */
+    private void beat() {
+        redis.pubsub(String.class).publish(CHANNEL, HEARTBEAT).subscribe().with(done -> {
+        }, e -> LOG.debugf("the heartbeat on %s was not published (%s)", CHANNEL, e.toString()));
+        if (listening && System.nanoTime() - lastHeardNanos > SILENT_NANOS) {
+            LOG.infof("nothing heard on %s for %d ms; visitors are read from Redis until it is heard again", CHANNEL,
+                    SILENT_NANOS / 1_000_000);
+            attempts.incrementAndGet();
+            listening = false;
+            near.live(false);
+            var current = subscriber;
+            subscriber = null;
+            if (current != null) {
+                current.unsubscribe().subscribe().with(done -> {
+                }, e -> LOG.debugf("unsubscribing from %s failed (%s)", CHANNEL, e.toString()));
+            }
             retry();
-        });
+        }
     }
 
     void onMessage(String message) {
+        lastHeardNanos = System.nanoTime();
+        if (HEARTBEAT.equals(message)) {
+            return;
+        }
         try {
             near.forget(mapper.readValue(message, KEYS));
         } catch (java.io.IOException | RuntimeException e) {
@@ -94,7 +144,11 @@ public class VisitorChanges {
         }
     }
 
-    private void onEnd() {
+    private void onEnd(int attempt) {
+        if (attempt != attempts.get()) {
+            return;
+        }
+        listening = false;
         near.live(false);
         if (!stopped) {
             LOG.infof("the subscription to %s ended; visitors are read from Redis until it is made again", CHANNEL);
@@ -102,7 +156,11 @@ public class VisitorChanges {
         }
     }
 
-    private void onFailure(Throwable e) {
+    private void onFailure(int attempt, Throwable e) {
+        if (attempt != attempts.get()) {
+            return;
+        }
+        listening = false;
         near.live(false);
         if (!stopped) {
             LOG.infof("the subscription to %s failed (%s); visitors are read from Redis until it is made again", CHANNEL,
