@@ -44,7 +44,10 @@ public interface ContentConfig {
         @WithDefault("PT60S")
         Duration ttl();
 
-        /** Entries (ids and profiles) remembered at most; when full, memory starts again empty. 0 turns it off. */
+        /**
+         * Entries (ids and profiles) remembered at most; when full, what expired is dropped, and when that
+         * is not a tenth of it, everything. 0 turns it off.
+         */
         @WithDefault("50000")
         int maxEntries();
     }
