@@ -5,13 +5,9 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -30,6 +26,7 @@ import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.events.DeliveryEvent;
 import io.touchpoint.gateway.delivery.store.DeliveryStore;
 import io.touchpoint.platform.outbox.OutboxRelay;
+import io.touchpoint.platform.store.GroupCommit;
 import io.touchpoint.platform.store.Transactions;
 import io.touchpoint.platform.time.CoalescedRuns;
 import io.touchpoint.platform.time.PeriodicWork;
@@ -78,9 +75,9 @@ public class Dispatcher {
     private static final int SENT_GROUP = 100;
     /** Recipients whose sent outcomes are written at once in a group, their statements pipelined. */
     private static final int SIDE_BY_SIDE = 16;
-    private final Queue<SentOutcome> sentOutcomes = new ConcurrentLinkedQueue<>();
-    private final CoalescedRuns sentFlushes = new CoalescedRuns(this::recordSent,
-            failure -> LOG.error("recording sent outcomes failed; their rows stay in sending and become unknown", failure));
+    /** Sent outcomes waiting to be written beyond which a send keeps its slot until its own is. */
+    private static final int UNRECORDED = 2 * SENT_GROUP;
+    private final GroupCommit<SentOutcome, Void> sentOutcomes;
     private volatile PeriodicWork sweep;
 
     Dispatcher(Pool pool, Clock clock, Vertx vertx, DeliveryStore ledger, MessageRenderer renderer,
@@ -99,6 +96,9 @@ public class Dispatcher {
         this.scheduler = scheduler;
         this.backoff = new Backoff(config.retry().firstDelay(), config.retry().maxDelay(), config.retry().giveUpAfter());
         this.config = config;
+        this.sentOutcomes = new GroupCommit<>(pool, SENT_GROUP, SIDE_BY_SIDE, o -> o.delivery().profileId(),
+                (sql, group) -> receipts.lockAll(sql, group.stream().flatMap(o -> o.accepted().providerIds().stream()).toList()),
+                this::recordSent, "sent outcomes");
         senders.forEach(s -> {
             if (s.enabled()) {
                 this.senders.put(s.channel(), s);
@@ -227,57 +227,35 @@ public class Dispatcher {
 
     /**
      * The provider took it: SENT with its parts, and the receipts that came before this was written
-     * apply now. Outcomes that come while one is being written wait and are written together, in one
-     * transaction (a group commit): one at a time costs each its own transaction and connection, and
-     * under load those, not the provider, set the pace. The caller's Uni completes once its own
-     * outcome is committed (or could not be: then the row stays in sending and becomes unknown).
+     * apply now. Outcomes that come while one group is being written wait and are written together
+     * in the next transaction ({@link GroupCommit}): one at a time costs each its own transaction
+     * and connection, and under load those, not the provider, set the pace. The send's slot is
+     * free as soon as the provider answered, while fewer than {@link #UNRECORDED} outcomes wait to
+     * be written: a slot held until the commit left the provider idle for most of each message's
+     * time. Beyond that the caller waits for its own outcome, so rows in sending stay bounded. An
+     * outcome that could not be written leaves its row in sending, which becomes unknown.
      */
     private Uni<Void> sent(Delivery d, ChannelSender.Accepted accepted) {
-        SentOutcome outcome = new SentOutcome(d, accepted, new CompletableFuture<>());
-        sentOutcomes.add(outcome);
-        sentFlushes.request();
-        return Uni.createFrom().completionStage(outcome.recorded());
-    }
-
-    private record SentOutcome(Delivery delivery, ChannelSender.Accepted accepted, CompletableFuture<Void> recorded) {
-    }
-
-    private Uni<Void> recordSent() {
-        List<SentOutcome> group = new ArrayList<>();
-        for (SentOutcome o = sentOutcomes.poll(); o != null; o = sentOutcomes.poll()) {
-            group.add(o);
-            if (group.size() == SENT_GROUP) {
-                break;
-            }
-        }
-        if (group.isEmpty()) {
+        Uni<Void> recorded = sentOutcomes.submit(new SentOutcome(d, accepted))
+                .onFailure().invoke(e -> LOG.errorf(e, "the sent outcome of delivery %s could not be recorded; it stays in"
+                        + " sending and becomes unknown", d.deliveryId()))
+                .onFailure().recoverWithNull().invoke(relay::kick).memoize().indefinitely();
+        if (sentOutcomes.pending() < UNRECORDED) {
+            recorded.subscribe().with(done -> { });
             return Uni.createFrom().voidItem();
         }
-        return Uni.createFrom().deferred(() -> {
-            Instant now = clock.instant();
-            return pool.withTransaction(sql -> Transactions.inOrderPerKey(group, o -> o.delivery().profileId(), SIDE_BY_SIDE,
-                    o -> recordSent(sql, o, now)).replaceWithVoid());
-        }).invoke(relay::kick)
-                .invoke(() -> group.forEach(o -> o.recorded().complete(null)))
-                // One bad outcome must not leave the others unwritten: each is then written on its own.
-                .onFailure().recoverWithUni(groupFailure -> Transactions.each(group, o -> Uni.createFrom()
-                        .deferred(() -> {
-                            Instant now = clock.instant();
-                            return pool.withTransaction(sql -> recordSent(sql, o, now));
-                        })
-                        .invoke(relay::kick)
-                        .onFailure().invoke(e -> LOG.errorf(e, "the sent outcome of delivery %s could not be recorded; it stays in"
-                                + " sending and becomes unknown", o.delivery().deliveryId()))
-                        .onFailure().recoverWithNull()
-                        .invoke(() -> o.recorded().complete(null))))
-                .chain(() -> sentOutcomes.isEmpty() ? Uni.createFrom().voidItem() : recordSent());
+        return recorded;
     }
 
-    private Uni<Void> recordSent(io.vertx.mutiny.sqlclient.SqlClient sql, SentOutcome o, Instant now) {
+    private record SentOutcome(Delivery delivery, ChannelSender.Accepted accepted) {
+    }
+
+    /** In the group's transaction, whose first step locked the provider ids of the whole group. */
+    private Uni<Void> recordSent(io.vertx.mutiny.sqlclient.SqlClient sql, SentOutcome o) {
+        Instant now = clock.instant();
         Delivery d = o.delivery();
         ChannelSender.Accepted accepted = o.accepted();
-        return receipts.lock(sql, accepted.providerIds())
-                .chain(() -> ledger.finish(sql, d.requestId(), DeliveryState.SENT, null, accepted.detail(), accepted.parts(), now))
+        return ledger.finish(sql, d.requestId(), DeliveryState.SENT, null, accepted.detail(), accepted.parts(), now)
                 .chain(finished -> {
                     if (!finished) {
                         LOG.warnf("delivery %s was no longer sending when the provider took it", d.deliveryId());

@@ -11,7 +11,6 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.touchpoint.platform.store.Transactions;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -26,12 +25,16 @@ public class ReceiptStore {
 
     /**
      * Serializes everything about these provider ids for the rest of the transaction: a receipt and
-     * the recording of its part cannot then both miss each other. Ids are locked in order, so two
-     * transactions never wait on each other crosswise.
+     * the recording of its part cannot then both miss each other. Ids are locked in one order (of
+     * their hashes), in one statement, so two transactions never wait on each other crosswise.
      */
     public Uni<Void> lock(SqlClient sql, List<String> providerIds) {
-        return Transactions.each(providerIds.stream().sorted().toList(), id -> sql
-                .preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 15))").execute(Tuple.of(id)).replaceWithVoid());
+        if (providerIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return sql.preparedQuery("""
+                SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(id, 15) AS h FROM unnest($1::text[]) AS id
+                ORDER BY h) AS ordered""").execute(Tuple.of(providerIds.toArray(String[]::new))).replaceWithVoid();
     }
 
     public Uni<Void> addParts(SqlClient sql, String requestId, List<String> providerIds, Instant now) {

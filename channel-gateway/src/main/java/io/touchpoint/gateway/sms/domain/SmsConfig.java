@@ -38,4 +38,12 @@ public interface SmsConfig {
     /** The first wait before binding again after the session dropped or a bind failed; it doubles up to a minute. */
     @WithDefault("PT1S")
     Duration reconnectDelay();
+
+    /**
+     * Threads that take what the SMSC sends on the session: the responses to submits, and receipts
+     * and replies, each of which holds its thread until recorded. With jsmpp's default of 3, a few
+     * receipts waiting for their commit held up the responses the sends were waiting for.
+     */
+    @WithDefault("16")
+    int inboundThreads();
 }

@@ -128,6 +128,7 @@ public class SmppClient {
         s.setEnquireLinkTimer((int) config.enquireLink().toMillis());
         s.setTransactionTimer(config.responseTimeout().toMillis());
         s.setMessageReceiverListener(new Inbound());
+        s.setPduProcessorDegree(config.inboundThreads());
         try {
             s.connectAndBind(config.host().orElseThrow(), config.port(), new BindParameter(BindType.BIND_TRX, config.systemId(),
                     config.password().orElse(""), config.systemType().orElse(""), TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null));
@@ -206,7 +207,7 @@ public class SmppClient {
         OptionalParameter.Receipted_message_id named = deliverSm.getOptionalParameter(OptionalParameter.Receipted_message_id.class);
         String id = named != null && !named.getValueAsString().isBlank() ? named.getValueAsString() : text.getId();
         var receipt = new ReceiptStore.Receipt(id, delivered, "stat:" + state, "err:" + text.getError());
-        boolean changed = pool.withTransaction(sql -> receipts.receipt(sql, receipt, clock.instant())).await().atMost(DB_WAIT);
+        boolean changed = receipts.record(receipt).await().atMost(DB_WAIT);
         if (changed) {
             relay.kick();
         }
