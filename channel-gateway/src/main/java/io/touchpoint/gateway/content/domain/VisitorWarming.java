@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,6 +16,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.gateway.content.store.VisitorCache;
 import io.touchpoint.gateway.recipient.domain.Recipient;
@@ -95,7 +98,7 @@ public class VisitorWarming {
                     return Uni.createFrom().item(false);
                 }
                 long started = System.nanoTime();
-                return refill(null, 0).call(count -> redis.execute("SET", WARM, clock.instant().toString()))
+                return refill().call(count -> redis.execute("SET", WARM, clock.instant().toString()))
                         .call(count -> redis.execute("UNLINK", LOCK))
                         .invoke(count -> LOG.infof("on-site content's copy of %d recipients was filled from PostgreSQL in %d ms",
                                 count, (System.nanoTime() - started) / 1_000_000))
@@ -104,7 +107,24 @@ public class VisitorWarming {
         });
     }
 
-    private Uni<Integer> refill(String after, int copied) {
+    /**
+     * Copies every recipient, page after page. Nothing of a page is kept once it is written: a
+     * chain in which each page's continuation held its page kept the whole projection in memory
+     * until the last page, and a large one did not fit in the heap.
+     */
+    private Uni<Integer> refill() {
+        AtomicReference<String> after = new AtomicReference<>();
+        return Multi.createBy().repeating().uni(() -> copyPage(after.get()).invoke(copied -> after.set(copied.last())))
+                .whilst(copied -> copied.count() > 0)
+                .collect().with(Collectors.summingInt(Copied::count));
+    }
+
+    /** What a page copied: how many profiles, and the last one's id (null when none). */
+    private record Copied(int count, String last) {
+    }
+
+    /** Writes the page after {@code after}. */
+    private Uni<Copied> copyPage(String after) {
         return pool.withConnection(sql -> recipients.page(sql, after, config.warmPage()).chain(page -> {
             if (page.isEmpty()) {
                 return Uni.createFrom().item(new Page(page, Map.of(), List.of()));
@@ -114,7 +134,7 @@ public class VisitorWarming {
                     .map(both -> new Page(page, both.getItem1(), both.getItem2()));
         })).chain(page -> {
             if (page.recipients().isEmpty()) {
-                return Uni.createFrom().item(copied);
+                return Uni.createFrom().item(new Copied(0, null));
             }
             List<Request> writes = new ArrayList<>();
             for (Recipient r : page.recipients()) {
@@ -123,10 +143,10 @@ public class VisitorWarming {
             for (MembershipStore.Membership m : page.memberships()) {
                 writes.add(cache.membershipWrite(m.profileId(), m.segmentId(), m.member(), m.changedAt()));
             }
-            String last = page.recipients().get(page.recipients().size() - 1).profileId();
+            Copied copied = new Copied(page.recipients().size(), page.recipients().get(page.recipients().size() - 1).profileId());
             return cache.writeAll(writes)
                     .chain(() -> redis.execute("PEXPIRE", LOCK, Long.toString(LOCK_MILLIS)))
-                    .chain(() -> refill(last, copied + page.recipients().size()));
+                    .replaceWith(copied);
         });
     }
 
