@@ -20,7 +20,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * Small writes that come one by one from many callers, committed together: what is submitted while
  * a transaction runs waits and goes into the next one, up to {@code maxGroup} items. Under load a
  * transaction (and a connection) per item, not the work, sets the pace; grouped, the statements of
- * up to {@code sideBySide} keys are pipelined on one connection and one commit serves them all.
+ * a group are written together (set-based statements, or item by item with statements pipelined,
+ * {@link #perItem}) and one commit serves them all.
  * Each caller's Uni completes with its own item's answer once the transaction that wrote it has
  * committed. When a group fails, each of its items is written again in a transaction of its own,
  * so one bad item cannot take the others down with it; an item that fails alone fails its caller.
@@ -30,20 +31,33 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  */
 public final class GroupCommit<T, A> {
 
-    /** The writes of one item in the group's transaction. */
+    /** The writes of a group in its transaction: one answer per item, in the items' order. */
+    @FunctionalInterface
+    public interface Writes<T, A> {
+        Uni<List<A>> write(SqlClient sql, List<T> items);
+    }
+
+    /** The writes of one item. */
     @FunctionalInterface
     public interface Step<T, A> {
         Uni<A> write(SqlClient sql, T item);
+    }
+
+    /**
+     * Writes a group item by item: {@code first} once (the locks the whole group takes, in one
+     * order), then the items of one key one after another, other keys' side by side.
+     */
+    public static <T, A> Writes<T, A> perItem(Function<T, String> keyOf, int sideBySide,
+            BiFunction<SqlClient, List<T>, Uni<Void>> first, Step<T, A> step) {
+        return (sql, items) -> first.apply(sql, items)
+                .chain(() -> Transactions.inOrderPerKey(items, keyOf, sideBySide, item -> step.write(sql, item)));
     }
 
     private static final Logger LOG = Logger.getLogger(GroupCommit.class);
 
     private final Pool pool;
     private final int maxGroup;
-    private final int sideBySide;
-    private final Function<T, String> keyOf;
-    private final BiFunction<SqlClient, List<T>, Uni<Void>> first;
-    private final Step<T, A> step;
+    private final Writes<T, A> writes;
     private final Queue<Waiting<T, A>> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final CoalescedRuns runs;
@@ -51,18 +65,10 @@ public final class GroupCommit<T, A> {
     private record Waiting<T, A>(T item, CompletableFuture<A> written) {
     }
 
-    /**
-     * @param keyOf items of one key are written one after another, in the order submitted; other keys side by side
-     * @param first run once per transaction before any item's step (locks the whole group takes, in one order), or null
-     */
-    public GroupCommit(Pool pool, int maxGroup, int sideBySide, Function<T, String> keyOf,
-            BiFunction<SqlClient, List<T>, Uni<Void>> first, Step<T, A> step, String what) {
+    public GroupCommit(Pool pool, int maxGroup, Writes<T, A> writes, String what) {
         this.pool = pool;
         this.maxGroup = maxGroup;
-        this.sideBySide = sideBySide;
-        this.keyOf = keyOf;
-        this.first = first == null ? (sql, items) -> Uni.createFrom().voidItem() : first;
-        this.step = step;
+        this.writes = writes;
         this.runs = new CoalescedRuns(this::commitWaiting, failure -> LOG.errorf(failure, "writing %s failed", what));
     }
 
@@ -92,8 +98,7 @@ public final class GroupCommit<T, A> {
             return Uni.createFrom().voidItem();
         }
         List<T> items = group.stream().map(Waiting::item).toList();
-        return pool.withTransaction(sql -> first.apply(sql, items)
-                .chain(() -> Transactions.inOrderPerKey(group, w -> keyOf.apply(w.item()), sideBySide, w -> step.write(sql, w.item()))))
+        return pool.withTransaction(sql -> writes.write(sql, items))
                 .invoke(answers -> {
                     for (int i = 0; i < group.size(); i++) {
                         done(group.get(i)).complete(answers.get(i));
@@ -101,7 +106,7 @@ public final class GroupCommit<T, A> {
                 })
                 .replaceWithVoid()
                 .onFailure().recoverWithUni(groupFailure -> Transactions.each(group, w -> pool
-                        .withTransaction(sql -> first.apply(sql, List.of(w.item())).chain(() -> step.write(sql, w.item())))
+                        .withTransaction(sql -> writes.write(sql, List.of(w.item())).map(answers -> answers.get(0)))
                         .onItemOrFailure().invoke((answer, failure) -> {
                             if (failure == null) {
                                 done(w).complete(answer);

@@ -96,9 +96,9 @@ public class Dispatcher {
         this.scheduler = scheduler;
         this.backoff = new Backoff(config.retry().firstDelay(), config.retry().maxDelay(), config.retry().giveUpAfter());
         this.config = config;
-        this.sentOutcomes = new GroupCommit<>(pool, SENT_GROUP, SIDE_BY_SIDE, o -> o.delivery().profileId(),
+        this.sentOutcomes = new GroupCommit<>(pool, SENT_GROUP, GroupCommit.perItem(o -> o.delivery().profileId(), SIDE_BY_SIDE,
                 (sql, group) -> receipts.lockAll(sql, group.stream().flatMap(o -> o.accepted().providerIds().stream()).toList()),
-                this::recordSent, "sent outcomes");
+                this::recordSent), "sent outcomes");
         senders.forEach(s -> {
             if (s.enabled()) {
                 this.senders.put(s.channel(), s);

@@ -2,7 +2,14 @@ package io.touchpoint.gateway.delivery.domain;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,40 +18,38 @@ import io.touchpoint.contracts.events.DeliveryEvent;
 import io.touchpoint.gateway.delivery.store.DeliveryStore;
 import io.touchpoint.gateway.delivery.store.ReceiptStore;
 import io.touchpoint.platform.store.GroupCommit;
-import io.touchpoint.platform.store.Transactions;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
- * What providers report about messages they took (an SMSC's delivery receipts), in the caller's
- * transaction. A sent delivery becomes DELIVERED once every one of its parts was reported delivered,
- * and FAILED (reason {@code undelivered}) at the first part reported not delivered; either once,
- * with its delivery event. A receipt seen before changes nothing. A receipt can come before its
- * part is recorded (the provider answers the receipt faster than the ledger writes the send): it
- * waits and applies when the part is, since both sides lock the provider id first. Receipts come
- * one by one on the provider's threads, each waiting until it is recorded: they are committed in
- * groups ({@link #record}), since a transaction each made the receipts, not the sends, the limit.
+ * What providers report about messages they took (an SMSC's delivery receipts). A sent delivery
+ * becomes DELIVERED once every one of its parts was reported delivered, and FAILED (reason
+ * {@code undelivered}) at the first part reported not delivered; either once, with its delivery
+ * event. A receipt seen before changes nothing. A receipt can come before its part is recorded (the
+ * provider answers the receipt faster than the ledger writes the send): it waits and applies when
+ * the part is, since both sides lock the provider id first. Receipts come one by one on the
+ * provider's threads, each waiting until it is recorded: they are committed in groups, a handful of
+ * set-based statements per group ({@link #record}), since a transaction and nine statements each
+ * made the receipts, not the sends, the limit.
  */
 @ApplicationScoped
 public class ProviderReceipts {
 
     /** Receipts written in one transaction at most. */
-    private static final int GROUP = 100;
-    /** Receipts whose statements are pipelined at once in a group. */
-    private static final int SIDE_BY_SIDE = 16;
+    private static final int GROUP = 200;
 
     private final ReceiptStore receipts;
     private final DeliveryStore ledger;
     private final DeliveryEvents events;
+    private final Clock clock;
     private final GroupCommit<ReceiptStore.Receipt, Boolean> recorded;
 
     ProviderReceipts(ReceiptStore receipts, DeliveryStore ledger, DeliveryEvents events, Clock clock, Pool pool) {
         this.receipts = receipts;
         this.ledger = ledger;
         this.events = events;
-        this.recorded = new GroupCommit<>(pool, GROUP, SIDE_BY_SIDE, ReceiptStore.Receipt::providerId,
-                (sql, group) -> lockAll(sql, group.stream().map(ReceiptStore.Receipt::providerId).toList()),
-                (sql, receipt) -> receiptLocked(sql, receipt, clock.instant()), "provider receipts");
+        this.clock = clock;
+        this.recorded = new GroupCommit<>(pool, GROUP, this::recordAll, "provider receipts");
     }
 
     /** Locks the ids for the transaction, all in one order; call first, before a delivery's row is touched. */
@@ -60,55 +65,95 @@ public class ProviderReceipts {
         return recorded.submit(receipt);
     }
 
-    /** The parts a provider took for a delivery now recorded as sent; receipts that came first apply now. */
+    /**
+     * The parts a provider took for a delivery now recorded as sent (their ids locked by the
+     * caller); receipts that came first apply now. True when one changed the delivery.
+     */
     public Uni<Boolean> parts(SqlClient sql, Delivery d, List<String> providerIds, Instant now) {
         if (providerIds.isEmpty()) {
             return Uni.createFrom().item(false);
         }
         return receipts.addParts(sql, d.requestId(), providerIds, now)
-                .chain(() -> receipts.pending(sql, providerIds))
-                .chain(early -> Transactions.each(early, r -> apply(sql, r, now)).replaceWith(!early.isEmpty()));
+                .chain(() -> apply(sql, providerIds, now))
+                .map(changed -> !changed.isEmpty());
     }
 
-    private Uni<Boolean> receiptLocked(SqlClient sql, ReceiptStore.Receipt receipt, Instant now) {
-        return receipts.addReceipt(sql, receipt, now)
-                .chain(first -> first ? apply(sql, receipt, now) : Uni.createFrom().item(false));
+    /** A group of receipts: each answered true when it changed a delivery. */
+    private Uni<List<Boolean>> recordAll(SqlClient sql, List<ReceiptStore.Receipt> group) {
+        Instant now = clock.instant();
+        // A receipt sent again within the group is a repeat, as it is across groups.
+        Map<String, ReceiptStore.Receipt> firstOf = new LinkedHashMap<>();
+        group.forEach(r -> firstOf.putIfAbsent(r.providerId(), r));
+        List<String> ids = List.copyOf(firstOf.keySet());
+        return lockAll(sql, ids)
+                .chain(() -> receipts.addReceipts(sql, List.copyOf(firstOf.values()), now))
+                .chain(fresh -> fresh.isEmpty() ? Uni.createFrom().item(Set.<String>of())
+                        : apply(sql, ids.stream().filter(fresh::contains).toList(), now))
+                .map(changed -> {
+                    Set<ReceiptStore.Receipt> answered = new HashSet<>();
+                    List<Boolean> answers = new ArrayList<>(group.size());
+                    for (ReceiptStore.Receipt r : group) {
+                        boolean first = firstOf.get(r.providerId()) == r && answered.add(r);
+                        answers.add(first && changed.contains(r.providerId()));
+                    }
+                    return answers;
+                });
     }
 
-    private Uni<Boolean> apply(SqlClient sql, ReceiptStore.Receipt receipt, Instant now) {
-        return receipts.requestOf(sql, receipt.providerId()).chain(request -> {
-            if (request.isEmpty()) {
-                return Uni.createFrom().item(false);
+    /**
+     * Applies the receipts of these ids that are not applied yet to their recorded parts, and ends
+     * the deliveries they complete. The provider ids whose receipt changed a delivery.
+     */
+    private Uni<Set<String>> apply(SqlClient sql, List<String> providerIds, Instant now) {
+        return receipts.settleAll(sql, providerIds, now).chain(settled -> {
+            if (settled.isEmpty()) {
+                return Uni.createFrom().item(Set.<String>of());
             }
-            return receipts.applied(sql, receipt.providerId())
-                    .chain(() -> receipts.settle(sql, receipt.providerId(), receipt.delivered(), now))
-                    .chain(settled -> settled ? deliveryOf(sql, request.get(), receipt, now) : Uni.createFrom().item(false));
+            Map<String, List<ReceiptStore.Settled>> byRequest = new LinkedHashMap<>();
+            settled.forEach(s -> byRequest.computeIfAbsent(s.requestId(), k -> new ArrayList<>()).add(s));
+            List<String> requests = List.copyOf(new TreeSet<>(byRequest.keySet()));
+            return ledger.lockSent(sql, requests).chain(sent -> sent.isEmpty() ? Uni.createFrom().item(Set.<String>of())
+                    : receipts.undeliveredOf(sql, sent.stream().map(Delivery::requestId).toList())
+                            .chain(open -> end(sql, sent, byRequest, open, now)));
         });
     }
 
-    private Uni<Boolean> deliveryOf(SqlClient sql, String requestId, ReceiptStore.Receipt receipt, Instant now) {
-        return ledger.lock(sql, requestId).chain(found -> {
-            if (found.isEmpty() || found.get().state() != DeliveryState.SENT) {
-                return Uni.createFrom().item(false);
+    /** Sent deliveries a receipt ended: FAILED at the first part not delivered, DELIVERED when no part is open. */
+    private Uni<Set<String>> end(SqlClient sql, List<Delivery> sent, Map<String, List<ReceiptStore.Settled>> byRequest,
+            Map<String, Long> open, Instant now) {
+        List<DeliveryStore.Receipted> ends = new ArrayList<>();
+        Map<String, String> endedBy = new LinkedHashMap<>();
+        for (Delivery d : sent) {
+            List<ReceiptStore.Settled> mine = byRequest.get(d.requestId());
+            Optional<ReceiptStore.Settled> failed = mine.stream().filter(s -> !s.delivered()).findFirst();
+            ReceiptStore.Settled by = failed.orElse(mine.get(mine.size() - 1));
+            if (failed.isEmpty() && open.getOrDefault(d.requestId(), 0L) > 0) {
+                continue;
             }
-            Delivery d = found.get();
-            String detail = receipt.status() + (receipt.detail() == null ? "" : " " + receipt.detail());
-            if (!receipt.delivered()) {
-                return ended(sql, d, DeliveryState.FAILED, DeliveryEvent.Status.FAILED, Reason.UNDELIVERED, detail, now);
+            String detail = by.status() + (by.detail() == null ? "" : " " + by.detail());
+            ends.add(new DeliveryStore.Receipted(d, failed.isPresent() ? DeliveryState.FAILED : DeliveryState.DELIVERED,
+                    failed.isPresent() ? Reason.UNDELIVERED.code() : null, detail));
+            endedBy.put(d.requestId(), by.providerId());
+        }
+        return ledger.receiptedAll(sql, ends, now).chain(movedIds -> {
+            Set<String> moved = new HashSet<>(movedIds);
+            List<DeliveryStore.Receipted> done = ends.stream().filter(e -> moved.contains(e.delivery().requestId())).toList();
+            if (done.isEmpty()) {
+                return Uni.createFrom().item(Set.<String>of());
             }
-            return receipts.undelivered(sql, requestId).chain(open -> open > 0 ? Uni.createFrom().item(false)
-                    : ended(sql, d, DeliveryState.DELIVERED, DeliveryEvent.Status.DELIVERED, null, detail, now));
+            List<Uni<Void>> published = new ArrayList<>();
+            for (DeliveryStore.Receipted e : done) {
+                Delivery d = e.delivery();
+                boolean delivered = e.state() == DeliveryState.DELIVERED;
+                published.add(events.publish(sql, d, d.channel(), delivered ? DeliveryEvent.Status.DELIVERED
+                        : DeliveryEvent.Status.FAILED, delivered ? null : Reason.UNDELIVERED, e.detail(), now));
+            }
+            Set<String> changed = new HashSet<>();
+            done.forEach(e -> changed.add(endedBy.get(e.delivery().requestId())));
+            // Statements on one connection are pipelined: the events go out together, not one round trip each.
+            return ledger.historyOfReceipted(sql, done, now)
+                    .chain(() -> Uni.join().all(published).andFailFast())
+                    .replaceWith(changed);
         });
-    }
-
-    private Uni<Boolean> ended(SqlClient sql, Delivery d, DeliveryState state, DeliveryEvent.Status status, Reason reason,
-            String detail, Instant now) {
-        String code = reason == null ? null : reason.code();
-        // Two parts' receipts written side by side in one transaction can both find the delivery
-        // complete; only the one whose update moved the row from sent writes the event.
-        return ledger.receipted(sql, d.requestId(), state, code, detail, now).chain(moved -> !moved ? Uni.createFrom().item(false)
-                : ledger.history(sql, d.requestId(), state, d.channel(), code, detail, now)
-                        .chain(() -> events.publish(sql, d, d.channel(), status, reason, detail, now))
-                        .replaceWith(true));
     }
 }

@@ -155,12 +155,51 @@ public class DeliveryStore {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** What the provider reported after it took the message (a receipt); false unless the row was sent. */
-    public Uni<Boolean> receipted(SqlClient sql, String requestId, DeliveryState state, String reason, String detail, Instant now) {
+    /** The rows among these still sent (awaiting receipts), locked, in request id order. */
+    public Uni<List<Delivery>> lockSent(SqlClient sql, List<String> requestIds) {
+        return sql.preparedQuery("SELECT " + COLUMNS + " FROM delivery WHERE request_id = ANY($1) AND state = 'sent' "
+                + "ORDER BY request_id FOR UPDATE").execute(Tuple.of(requestIds.toArray(String[]::new))).map(this::all);
+    }
+
+    /** A receipt's end of a sent row (DELIVERED or FAILED), with the reason and detail it records. */
+    public record Receipted(Delivery delivery, DeliveryState state, String reason, String detail) {
+    }
+
+    /** What receipts reported after the provider took the messages, in one statement: the request ids of the rows that were still sent and moved. */
+    public Uni<List<String>> receiptedAll(SqlClient sql, List<Receipted> ends, Instant now) {
+        if (ends.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
         return sql.preparedQuery("""
-                UPDATE delivery SET state = $2, reason = $3, detail = $4, updated_at = $5 WHERE request_id = $1 AND state = 'sent'""")
-                .execute(Tuple.from(Arrays.asList(requestId, state.code(), reason, detail, ts(now))))
-                .map(rows -> rows.rowCount() == 1);
+                UPDATE delivery AS d SET state = u.s, reason = u.r, detail = u.x, updated_at = $5
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, s, r, x)
+                WHERE d.request_id = u.id AND d.state = 'sent' RETURNING d.request_id""")
+                .execute(Tuple.from(Arrays.asList(ends.stream().map(e -> e.delivery().requestId()).toArray(String[]::new),
+                        ends.stream().map(e -> e.state().code()).toArray(String[]::new),
+                        ends.stream().map(Receipted::reason).toArray(String[]::new),
+                        ends.stream().map(Receipted::detail).toArray(String[]::new), ts(now))))
+                .map(rows -> {
+                    List<String> moved = new ArrayList<>();
+                    rows.forEach(r -> moved.add(r.getString(0)));
+                    return moved;
+                });
+    }
+
+    /** The decisions of {@link #receiptedAll}, in one statement. */
+    public Uni<Void> historyOfReceipted(SqlClient sql, List<Receipted> ends, Instant now) {
+        if (ends.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return sql.preparedQuery("""
+                INSERT INTO delivery_decision (request_id, at, state, channel, reason, detail)
+                SELECT id, $5, s, c, r, x FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[])
+                    WITH ORDINALITY AS u(id, s, r, x, c, n) ORDER BY n""")
+                .execute(Tuple.from(Arrays.asList(ends.stream().map(e -> e.delivery().requestId()).toArray(String[]::new),
+                        ends.stream().map(e -> e.state().code()).toArray(String[]::new),
+                        ends.stream().map(Receipted::reason).toArray(String[]::new),
+                        ends.stream().map(Receipted::detail).toArray(String[]::new), ts(now),
+                        ends.stream().map(e -> e.delivery().channel()).toArray(String[]::new))))
+                .replaceWithVoid();
     }
 
     /** How often the row was handed to its provider, when first (null before the first time), and the parts it took (once sent). */

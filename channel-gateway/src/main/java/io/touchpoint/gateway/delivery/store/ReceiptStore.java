@@ -5,8 +5,12 @@ import static io.touchpoint.platform.store.Json.ts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -50,50 +54,57 @@ public class ReceiptStore {
                 ON CONFLICT (provider_id) DO NOTHING""").executeBatch(rows).replaceWithVoid();
     }
 
-    /** Records a receipt; false when it came before (a repeat changes nothing). */
-    public Uni<Boolean> addReceipt(SqlClient sql, Receipt receipt, Instant now) {
+    /** Records receipts of distinct ids in one statement; the ids that came for the first time (repeats change nothing). */
+    public Uni<Set<String>> addReceipts(SqlClient sql, List<Receipt> receipts, Instant now) {
         return sql.preparedQuery("""
-                INSERT INTO delivery_receipt (provider_id, delivered, status, detail, received_at) VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (provider_id) DO NOTHING""")
-                .execute(Tuple.from(Arrays.asList(receipt.providerId(), receipt.delivered(), receipt.status(), receipt.detail(),
-                        ts(now))))
-                .map(rows -> rows.rowCount() == 1);
-    }
-
-    /** The receipts among these ids not applied yet (they came before their part was recorded). */
-    public Uni<List<Receipt>> pending(SqlClient sql, List<String> providerIds) {
-        return sql.preparedQuery("""
-                SELECT provider_id, delivered, status, detail FROM delivery_receipt WHERE provider_id = ANY($1) AND NOT applied""")
-                .execute(Tuple.of(providerIds.toArray(String[]::new))).map(rows -> {
-                    List<Receipt> found = new ArrayList<>();
-                    for (Row r : rows) {
-                        found.add(new Receipt(r.getString(0), r.getBoolean(1), r.getString(2), r.getString(3)));
-                    }
-                    return found;
+                INSERT INTO delivery_receipt (provider_id, delivered, status, detail, received_at)
+                SELECT p, d, s, x, $5 FROM unnest($1::text[], $2::boolean[], $3::text[], $4::text[]) AS u(p, d, s, x)
+                ON CONFLICT (provider_id) DO NOTHING RETURNING provider_id""")
+                .execute(Tuple.from(Arrays.asList(receipts.stream().map(Receipt::providerId).toArray(String[]::new),
+                        receipts.stream().map(Receipt::delivered).toArray(Boolean[]::new),
+                        receipts.stream().map(Receipt::status).toArray(String[]::new),
+                        receipts.stream().map(Receipt::detail).toArray(String[]::new), ts(now))))
+                .map(rows -> {
+                    Set<String> fresh = new HashSet<>();
+                    rows.forEach(r -> fresh.add(r.getString(0)));
+                    return fresh;
                 });
     }
 
-    /** The request whose part this is, when the part is recorded. */
-    public Uni<Optional<String>> requestOf(SqlClient sql, String providerId) {
-        return sql.preparedQuery("SELECT request_id FROM delivery_part WHERE provider_id = $1").execute(Tuple.of(providerId))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+    /** A part a receipt settled: its request, and what the receipt said. */
+    public record Settled(String providerId, String requestId, boolean delivered, String status, String detail) {
     }
 
-    /** Moves a part from accepted to delivered or failed; false when it was final already. */
-    public Uni<Boolean> settle(SqlClient sql, String providerId, boolean delivered, Instant now) {
+    /**
+     * Applies new receipts to their parts in one statement: a receipt whose part is recorded is
+     * marked applied, and the part, when still accepted, becomes delivered or failed. Receipts whose
+     * part is not recorded yet stay pending ({@link #pending}). Answers the parts that moved.
+     */
+    public Uni<List<Settled>> settleAll(SqlClient sql, List<String> providerIds, Instant now) {
         return sql.preparedQuery("""
-                UPDATE delivery_part SET state = $2, updated_at = $3 WHERE provider_id = $1 AND state = 'accepted'""")
-                .execute(Tuple.of(providerId, delivered ? "delivered" : "failed", ts(now))).map(rows -> rows.rowCount() == 1);
+                WITH applied AS (
+                    UPDATE delivery_receipt AS r SET applied = true FROM delivery_part AS p
+                    WHERE r.provider_id = ANY($1) AND p.provider_id = r.provider_id AND NOT r.applied
+                    RETURNING r.provider_id, r.delivered, r.status, r.detail, p.state)
+                UPDATE delivery_part AS p SET state = CASE WHEN a.delivered THEN 'delivered' ELSE 'failed' END, updated_at = $2
+                FROM applied AS a WHERE p.provider_id = a.provider_id AND a.state = 'accepted'
+                RETURNING p.provider_id, p.request_id, a.delivered, a.status, a.detail""")
+                .execute(Tuple.of(providerIds.toArray(String[]::new), ts(now))).map(rows -> {
+                    List<Settled> settled = new ArrayList<>();
+                    rows.forEach(r -> settled.add(new Settled(r.getString(0), r.getString(1), r.getBoolean(2), r.getString(3),
+                            r.getString(4))));
+                    return settled;
+                });
     }
 
-    public Uni<Void> applied(SqlClient sql, String providerId) {
-        return sql.preparedQuery("UPDATE delivery_receipt SET applied = true WHERE provider_id = $1").execute(Tuple.of(providerId))
-                .replaceWithVoid();
-    }
-
-    /** Parts of the request not reported delivered yet. */
-    public Uni<Long> undelivered(SqlClient sql, String requestId) {
-        return sql.preparedQuery("SELECT count(*) FROM delivery_part WHERE request_id = $1 AND state <> 'delivered'")
-                .execute(Tuple.of(requestId)).map(rows -> rows.iterator().next().getLong(0));
+    /** Per request, its parts not reported delivered yet (requests without parts are missing). */
+    public Uni<Map<String, Long>> undeliveredOf(SqlClient sql, List<String> requestIds) {
+        return sql.preparedQuery("""
+                SELECT request_id, count(*) FILTER (WHERE state <> 'delivered') FROM delivery_part WHERE request_id = ANY($1)
+                GROUP BY request_id""").execute(Tuple.of(requestIds.toArray(String[]::new))).map(rows -> {
+                    Map<String, Long> open = new HashMap<>();
+                    rows.forEach(r -> open.put(r.getString(0), r.getLong(1)));
+                    return open;
+                });
     }
 }
