@@ -132,6 +132,30 @@ class SmsDeliveryOnTheStackTest extends DeliveryStackTest {
     }
 
     @Test
+    void aReceiptRecordedWhileItsPartWasBeingWrittenIsAppliedByTheSweep() {
+        String profile = "p-" + UUID.randomUUID();
+        String number = phone("+35840");
+        smsRecipient(profile, number, List.of(DeliveryFixtures.granted("sms", "*")), Map.of());
+        MessageRequested request = sms(profile, smsTemplate("Jackpot tonight."), "jackpots", false);
+        fixtures.await(request.requestId(), DeliveryEvent.Status.DELIVERED);
+
+        // What two transactions committing at the same moment leave behind: the receipt and the part
+        // both recorded, neither applied, the delivery still sent.
+        pool.withTransaction(sql -> sql.preparedQuery("UPDATE delivery SET state = 'sent' WHERE request_id = $1")
+                .execute(Tuple.of(request.requestId()))
+                .chain(() -> sql.preparedQuery("UPDATE delivery_part SET state = 'accepted' WHERE request_id = $1")
+                        .execute(Tuple.of(request.requestId())))
+                .chain(() -> sql.preparedQuery("""
+                        UPDATE delivery_receipt SET applied = false, received_at = $2 WHERE provider_id IN
+                            (SELECT provider_id FROM delivery_part WHERE request_id = $1)""")
+                        .execute(Tuple.of(request.requestId(), clock.instant().atOffset(java.time.ZoneOffset.UTC)))))
+                .await().atMost(Duration.ofSeconds(5));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", marketer)
+                .get("/v1/deliveries/{id}", request.requestId()).then().statusCode(200).body("state", equalTo("delivered")));
+    }
+
+    @Test
     void stopWithdrawsSmsConsentAtOnceAndStartGrantsItAgain() {
         String profile = "p-" + UUID.randomUUID();
         String number = phone("+35850");

@@ -75,6 +75,10 @@ public class Dispatcher {
     private static final int SENT_GROUP = 100;
     /** Recipients whose sent outcomes are written at once in a group, their statements pipelined. */
     private static final int SIDE_BY_SIDE = 16;
+    /** Receipts older than this without a part are left pending: the ledger does not know their message. */
+    private static final Duration RECEIPTS_PENDING_AT_MOST = Duration.ofMinutes(10);
+    /** Pending receipts applied per sweep at most. */
+    private static final int SWEPT_RECEIPTS = 500;
     /** Sent outcomes waiting to be written beyond which a send keeps its slot until its own is. */
     private static final int UNRECORDED = 2 * SENT_GROUP;
     private final GroupCommit<SentOutcome, Void> sentOutcomes;
@@ -97,8 +101,7 @@ public class Dispatcher {
         this.backoff = new Backoff(config.retry().firstDelay(), config.retry().maxDelay(), config.retry().giveUpAfter());
         this.config = config;
         this.sentOutcomes = new GroupCommit<>(pool, SENT_GROUP, GroupCommit.perItem(o -> o.delivery().profileId(), SIDE_BY_SIDE,
-                (sql, group) -> receipts.lockAll(sql, group.stream().flatMap(o -> o.accepted().providerIds().stream()).toList()),
-                this::recordSent), "sent outcomes");
+                (sql, group) -> Uni.createFrom().voidItem(), this::recordSent), "sent outcomes");
         senders.forEach(s -> {
             if (s.enabled()) {
                 this.senders.put(s.channel(), s);
@@ -133,8 +136,12 @@ public class Dispatcher {
             return;
         }
         recoverStuck(true).subscribe().with(n -> kick(), e -> LOG.warn("recovering rows left in sending failed", e));
-        sweep = PeriodicWork.every(vertx, config.sweepIntervalMs(), () -> recoverStuck(false).invoke(this::kick), LOG,
-                "delivery sweep failed");
+        sweep = PeriodicWork.every(vertx, config.sweepIntervalMs(), () -> recoverStuck(false).invoke(this::kick)
+                .call(() -> receipts.applyPending(RECEIPTS_PENDING_AT_MOST, SWEPT_RECEIPTS).invoke(changed -> {
+                    if (changed > 0) {
+                        relay.kick();
+                    }
+                })), LOG, "delivery sweep failed");
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -250,7 +257,7 @@ public class Dispatcher {
     private record SentOutcome(Delivery delivery, ChannelSender.Accepted accepted) {
     }
 
-    /** In the group's transaction, whose first step locked the provider ids of the whole group. */
+    /** In the group's transaction. */
     private Uni<Void> recordSent(io.vertx.mutiny.sqlclient.SqlClient sql, SentOutcome o) {
         Instant now = clock.instant();
         Delivery d = o.delivery();

@@ -1,6 +1,7 @@
 package io.touchpoint.gateway.delivery.domain;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,11 +27,13 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * becomes DELIVERED once every one of its parts was reported delivered, and FAILED (reason
  * {@code undelivered}) at the first part reported not delivered; either once, with its delivery
  * event. A receipt seen before changes nothing. A receipt can come before its part is recorded (the
- * provider answers the receipt faster than the ledger writes the send): it waits and applies when
- * the part is, since both sides lock the provider id first. Receipts come one by one on the
+ * provider answers faster than the ledger writes the send): it waits, and applies when the part is
+ * recorded. When both are written at the same moment each transaction can miss the other; the sweep
+ * ({@link #applyPending}) applies such receipts a moment later. Receipts come one by one on the
  * provider's threads, each waiting until it is recorded: they are committed in groups, a handful of
- * set-based statements per group ({@link #record}), since a transaction and nine statements each
- * made the receipts, not the sends, the limit.
+ * set-based statements per group ({@link #record}). A transaction and nine statements each made
+ * the receipts, not the sends, the limit; locking the provider ids against the sends' transactions
+ * made the two kinds of groups wait for each other in turn.
  */
 @ApplicationScoped
 public class ProviderReceipts {
@@ -42,6 +45,7 @@ public class ProviderReceipts {
     private final DeliveryStore ledger;
     private final DeliveryEvents events;
     private final Clock clock;
+    private final Pool pool;
     private final GroupCommit<ReceiptStore.Receipt, Boolean> recorded;
 
     ProviderReceipts(ReceiptStore receipts, DeliveryStore ledger, DeliveryEvents events, Clock clock, Pool pool) {
@@ -49,12 +53,8 @@ public class ProviderReceipts {
         this.ledger = ledger;
         this.events = events;
         this.clock = clock;
+        this.pool = pool;
         this.recorded = new GroupCommit<>(pool, GROUP, this::recordAll, "provider receipts");
-    }
-
-    /** Locks the ids for the transaction, all in one order; call first, before a delivery's row is touched. */
-    public Uni<Void> lockAll(SqlClient sql, List<String> providerIds) {
-        return receipts.lock(sql, providerIds);
     }
 
     /**
@@ -65,10 +65,7 @@ public class ProviderReceipts {
         return recorded.submit(receipt);
     }
 
-    /**
-     * The parts a provider took for a delivery now recorded as sent (their ids locked by the
-     * caller); receipts that came first apply now. True when one changed the delivery.
-     */
+    /** The parts a provider took for a delivery now recorded as sent; receipts that came first apply now. True when one changed it. */
     public Uni<Boolean> parts(SqlClient sql, Delivery d, List<String> providerIds, Instant now) {
         if (providerIds.isEmpty()) {
             return Uni.createFrom().item(false);
@@ -78,6 +75,20 @@ public class ProviderReceipts {
                 .map(changed -> !changed.isEmpty());
     }
 
+    /**
+     * Applies receipts that came between {@code maxAge} and a second ago and are still not applied,
+     * now that their part may be recorded; how many changed a delivery. Older ones stay pending: no
+     * part came for them (the provider reported a message this gateway's ledger does not know).
+     */
+    public Uni<Integer> applyPending(Duration maxAge, int limit) {
+        return Uni.createFrom().deferred(() -> {
+            Instant now = clock.instant();
+            return pool.withTransaction(sql -> receipts.pending(sql, now.minus(maxAge), now.minusSeconds(1), limit)
+                    .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(Set.<String>of()) : apply(sql, ids, now)))
+                    .map(Set::size);
+        });
+    }
+
     /** A group of receipts: each answered true when it changed a delivery. */
     private Uni<List<Boolean>> recordAll(SqlClient sql, List<ReceiptStore.Receipt> group) {
         Instant now = clock.instant();
@@ -85,8 +96,7 @@ public class ProviderReceipts {
         Map<String, ReceiptStore.Receipt> firstOf = new LinkedHashMap<>();
         group.forEach(r -> firstOf.putIfAbsent(r.providerId(), r));
         List<String> ids = List.copyOf(firstOf.keySet());
-        return lockAll(sql, ids)
-                .chain(() -> receipts.addReceipts(sql, List.copyOf(firstOf.values()), now))
+        return receipts.addReceipts(sql, List.copyOf(firstOf.values()), now)
                 .chain(fresh -> fresh.isEmpty() ? Uni.createFrom().item(Set.<String>of())
                         : apply(sql, ids.stream().filter(fresh::contains).toList(), now))
                 .map(changed -> {

@@ -27,18 +27,15 @@ public class ReceiptStore {
     public record Receipt(String providerId, boolean delivered, String status, String detail) {
     }
 
-    /**
-     * Serializes everything about these provider ids for the rest of the transaction: a receipt and
-     * the recording of its part cannot then both miss each other. Ids are locked in one order (of
-     * their hashes), in one statement, so two transactions never wait on each other crosswise.
-     */
-    public Uni<Void> lock(SqlClient sql, List<String> providerIds) {
-        if (providerIds.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
+    /** Receipts not applied yet that came between {@code from} and {@code to}, oldest first. */
+    public Uni<List<String>> pending(SqlClient sql, Instant from, Instant to, int limit) {
         return sql.preparedQuery("""
-                SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(id, 15) AS h FROM unnest($1::text[]) AS id
-                ORDER BY h) AS ordered""").execute(Tuple.of(providerIds.toArray(String[]::new))).replaceWithVoid();
+                SELECT provider_id FROM delivery_receipt WHERE NOT applied AND received_at >= $1 AND received_at < $2
+                ORDER BY received_at LIMIT $3""").execute(Tuple.of(ts(from), ts(to), limit)).map(rows -> {
+                    List<String> ids = new ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getString(0)));
+                    return ids;
+                });
     }
 
     public Uni<Void> addParts(SqlClient sql, String requestId, List<String> providerIds, Instant now) {
