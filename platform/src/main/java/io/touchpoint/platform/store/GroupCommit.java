@@ -6,8 +6,6 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -20,8 +18,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * Small writes that come one by one from many callers, committed together: what is submitted while
  * a transaction runs waits and goes into the next one, up to {@code maxGroup} items. Under load a
  * transaction (and a connection) per item, not the work, sets the pace; grouped, the statements of
- * a group are written together (set-based statements, or item by item with statements pipelined,
- * {@link #perItem}) and one commit serves them all.
+ * a group are written together, in set-based statements, and one commit serves them all.
  * Each caller's Uni completes with its own item's answer once the transaction that wrote it has
  * committed. When a group fails, each of its items is written again in a transaction of its own,
  * so one bad item cannot take the others down with it; an item that fails alone fails its caller.
@@ -35,22 +32,6 @@ public final class GroupCommit<T, A> {
     @FunctionalInterface
     public interface Writes<T, A> {
         Uni<List<A>> write(SqlClient sql, List<T> items);
-    }
-
-    /** The writes of one item. */
-    @FunctionalInterface
-    public interface Step<T, A> {
-        Uni<A> write(SqlClient sql, T item);
-    }
-
-    /**
-     * Writes a group item by item: {@code first} once (the locks the whole group takes, in one
-     * order), then the items of one key one after another, other keys' side by side.
-     */
-    public static <T, A> Writes<T, A> perItem(Function<T, String> keyOf, int sideBySide,
-            BiFunction<SqlClient, List<T>, Uni<Void>> first, Step<T, A> step) {
-        return (sql, items) -> first.apply(sql, items)
-                .chain(() -> Transactions.inOrderPerKey(items, keyOf, sideBySide, item -> step.write(sql, item)));
     }
 
     private static final Logger LOG = Logger.getLogger(GroupCommit.class);

@@ -5,9 +5,14 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -73,8 +78,6 @@ public class Dispatcher {
             failure -> LOG.warn("sending queued deliveries failed; they stay queued and are retried", failure));
     /** At most this many sent outcomes in one transaction. */
     private static final int SENT_GROUP = 100;
-    /** Recipients whose sent outcomes are written at once in a group, their statements pipelined. */
-    private static final int SIDE_BY_SIDE = 16;
     /** Receipts older than this without a part are left pending: the ledger does not know their message. */
     private static final Duration RECEIPTS_PENDING_AT_MOST = Duration.ofMinutes(10);
     /** Pending receipts applied per sweep at most. */
@@ -100,8 +103,7 @@ public class Dispatcher {
         this.scheduler = scheduler;
         this.backoff = new Backoff(config.retry().firstDelay(), config.retry().maxDelay(), config.retry().giveUpAfter());
         this.config = config;
-        this.sentOutcomes = new GroupCommit<>(pool, SENT_GROUP, GroupCommit.perItem(o -> o.delivery().profileId(), SIDE_BY_SIDE,
-                (sql, group) -> Uni.createFrom().voidItem(), this::recordSent), "sent outcomes");
+        this.sentOutcomes = new GroupCommit<>(pool, SENT_GROUP, this::recordSent, "sent outcomes");
         senders.forEach(s -> {
             if (s.enabled()) {
                 this.senders.put(s.channel(), s);
@@ -257,20 +259,42 @@ public class Dispatcher {
     private record SentOutcome(Delivery delivery, ChannelSender.Accepted accepted) {
     }
 
-    /** In the group's transaction. */
-    private Uni<Void> recordSent(io.vertx.mutiny.sqlclient.SqlClient sql, SentOutcome o) {
+    /**
+     * A group of sent outcomes in set-based statements: the rows to sent, their history, their
+     * events, their parts and the receipts that came before them. Statement by statement per
+     * outcome, the group's transaction, not the provider, set the pace.
+     */
+    private Uni<List<Void>> recordSent(io.vertx.mutiny.sqlclient.SqlClient sql, List<SentOutcome> group) {
         Instant now = clock.instant();
-        Delivery d = o.delivery();
-        ChannelSender.Accepted accepted = o.accepted();
-        return ledger.finish(sql, d.requestId(), DeliveryState.SENT, null, accepted.detail(), accepted.parts(), now)
-                .chain(finished -> {
-                    if (!finished) {
-                        LOG.warnf("delivery %s was no longer sending when the provider took it", d.deliveryId());
-                        return Uni.createFrom().voidItem();
+        List<Void> answers = new ArrayList<>(Collections.nCopies(group.size(), null));
+        return ledger.sentAll(sql, group.stream().map(o -> o.delivery().requestId()).toList(),
+                group.stream().map(o -> o.accepted().detail()).toList(), group.stream().map(o -> o.accepted().parts()).toList(), now)
+                .chain(movedIds -> {
+                    Set<String> moved = new HashSet<>(movedIds);
+                    List<SentOutcome> done = new ArrayList<>();
+                    for (SentOutcome o : group) {
+                        if (moved.contains(o.delivery().requestId())) {
+                            done.add(o);
+                        } else {
+                            LOG.warnf("delivery %s was no longer sending when the provider took it", o.delivery().deliveryId());
+                        }
                     }
-                    return ledger.history(sql, d.requestId(), DeliveryState.SENT, d.channel(), null, accepted.detail(), now)
-                            .chain(() -> events.publish(sql, d, d.channel(), DeliveryEvent.Status.SENT, null, accepted.detail(), now))
-                            .chain(() -> receipts.parts(sql, d, accepted.providerIds(), now)).replaceWithVoid();
+                    if (done.isEmpty()) {
+                        return Uni.createFrom().item(answers);
+                    }
+                    List<Uni<Void>> published = new ArrayList<>();
+                    Map<String, List<String>> parts = new LinkedHashMap<>();
+                    for (SentOutcome o : done) {
+                        Delivery d = o.delivery();
+                        published.add(events.publish(sql, d, d.channel(), DeliveryEvent.Status.SENT, null, o.accepted().detail(), now));
+                        parts.put(d.requestId(), o.accepted().providerIds());
+                    }
+                    return ledger.historyOf(sql, done.stream().map(o -> new DeliveryStore.Decided(o.delivery(), DeliveryState.SENT, null,
+                            o.accepted().detail())).toList(), now)
+                            // Statements on one connection are pipelined: the events go out together.
+                            .chain(() -> Uni.join().all(published).andFailFast())
+                            .chain(() -> receipts.parts(sql, parts, now))
+                            .replaceWith(answers);
                 });
     }
 

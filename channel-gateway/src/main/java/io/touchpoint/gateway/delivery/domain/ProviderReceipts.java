@@ -65,13 +65,17 @@ public class ProviderReceipts {
         return recorded.submit(receipt);
     }
 
-    /** The parts a provider took for a delivery now recorded as sent; receipts that came first apply now. True when one changed it. */
-    public Uni<Boolean> parts(SqlClient sql, Delivery d, List<String> providerIds, Instant now) {
-        if (providerIds.isEmpty()) {
+    /**
+     * The parts providers took for deliveries now recorded as sent (provider ids per request id);
+     * receipts that came first apply now. True when one changed a delivery.
+     */
+    public Uni<Boolean> parts(SqlClient sql, Map<String, List<String>> providerIdsByRequest, Instant now) {
+        List<String> ids = providerIdsByRequest.values().stream().flatMap(List::stream).toList();
+        if (ids.isEmpty()) {
             return Uni.createFrom().item(false);
         }
-        return receipts.addParts(sql, d.requestId(), providerIds, now)
-                .chain(() -> apply(sql, providerIds, now))
+        return receipts.addParts(sql, providerIdsByRequest, now)
+                .chain(() -> apply(sql, ids, now))
                 .map(changed -> !changed.isEmpty());
     }
 
@@ -131,7 +135,7 @@ public class ProviderReceipts {
     /** Sent deliveries a receipt ended: FAILED at the first part not delivered, DELIVERED when no part is open. */
     private Uni<Set<String>> end(SqlClient sql, List<Delivery> sent, Map<String, List<ReceiptStore.Settled>> byRequest,
             Map<String, Long> open, Instant now) {
-        List<DeliveryStore.Receipted> ends = new ArrayList<>();
+        List<DeliveryStore.Decided> ends = new ArrayList<>();
         Map<String, String> endedBy = new LinkedHashMap<>();
         for (Delivery d : sent) {
             List<ReceiptStore.Settled> mine = byRequest.get(d.requestId());
@@ -141,18 +145,18 @@ public class ProviderReceipts {
                 continue;
             }
             String detail = by.status() + (by.detail() == null ? "" : " " + by.detail());
-            ends.add(new DeliveryStore.Receipted(d, failed.isPresent() ? DeliveryState.FAILED : DeliveryState.DELIVERED,
+            ends.add(new DeliveryStore.Decided(d, failed.isPresent() ? DeliveryState.FAILED : DeliveryState.DELIVERED,
                     failed.isPresent() ? Reason.UNDELIVERED.code() : null, detail));
             endedBy.put(d.requestId(), by.providerId());
         }
         return ledger.receiptedAll(sql, ends, now).chain(movedIds -> {
             Set<String> moved = new HashSet<>(movedIds);
-            List<DeliveryStore.Receipted> done = ends.stream().filter(e -> moved.contains(e.delivery().requestId())).toList();
+            List<DeliveryStore.Decided> done = ends.stream().filter(e -> moved.contains(e.delivery().requestId())).toList();
             if (done.isEmpty()) {
                 return Uni.createFrom().item(Set.<String>of());
             }
             List<Uni<Void>> published = new ArrayList<>();
-            for (DeliveryStore.Receipted e : done) {
+            for (DeliveryStore.Decided e : done) {
                 Delivery d = e.delivery();
                 boolean delivered = e.state() == DeliveryState.DELIVERED;
                 published.add(events.publish(sql, d, d.channel(), delivered ? DeliveryEvent.Status.DELIVERED
@@ -161,7 +165,7 @@ public class ProviderReceipts {
             Set<String> changed = new HashSet<>();
             done.forEach(e -> changed.add(endedBy.get(e.delivery().requestId())));
             // Statements on one connection are pipelined: the events go out together, not one round trip each.
-            return ledger.historyOfReceipted(sql, done, now)
+            return ledger.historyOf(sql, done, now)
                     .chain(() -> Uni.join().all(published).andFailFast())
                     .replaceWith(changed);
         });

@@ -161,12 +161,12 @@ public class DeliveryStore {
                 + "ORDER BY request_id FOR UPDATE").execute(Tuple.of(requestIds.toArray(String[]::new))).map(this::all);
     }
 
-    /** A receipt's end of a sent row (DELIVERED or FAILED), with the reason and detail it records. */
-    public record Receipted(Delivery delivery, DeliveryState state, String reason, String detail) {
+    /** A decision about a row: its new state, with the reason and detail it records. */
+    public record Decided(Delivery delivery, DeliveryState state, String reason, String detail) {
     }
 
     /** What receipts reported after the provider took the messages, in one statement: the request ids of the rows that were still sent and moved. */
-    public Uni<List<String>> receiptedAll(SqlClient sql, List<Receipted> ends, Instant now) {
+    public Uni<List<String>> receiptedAll(SqlClient sql, List<Decided> ends, Instant now) {
         if (ends.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -176,8 +176,8 @@ public class DeliveryStore {
                 WHERE d.request_id = u.id AND d.state = 'sent' RETURNING d.request_id""")
                 .execute(Tuple.from(Arrays.asList(ends.stream().map(e -> e.delivery().requestId()).toArray(String[]::new),
                         ends.stream().map(e -> e.state().code()).toArray(String[]::new),
-                        ends.stream().map(Receipted::reason).toArray(String[]::new),
-                        ends.stream().map(Receipted::detail).toArray(String[]::new), ts(now))))
+                        ends.stream().map(Decided::reason).toArray(String[]::new),
+                        ends.stream().map(Decided::detail).toArray(String[]::new), ts(now))))
                 .map(rows -> {
                     List<String> moved = new ArrayList<>();
                     rows.forEach(r -> moved.add(r.getString(0)));
@@ -185,8 +185,27 @@ public class DeliveryStore {
                 });
     }
 
-    /** The decisions of {@link #receiptedAll}, in one statement. */
-    public Uni<Void> historyOfReceipted(SqlClient sql, List<Receipted> ends, Instant now) {
+    /**
+     * Rows the provider took, from sending to sent with its detail and parts, in one statement;
+     * the request ids of the rows that were still sending and moved.
+     */
+    public Uni<List<String>> sentAll(SqlClient sql, List<String> requestIds, List<String> details, List<Integer> parts, Instant now) {
+        return sql.preparedQuery("""
+                UPDATE delivery AS d SET state = 'sent', reason = NULL, detail = u.x, sent_at = $4, updated_at = $4,
+                    parts = coalesce(u.n, d.parts)
+                FROM unnest($1::text[], $2::text[], $3::int[]) AS u(id, x, n)
+                WHERE d.request_id = u.id AND d.state = 'sending' RETURNING d.request_id""")
+                .execute(Tuple.from(Arrays.asList(requestIds.toArray(String[]::new), details.toArray(String[]::new),
+                        parts.toArray(Integer[]::new), ts(now))))
+                .map(rows -> {
+                    List<String> moved = new ArrayList<>();
+                    rows.forEach(r -> moved.add(r.getString(0)));
+                    return moved;
+                });
+    }
+
+    /** The history rows of these decisions, in one statement. */
+    public Uni<Void> historyOf(SqlClient sql, List<Decided> ends, Instant now) {
         if (ends.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -196,8 +215,8 @@ public class DeliveryStore {
                     WITH ORDINALITY AS u(id, s, r, x, c, n) ORDER BY n""")
                 .execute(Tuple.from(Arrays.asList(ends.stream().map(e -> e.delivery().requestId()).toArray(String[]::new),
                         ends.stream().map(e -> e.state().code()).toArray(String[]::new),
-                        ends.stream().map(Receipted::reason).toArray(String[]::new),
-                        ends.stream().map(Receipted::detail).toArray(String[]::new), ts(now),
+                        ends.stream().map(Decided::reason).toArray(String[]::new),
+                        ends.stream().map(Decided::detail).toArray(String[]::new), ts(now),
                         ends.stream().map(e -> e.delivery().channel()).toArray(String[]::new))))
                 .replaceWithVoid();
     }

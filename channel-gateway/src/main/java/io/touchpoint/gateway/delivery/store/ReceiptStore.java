@@ -38,17 +38,28 @@ public class ReceiptStore {
                 });
     }
 
-    public Uni<Void> addParts(SqlClient sql, String requestId, List<String> providerIds, Instant now) {
-        List<Tuple> rows = new ArrayList<>();
-        for (int i = 0; i < providerIds.size(); i++) {
-            rows.add(Tuple.of(providerIds.get(i), requestId, i + 1, ts(now)));
-        }
-        if (rows.isEmpty()) {
+    /** The parts providers took, per request id in order (part 1, 2, ...), in one statement. */
+    public Uni<Void> addParts(SqlClient sql, Map<String, List<String>> providerIdsByRequest, Instant now) {
+        List<String> ids = new ArrayList<>();
+        List<String> requests = new ArrayList<>();
+        List<Integer> numbers = new ArrayList<>();
+        providerIdsByRequest.forEach((request, providerIds) -> {
+            for (int i = 0; i < providerIds.size(); i++) {
+                ids.add(providerIds.get(i));
+                requests.add(request);
+                numbers.add(i + 1);
+            }
+        });
+        if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         return sql.preparedQuery("""
-                INSERT INTO delivery_part (provider_id, request_id, part, state, updated_at) VALUES ($1, $2, $3, 'accepted', $4)
-                ON CONFLICT (provider_id) DO NOTHING""").executeBatch(rows).replaceWithVoid();
+                INSERT INTO delivery_part (provider_id, request_id, part, state, updated_at)
+                SELECT p, r, n, 'accepted', $4 FROM unnest($1::text[], $2::text[], $3::int[]) AS u(p, r, n)
+                ON CONFLICT (provider_id) DO NOTHING""")
+                .execute(Tuple.from(Arrays.asList(ids.toArray(String[]::new), requests.toArray(String[]::new),
+                        numbers.toArray(Integer[]::new), ts(now))))
+                .replaceWithVoid();
     }
 
     /** Records receipts of distinct ids in one statement; the ids that came for the first time (repeats change nothing). */
