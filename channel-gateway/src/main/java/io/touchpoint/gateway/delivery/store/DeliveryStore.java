@@ -18,6 +18,7 @@ import io.touchpoint.gateway.delivery.domain.Delivery;
 import io.touchpoint.gateway.delivery.domain.DeliveryState;
 import io.touchpoint.gateway.delivery.domain.RecipientFacts;
 import io.touchpoint.platform.store.Json;
+import io.touchpoint.platform.store.Rows;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -178,11 +179,7 @@ public class DeliveryStore {
                         ends.stream().map(e -> e.state().code()).toArray(String[]::new),
                         ends.stream().map(Decided::reason).toArray(String[]::new),
                         ends.stream().map(Decided::detail).toArray(String[]::new), ts(now))))
-                .map(rows -> {
-                    List<String> moved = new ArrayList<>();
-                    rows.forEach(r -> moved.add(r.getString(0)));
-                    return moved;
-                });
+                .map(Rows::firstColumn);
     }
 
     /**
@@ -197,11 +194,7 @@ public class DeliveryStore {
                 WHERE d.request_id = u.id AND d.state = 'sending' RETURNING d.request_id""")
                 .execute(Tuple.from(Arrays.asList(requestIds.toArray(String[]::new), details.toArray(String[]::new),
                         parts.toArray(Integer[]::new), ts(now))))
-                .map(rows -> {
-                    List<String> moved = new ArrayList<>();
-                    rows.forEach(r -> moved.add(r.getString(0)));
-                    return moved;
-                });
+                .map(Rows::firstColumn);
     }
 
     /** The history rows of these decisions, in one statement. */

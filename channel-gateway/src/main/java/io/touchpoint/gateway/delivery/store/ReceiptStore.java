@@ -9,13 +9,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
+import io.touchpoint.platform.store.Rows;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -27,15 +26,16 @@ public class ReceiptStore {
     public record Receipt(String providerId, boolean delivered, String status, String detail) {
     }
 
-    /** Receipts not applied yet that came between {@code from} and {@code to}, oldest first. */
+    /**
+     * Receipts not applied yet whose part is recorded, that came between {@code from} and
+     * {@code to}, oldest first. Receipts without a part (of messages the ledger does not know) are
+     * not among them, so they never hold back the ones that can apply.
+     */
     public Uni<List<String>> pending(SqlClient sql, Instant from, Instant to, int limit) {
         return sql.preparedQuery("""
-                SELECT provider_id FROM delivery_receipt WHERE NOT applied AND received_at >= $1 AND received_at < $2
-                ORDER BY received_at LIMIT $3""").execute(Tuple.of(ts(from), ts(to), limit)).map(rows -> {
-                    List<String> ids = new ArrayList<>();
-                    rows.forEach(r -> ids.add(r.getString(0)));
-                    return ids;
-                });
+                SELECT r.provider_id FROM delivery_receipt AS r JOIN delivery_part AS p ON p.provider_id = r.provider_id
+                WHERE NOT r.applied AND r.received_at >= $1 AND r.received_at < $2
+                ORDER BY r.received_at LIMIT $3""").execute(Tuple.of(ts(from), ts(to), limit)).map(Rows::firstColumn);
     }
 
     /** The parts providers took, per request id in order (part 1, 2, ...), in one statement. */
@@ -72,11 +72,7 @@ public class ReceiptStore {
                         receipts.stream().map(Receipt::delivered).toArray(Boolean[]::new),
                         receipts.stream().map(Receipt::status).toArray(String[]::new),
                         receipts.stream().map(Receipt::detail).toArray(String[]::new), ts(now))))
-                .map(rows -> {
-                    Set<String> fresh = new HashSet<>();
-                    rows.forEach(r -> fresh.add(r.getString(0)));
-                    return fresh;
-                });
+                .map(rows -> new HashSet<>(Rows.firstColumn(rows)));
     }
 
     /** A part a receipt settled: its request, and what the receipt said. */
