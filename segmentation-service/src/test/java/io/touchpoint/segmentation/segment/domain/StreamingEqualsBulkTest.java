@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,8 +34,9 @@ import io.touchpoint.segmentation.membership.domain.MembershipUpdater;
 /**
  * Streaming and bulk evaluation agree, on random rules and profiles, against real PostgreSQL. Random
  * segments (later ones may read earlier ones through inSegment) are stored active; random profiles
- * arrive as the stream delivers them, one ProfileChanged per interaction, through the same
- * {@link MembershipUpdater#apply} the Kafka consumer calls. The memberships the stream decided must be
+ * arrive as the stream delivers them, one ProfileChanged per interaction, through what the Kafka
+ * consumer calls: one change per transaction ({@link MembershipUpdater#apply}) in even rounds, polls of
+ * interleaved profiles ({@link MembershipUpdater#applyAll}) in odd ones. The memberships the stream decided must be
  * what the evaluator says of the generated profile; then they are wiped and a bulk pass must decide
  * exactly the same. jqwik generates the cases; this runs under Jupiter because the application (and
  * its real PostgreSQL) lives in a {@code @QuarkusTest}, which jqwik's own engine cannot start.
@@ -86,8 +88,21 @@ class StreamingEqualsBulkTest {
         try (Connection c = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword)) {
             insertSegments(c, raw);
             try {
+                List<ProfileChanged> changes = new ArrayList<>();
                 for (var e : profiles.entrySet()) {
-                    stream(e.getKey(), e.getValue(), base);
+                    changes.addAll(changes(e.getKey(), e.getValue(), base));
+                }
+                if (round % 2 == 0) {
+                    for (ProfileChanged change : changes) {
+                        updater.apply(change).await().atMost(Duration.ofSeconds(30));
+                    }
+                } else {
+                    // As the consumer gets them: polls holding several changes of a profile, interleaved with others'.
+                    List<ProfileChanged> interleaved = interleave(changes);
+                    for (int from = 0; from < interleaved.size(); from += 37) {
+                        updater.applyAll(interleaved.subList(from, Math.min(interleaved.size(), from + 37)))
+                                .await().atMost(Duration.ofSeconds(30));
+                    }
                 }
                 Map<String, Set<String>> expected = expected(gen, rules, profiles);
                 assertEquals(expected, members(c, rules.keySet(), profiles.keySet()), "streaming decided otherwise for\n" + described);
@@ -125,7 +140,24 @@ class StreamingEqualsBulkTest {
         return out;
     }
 
-    private void stream(String id, RuleGenerators.Profile p, Instant base) {
+    /** Round-robin over the profiles, each profile's changes kept in order. */
+    private static List<ProfileChanged> interleave(List<ProfileChanged> changes) {
+        Map<String, ArrayDeque<ProfileChanged>> byProfile = new LinkedHashMap<>();
+        changes.forEach(c -> byProfile.computeIfAbsent(c.profileId(), k -> new ArrayDeque<>()).add(c));
+        List<ProfileChanged> out = new ArrayList<>();
+        while (out.size() < changes.size()) {
+            byProfile.values().forEach(q -> {
+                if (!q.isEmpty()) {
+                    out.add(q.poll());
+                }
+            });
+        }
+        return out;
+    }
+
+    /** The changes the stream brings for one generated profile: one per interaction. */
+    private static List<ProfileChanged> changes(String id, RuleGenerators.Profile p, Instant base) {
+        List<ProfileChanged> out = new ArrayList<>();
         long version = 0;
         List<ProfileChanged.Trigger> triggers = new ArrayList<>();
         for (var e : p.events()) {
@@ -136,9 +168,10 @@ class StreamingEqualsBulkTest {
             triggers.add(null);
         }
         for (var t : triggers) {
-            updater.apply(new ProfileChanged(id, ++version, Set.of("traits"), p.traits(), p.computed(), p.consents(), Map.of(),
-                    List.of(), t, Instant.now())).await().atMost(Duration.ofSeconds(30));
+            out.add(new ProfileChanged(id, ++version, Set.of("traits"), p.traits(), p.computed(), p.consents(), Map.of(),
+                    List.of(), t, Instant.now()));
         }
+        return out;
     }
 
     private void insertSegments(Connection c, Map<String, Object> raw) throws Exception {
