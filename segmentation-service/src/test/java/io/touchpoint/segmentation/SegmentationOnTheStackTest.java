@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,13 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -293,6 +300,37 @@ class SegmentationOnTheStackTest {
         awaitTransitions(profile, segment, true, false, true);
         var last = received.stream().filter(e -> e.profileId().equals(profile)).reduce((x, y) -> y).orElseThrow();
         assertEquals(1, last.segmentVersion());
+    }
+
+    @Test
+    void anUnreadableChangeGoesToTheDeadLetterTopicAloneAndTheRestOfItsPollIsApplied() throws Exception {
+        String tag = UUID.randomUUID().toString();
+        String segment = createSegment(active("Poll " + tag, "{\"trait\":\"poll\",\"operator\":\"equals\",\"value\":\"" + tag + "\"}"));
+        String first = "p-" + UUID.randomUUID();
+        String second = "p-" + UUID.randomUUID();
+        // One key, so one partition: the unreadable record and the two changes after it come in order, in one poll or two.
+        String key = "poll-" + tag;
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topic.PROFILE_CHANGES.topicName(), key, "{not json".getBytes(StandardCharsets.UTF_8)));
+            for (String profile : List.of(first, second)) {
+                producer.send(new ProducerRecord<>(Topic.PROFILE_CHANGES.topicName(), key,
+                        EventJson.write(change(profile, 1, Map.of("poll", tag)))));
+            }
+            producer.flush();
+        }
+        awaitTransitions(first, segment, true);
+        awaitTransitions(second, segment, true);
+        try (var deadLetters = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "segmentation-test-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            deadLetters.subscribe(List.of(Topic.DEAD_LETTERS.topicName()));
+            List<String> keys = new ArrayList<>();
+            await().atMost(WAIT).untilAsserted(() -> {
+                deadLetters.poll(Duration.ofMillis(200)).forEach(r -> keys.add(r.key()));
+                assertEquals(1, keys.stream().filter(key::equals).count(), "the unreadable record, and only it, dead-lettered");
+            });
+        }
     }
 
     @Test

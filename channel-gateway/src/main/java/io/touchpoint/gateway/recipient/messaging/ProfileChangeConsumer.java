@@ -2,17 +2,14 @@ package io.touchpoint.gateway.recipient.messaging;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.touchpoint.contracts.events.ProfileChanged;
 import io.touchpoint.gateway.delivery.domain.Deliveries;
@@ -25,6 +22,7 @@ import io.touchpoint.gateway.recipient.store.MembershipStore;
 import io.touchpoint.gateway.recipient.store.MergeStore;
 import io.touchpoint.gateway.recipient.store.RecipientStore;
 import io.touchpoint.platform.erasure.ProfileTransactions;
+import io.touchpoint.platform.messaging.PollBatches;
 import io.touchpoint.platform.wakeup.WakeupScheduler;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
@@ -40,8 +38,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  */
 @ApplicationScoped
 public class ProfileChangeConsumer {
-
-    private static final Logger LOG = Logger.getLogger(ProfileChangeConsumer.class);
 
     private final ProfileTransactions transactions;
     private final Clock clock;
@@ -73,37 +69,13 @@ public class ProfileChangeConsumer {
      * took in about 190 a second, so a list of 100,000 new recipients was known nine minutes later. A
      * poll holding a merge (which writes other profiles than its own), one that cannot be applied as a
      * whole, or one with an unreadable record is applied one change per transaction; a change that
-     * still fails goes to the dead-letter topic on its own.
+     * still fails goes to the dead-letter topic on its own (platform {@link PollBatches}).
      */
     @Incoming("profile-changes")
     public Uni<Void> onProfileChanges(KafkaRecordBatch<String, ProfileChanged> batch) {
-        List<KafkaRecord<String, ProfileChanged>> records = batch.getRecords();
-        List<ProfileChanged> changes = new ArrayList<>(records.size());
-        for (KafkaRecord<String, ProfileChanged> record : records) {
-            changes.add(record.getPayload());
-        }
-        boolean together = changes.size() > 1 && !changes.contains(null)
-                && changes.stream().allMatch(c -> c.mergedProfileIds() == null || c.mergedProfileIds().isEmpty());
-        Uni<Void> applied = together ? Uni.createFrom().deferred(() -> applyAll(changes))
-                : Uni.createFrom().failure(new IllegalStateException("applied one change at a time"));
-        return applied.onFailure().recoverWithUni(e -> {
-            if (together) {
-                LOG.infof("a poll of %d profile changes did not apply as a whole (%s); applying them one at a time",
-                        records.size(), e.toString());
-            }
-            return Multi.createFrom().iterable(records).onItem().transformToUniAndConcatenate(this::alone).collect().asList()
-                    .replaceWithVoid();
-        }).chain(() -> Uni.createFrom().completionStage(batch::ack));
-    }
-
-    private Uni<Void> alone(KafkaRecord<String, ProfileChanged> record) {
-        Uni<Void> applied = record.getPayload() == null
-                ? Uni.createFrom().failure(new IllegalArgumentException("the record could not be read"))
-                : onProfileChanged(record.getPayload());
-        return applied.onFailure().recoverWithUni(e -> {
-            LOG.warnf(e, "profile change %s-%d not applied; sent to the dead-letter topic", record.getTopic(), record.getPartition());
-            return Uni.createFrom().completionStage(() -> record.nack(e));
-        });
+        return PollBatches.settle(batch, changes -> changes.size() > 1
+                && changes.stream().allMatch(c -> c.mergedProfileIds() == null || c.mergedProfileIds().isEmpty()),
+                this::applyAll, this::onProfileChanged);
     }
 
     /** What a change did, acted on after the commit. */
