@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.AlertNotification;
 import org.jsmpp.bean.BindType;
 import org.jsmpp.bean.DataSm;
@@ -30,6 +32,7 @@ import org.jsmpp.bean.RawDataCoding;
 import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.bean.SMSCDeliveryReceipt;
 import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.ProcessRequestException;
 import org.jsmpp.session.BindParameter;
 import org.jsmpp.session.DataSmResult;
 import org.jsmpp.session.MessageReceiverListener;
@@ -63,10 +66,18 @@ class SmscNodeTest {
     }
 
     private SMPPSession bind(String password, List<DeliverSm> received) throws Exception {
+        return bind(password, received, new AtomicInteger());
+    }
+
+    /** A client that answers the first {@code throttled} receipts with ESME_RTHROTTLED, as a busy one does. */
+    private SMPPSession bind(String password, List<DeliverSm> received, AtomicInteger throttled) throws Exception {
         SMPPSession session = new SMPPSession();
         session.setMessageReceiverListener(new MessageReceiverListener() {
             @Override
-            public void onAcceptDeliverSm(DeliverSm deliverSm) {
+            public void onAcceptDeliverSm(DeliverSm deliverSm) throws ProcessRequestException {
+                if (throttled.getAndDecrement() > 0) {
+                    throw new ProcessRequestException("busy", SMPPConstant.STAT_ESME_RTHROTTLED);
+                }
                 received.add(deliverSm);
             }
 
@@ -122,6 +133,22 @@ class SmscNodeTest {
             assertTrue(receipt.isSmscDeliveryReceipt());
             assertEquals("DELIVRD", receipt.getShortMessageAsDeliveryReceipt().getFinalStatus().name());
         }
+        session.unbindAndClose();
+    }
+
+    @Test
+    void aReceiptRefusedWithAThrottleIsSentAgain() throws Exception {
+        List<DeliverSm> received = new CopyOnWriteArrayList<>();
+        AtomicInteger throttled = new AtomicInteger(2);
+        SMPPSession session = bind(smsc.password(), received, throttled);
+        String id = session.submitShortMessage("", TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN, "Touchpoint",
+                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "358407654321", new ESMClass(), (byte) 0, (byte) 0, null,
+                null, new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0, new RawDataCoding((byte) 0),
+                (byte) 0, "Jackpot".getBytes(StandardCharsets.US_ASCII)).getMessageId();
+        // Refused twice, then taken on the third offer (after the 1 s and 2 s pauses).
+        await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == 1);
+        assertEquals(id, received.get(0).getShortMessageAsDeliveryReceipt().getId());
+        assertTrue(throttled.get() < 0);
         session.unbindAndClose();
     }
 

@@ -46,4 +46,12 @@ public interface SmsConfig {
      */
     @WithDefault("16")
     int inboundThreads();
+
+    /**
+     * What the SMSC sent that may wait for an inbound thread. Past it jsmpp answers a receipt with
+     * a throttle, which the SMSC must send again later; jsmpp's default of 100 was reached when
+     * receipts of 32 sends in flight came faster than their commits.
+     */
+    @WithDefault("2000")
+    int inboundQueue();
 }

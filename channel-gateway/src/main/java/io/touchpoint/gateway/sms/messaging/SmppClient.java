@@ -1,6 +1,7 @@
 package io.touchpoint.gateway.sms.messaging;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -27,6 +28,8 @@ import org.jsmpp.session.DataSmResult;
 import org.jsmpp.session.MessageReceiverListener;
 import org.jsmpp.session.SMPPSession;
 import org.jsmpp.session.Session;
+import org.jsmpp.session.connection.Connection;
+import org.jsmpp.session.connection.socket.SocketConnection;
 import org.jsmpp.util.DeliveryReceiptState;
 import org.jsmpp.util.InvalidDeliveryReceiptException;
 
@@ -120,15 +123,31 @@ public class SmppClient {
         return s;
     }
 
+    /**
+     * Each PDU goes out at once: jsmpp leaves Nagle's algorithm on, so with many submits in flight
+     * one could wait for the SMSC's delayed ACK before leaving.
+     */
+    private static Connection connect(String host, int port) throws IOException {
+        Socket socket = new Socket(host, port);
+        try {
+            socket.setTcpNoDelay(true);
+            return new SocketConnection(socket);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
     private void bind() {
         if (stopped) {
             return;
         }
-        SMPPSession s = new SMPPSession();
+        SMPPSession s = new SMPPSession(SmppClient::connect);
         s.setEnquireLinkTimer((int) config.enquireLink().toMillis());
         s.setTransactionTimer(config.responseTimeout().toMillis());
         s.setMessageReceiverListener(new Inbound());
         s.setPduProcessorDegree(config.inboundThreads());
+        s.setQueueCapacity(config.inboundQueue());
         try {
             s.connectAndBind(config.host().orElseThrow(), config.port(), new BindParameter(BindType.BIND_TRX, config.systemId(),
                     config.password().orElse(""), config.systemType().orElse(""), TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null));
