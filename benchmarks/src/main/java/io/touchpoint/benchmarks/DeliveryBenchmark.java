@@ -28,6 +28,7 @@ import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.DeliveryEvent;
 import io.touchpoint.contracts.events.MessageRequested;
 import io.touchpoint.contracts.events.ProfileChanged;
+import io.touchpoint.devstack.server.SmtpSink;
 
 /**
  * Email through the stack against a plain SMTP client on the same server (see README-delivery.md).
@@ -86,6 +87,10 @@ public final class DeliveryBenchmark {
     private URI profileSource = URI.create("/touchpoint/profile-service");
     private String messageIdDomain = "touchpoint.local";
     private double rawPerSecond = Double.NaN;
+    private SmtpSink sink;
+    private GatewayMailer sinkMailer;
+    /** Where the raw and broadcast messages are counted: the stack's server, or the sink. */
+    private Inbox bulkInbox;
 
     private DeliveryBenchmark(Settings settings) {
         this.settings = settings;
@@ -118,6 +123,13 @@ public final class DeliveryBenchmark {
         // whose pool has quarkus.mailer.max-pool-size connections: the raw client runs the same.
         int rawLanes = settings.integer("raw-lanes", 8);
         int rawPool = settings.integer("raw-pool", 10);
+        // "sink": the raw client and the broadcast send to an SMTP sink in this JVM (its cost per message does not
+        // grow with its recipients, unlike GreenMail's); the sample and the latency phase still use the stack's server.
+        String smtp = settings.string("smtp", "devstack");
+        if (!List.of("devstack", "sink").contains(smtp)) {
+            throw new IllegalArgumentException("--smtp=" + smtp + ": devstack or sink");
+        }
+        String launcher = settings.string("launcher", "../touchpoint");
         int latencyRate = settings.integer("latency-rate", 50);
         Duration latencyTime = settings.seconds("latency-seconds", 60);
         Duration latencyWarmup = settings.seconds("latency-warmup-seconds", 10);
@@ -153,6 +165,22 @@ public final class DeliveryBenchmark {
                 latency(latencyRate, latencyTime, latencyWarmup);
                 flush();
             }
+            if (smtp.equals("sink") && (phases.contains("raw") || phases.contains("broadcast"))) {
+                sink = SmtpSink.start();
+                bulkInbox = new SinkInbox(sink);
+                long t = System.nanoTime();
+                if (phases.contains("broadcast")) {
+                    sinkMailer = new GatewayMailer(state, launcher, "127.0.0.1", sink.port());
+                }
+                log("SMTP sink on port %d%s", sink.port(), sinkMailer == null ? "" : String.format(Locale.ROOT,
+                        "; channel-gateway restarted on it in %.1f s", (System.nanoTime() - t) / 1e9));
+                report.append("## SMTP server of the raw and broadcast phases: a sink\n\n").append(String.format(Locale.ROOT,
+                        "`--smtp=sink`: the raw client%s send to `SmtpSink` (devstack), an SMTP server in the benchmark's JVM that "
+                                + "keeps each recipient's Message-IDs, subjects and sizes and nothing else, so its cost per message does "
+                                + "not grow with the recipients it has seen (GreenMail's does). %s%n%n",
+                        sinkMailer == null ? "" : " and channel-gateway (its configuration pointed at the sink, then restarted)",
+                        "Its CPU counts under the benchmark's own process."));
+            }
             List<String> broadcastProfiles = null;
             if (phases.contains("broadcast")) {
                 broadcastProfiles = broadcastRecipients(broadcast, limit);
@@ -166,6 +194,12 @@ public final class DeliveryBenchmark {
                 broadcast(broadcastProfiles, limit);
             }
         } finally {
+            if (sinkMailer != null) {
+                sinkMailer.close();
+            }
+            if (sink != null) {
+                sink.close();
+            }
             flush();
             System.out.println(report);
             log("report written to %s", out);
@@ -471,16 +505,16 @@ public final class DeliveryBenchmark {
         CpuSampler.Snapshot after = cpu.snapshot();
         rawPerSecond = r.perSecond();
         long t = System.nanoTime();
-        List<Inbox.Received> got = inbox.read(addresses(prefix, count), true, inboxThreads);
+        List<Inbox.Received> got = bulk().read(addresses(prefix, count), true, inboxThreads);
         double readSeconds = (System.nanoTime() - t) / 1e9;
         double meanSize = got.stream().mapToLong(Inbox.Received::size).average().orElse(Double.NaN);
         report.append("## Raw ceiling: a plain SMTP client, same messages, same server\n\n").append(String.format(Locale.ROOT,
                 "%,d copies of the sample email (mean size on the server %.0f bytes) to %,d new addresses, %s. Accepted **%,d** "
                         + "(%d failed%s) in %.1f s: **%,.0f emails/s**; per message p50 %.1f ms, p99 %.1f ms. Then every box read "
-                        + "and emptied over IMAP (%.1f s): %,d messages found.%n%n", count, meanSize, count,
+                        + "and emptied (%s, %.1f s): %,d messages found.%n%n", count, meanSize, count,
                 RawSmtp.settings(pool, lanes), r.accepted(), r.failed(), r.firstFailure() == null ? "" : ", first: " + r.firstFailure(),
                 r.elapsedNanos() / 1e9, rawPerSecond, r.latencyMicros().getValueAtPercentile(50) / 1000.0,
-                r.latencyMicros().getValueAtPercentile(99) / 1000.0, readSeconds, got.size()))
+                r.latencyMicros().getValueAtPercentile(99) / 1000.0, bulk().client(), readSeconds, got.size()))
                 .append("CPU during the raw sends (cores): ").append(ReportText.cores(CpuSampler.coresUsed(before, after)))
                 .append(".\n\n");
     }
@@ -600,7 +634,7 @@ public final class DeliveryBenchmark {
         // Steady rate: between a tenth and nine tenths of the sends, from the 1 s timeline.
         double steady = steadyRate(sentAtSecond, count);
         long t = System.nanoTime();
-        List<Inbox.Received> got = inbox.read(addresses(prefix, count), true, inboxThreads);
+        List<Inbox.Received> got = bulk().read(addresses(prefix, count), true, inboxThreads);
         double readSeconds = (System.nanoTime() - t) / 1e9;
         Map<String, Integer> copies = new HashMap<>();
         got.forEach(m -> copies.merge(m.deliveryId(), 1, Integer::sum));
@@ -617,9 +651,9 @@ public final class DeliveryBenchmark {
                         + "goes: %.1f s for all of them, so the gateway alone sets the pace. **From the first request to the last "
                         + "SENT** (the ledger's latest `sent_at`, the gateway's clock after the SMTP server's `250`): **%.1f s for "
                         + "%,d sent, %,.0f emails/s**; steady rate between a tenth and nine tenths of the sends %,.0f/s. Ledger at the "
-                        + "end: %s. On the server afterwards (IMAP, %.1f s, then emptied): %,d messages (mean %.0f bytes), %,d "
+                        + "end: %s. On the server afterwards (%s, %.1f s, then emptied): %,d messages (mean %.0f bytes), %,d "
                         + "delivery ids twice.%n%n", count, TEMPLATE, channel.id, publishSeconds, seconds, sentCount, perSecond, steady,
-                states, readSeconds, got.size(), meanSize, twice))
+                states, bulk().client(), readSeconds, got.size(), meanSize, twice))
                 .append("| s after the first request | ledger rows (decided) | sent | by state |\n|---|---|---|---|\n");
         timeline.forEach(line -> report.append(line).append('\n'));
         report.append('\n').append("CPU during the broadcast (cores): ").append(ReportText.cores(cores)).append(".\n\n")
@@ -674,7 +708,14 @@ public final class DeliveryBenchmark {
 
     // ---------------------------------------------------------------------------------------------- helpers
 
+    private Inbox bulk() {
+        return bulkInbox == null ? inbox : bulkInbox;
+    }
+
     private RawSmtp rawClient(int pool) {
+        if (sink != null) {
+            return new RawSmtp("127.0.0.1", sink.port(), pool);
+        }
         return new RawSmtp(Settings.require(env, "TOUCHPOINT_DEVSTACK_SMTP_HOST"),
                 Integer.parseInt(Settings.require(env, "TOUCHPOINT_DEVSTACK_SMTP_PORT")), pool);
     }
