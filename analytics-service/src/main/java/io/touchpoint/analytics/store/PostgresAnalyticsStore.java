@@ -168,7 +168,7 @@ class PostgresAnalyticsStore implements AnalyticsStore {
             for (Fact<ProfileChanged> f : fresh) {
                 TrackedEvent.from(f.value()).ifPresent(events::add);
                 TrackedEvent.Anchors.from(f.value()).ifPresent(anchors::add);
-                if (f.value().mergedProfileIds() != null && !f.value().mergedProfileIds().isEmpty()) {
+                if (f.value().mergesOthers()) {
                     merging.add(f.value());
                 }
             }

@@ -37,6 +37,16 @@ public record ProfileChanged(
         this(profileId, version, changed, traits, computed, consents, preferences, mergedProfileIds, trigger, occurredAt, null);
     }
 
+    /** The profiles this change merged into this one; empty, never null, when it merged none. */
+    public List<String> mergedIds() {
+        return mergedProfileIds == null ? List.of() : mergedProfileIds;
+    }
+
+    /** Whether this change merged other profiles into this one (consumers apply such a change on its own). */
+    public boolean mergesOthers() {
+        return !mergedIds().isEmpty();
+    }
+
     /** The interaction behind a change: its source, id, type, event name, time and properties. */
     public record Trigger(String sourceId, String messageId, String type, String event, Instant timestamp,
             Map<String, Object> properties) {

@@ -74,7 +74,7 @@ public class ProfileChangeConsumer {
     @Incoming("profile-changes")
     public Uni<Void> onProfileChanges(KafkaRecordBatch<String, ProfileChanged> batch) {
         return PollBatches.settle(batch, changes -> changes.size() > 1
-                && changes.stream().allMatch(c -> c.mergedProfileIds() == null || c.mergedProfileIds().isEmpty()),
+                && changes.stream().noneMatch(ProfileChanged::mergesOthers),
                 this::applyAll, this::onProfileChanged);
     }
 
@@ -116,7 +116,7 @@ public class ProfileChangeConsumer {
     private Uni<Outcome> apply(SqlClient sql, ProfileChanged change, Instant now) {
         Recipient recipient = RecipientProjection.of(change);
         List<RecipientIdentifier> ids = RecipientIdentifier.of(change.identifiers());
-        List<String> merged = change.mergedProfileIds() == null ? List.of() : change.mergedProfileIds();
+        List<String> merged = change.mergedIds();
         return merges.merged(sql, change.profileId()).chain(gone -> {
             if (gone) {
                 return Uni.createFrom().item(Outcome.NONE);

@@ -90,7 +90,7 @@ public class TriggerConsumer {
                                 change.profileId());
                         return Uni.createFrom().voidItem();
                     }
-                    List<String> merged = change.mergedProfileIds() == null ? List.of() : change.mergedProfileIds();
+                    List<String> merged = change.mergedIds();
                     Uni<Void> merges = merged.isEmpty() ? Uni.createFrom().voidItem()
                             : reactions.merged(sql, merged, change.profileId(), now).chain(() -> profiles.forget(sql, merged));
                     return merges.chain(() -> profiles.memberships(sql, change.profileId())).chain(memberships -> {

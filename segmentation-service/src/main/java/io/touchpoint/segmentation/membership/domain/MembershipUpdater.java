@@ -106,7 +106,7 @@ public class MembershipUpdater {
      * change per transaction, since a merge writes other profiles than its own.
      */
     public Uni<Void> applyAll(List<ProfileChanged> changes) {
-        if (changes.size() == 1 || changes.stream().anyMatch(c -> c.mergedProfileIds() != null && !c.mergedProfileIds().isEmpty())) {
+        if (changes.size() == 1 || changes.stream().anyMatch(ProfileChanged::mergesOthers)) {
             return Multi.createFrom().iterable(changes).onItem().transformToUniAndConcatenate(this::apply).collect().asList()
                     .replaceWithVoid();
         }
@@ -159,8 +159,7 @@ public class MembershipUpdater {
 
     private Uni<Void> applyIn(SqlClient sql, ProfileChanged change, Instant now, Transitions touched) {
         String id = change.profileId();
-        List<String> merged = change.mergedProfileIds() == null ? List.of()
-                : change.mergedProfileIds().stream().filter(m -> !m.equals(id)).distinct().toList();
+        List<String> merged = change.mergedIds().stream().filter(m -> !m.equals(id)).distinct().toList();
         var snapshot = snapshotOf(change);
         List<String> about = new ArrayList<>(merged);
         about.add(id);
