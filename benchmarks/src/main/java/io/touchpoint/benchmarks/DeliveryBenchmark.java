@@ -171,6 +171,9 @@ public final class DeliveryBenchmark {
                 long t = System.nanoTime();
                 if (phases.contains("broadcast")) {
                     sinkMailer = new GatewayMailer(state, launcher, "127.0.0.1", sink.port());
+                    // The restarted gateway is a new process: CPU and threads are read from it from here on.
+                    roots = CpuSampler.stackProcesses(state);
+                    cpu = new CpuSampler(roots, state);
                 }
                 log("SMTP sink on port %d%s", sink.port(), sinkMailer == null ? "" : String.format(Locale.ROOT,
                         "; channel-gateway restarted on it in %.1f s", (System.nanoTime() - t) / 1e9));
