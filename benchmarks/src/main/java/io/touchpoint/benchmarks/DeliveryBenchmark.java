@@ -180,9 +180,9 @@ public final class DeliveryBenchmark {
                 report.append("## SMTP server of the raw and broadcast phases: a sink\n\n").append(String.format(Locale.ROOT,
                         "`--smtp=sink`: the raw client%s send to `SmtpSink` (devstack), an SMTP server in the benchmark's JVM that "
                                 + "keeps each recipient's Message-IDs, subjects and sizes and nothing else, so its cost per message does "
-                                + "not grow with the recipients it has seen (GreenMail's does). %s%n%n",
-                        sinkMailer == null ? "" : " and channel-gateway (its configuration pointed at the sink, then restarted)",
-                        "Its CPU counts under the benchmark's own process."));
+                                + "not grow with the recipients it has seen (GreenMail's does). Its CPU counts under the benchmark's "
+                                + "own process.%n%n",
+                        sinkMailer == null ? "" : " and channel-gateway (its configuration pointed at the sink, then restarted)"));
             }
             List<String> broadcastProfiles = null;
             if (phases.contains("broadcast")) {

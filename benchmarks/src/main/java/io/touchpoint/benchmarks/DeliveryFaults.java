@@ -182,17 +182,9 @@ public final class DeliveryFaults {
             return new Kill(n, Double.NaN, states, 0, "threshold not reached");
         }
         long at = System.nanoTime();
-        ProcessBuilder restart = new ProcessBuilder(launcher, "restart", "channel-gateway", "--kill").redirectErrorStream(true);
-        restart.environment().put("TOUCHPOINT_HOME", state.toString());
-        Process p = restart.start();
-        String says = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        int rc = p.waitFor();
+        String says = Launcher.restartGateway(launcher, state, true);
         long restartMs = (System.nanoTime() - at) / 1_000_000;
-        log("kill %d after %,d sent: %s (exit %d, %.1f s)", n, taken(states), says.replace('\n', ' '), rc,
-                restartMs / 1000.0);
-        if (rc != 0) {
-            throw new IllegalStateException("./touchpoint restart channel-gateway --kill failed (" + rc + "): " + says);
-        }
+        log("kill %d after %,d sent: %s (%.1f s)", n, taken(states), says.replace('\n', ' '), restartMs / 1000.0);
         return new Kill(n, (at - start) / 1e9, states, restartMs, says);
     }
 

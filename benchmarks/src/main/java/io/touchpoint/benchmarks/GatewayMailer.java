@@ -3,7 +3,6 @@ package io.touchpoint.benchmarks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Points a running stack's channel-gateway at another SMTP server and back: its configuration file
@@ -25,16 +24,11 @@ final class GatewayMailer implements AutoCloseable {
         List<String> lines = original.lines().map(line -> line.startsWith("quarkus.mailer.host=") ? "quarkus.mailer.host=" + host
                 : line.startsWith("quarkus.mailer.port=") ? "quarkus.mailer.port=" + port : line).toList();
         Files.writeString(file, String.join("\n", lines) + "\n");
-        restart();
-    }
-
-    private void restart() throws Exception {
-        ProcessBuilder restart = new ProcessBuilder(launcher, "restart", "channel-gateway").redirectErrorStream(true);
-        restart.environment().put("TOUCHPOINT_HOME", state.toString());
-        Process p = restart.start();
-        String says = new String(p.getInputStream().readAllBytes()).trim();
-        if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("restarting channel-gateway failed: " + says);
+        try {
+            Launcher.restartGateway(launcher, state, false);
+        } catch (Exception e) {
+            Files.writeString(file, original);
+            throw e;
         }
     }
 
@@ -42,6 +36,6 @@ final class GatewayMailer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         Files.writeString(file, original);
-        restart();
+        Launcher.restartGateway(launcher, state, false);
     }
 }

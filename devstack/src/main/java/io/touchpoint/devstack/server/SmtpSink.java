@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -135,7 +136,7 @@ public final class SmtpSink implements AutoCloseable {
     }
 
     private static final class Session {
-        final java.util.ArrayList<String> recipients = new java.util.ArrayList<>();
+        final List<String> recipients = new ArrayList<>();
     }
 
     /** Reads the message up to the lone dot; false when the connection ended first. */
