@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -545,9 +546,10 @@ public final class AnalyticsBenchmark {
             long s0 = System.nanoTime();
             try (PreparedStatement s = db.prepareStatement("""
                     SELECT from_segment, to_segment, sum(moves) FROM segment_move_rollup
-                    WHERE from_segment LIKE ? AND to_segment LIKE ? AND grain = 2 AND bucket >= ? AND bucket < ? GROUP BY 1, 2""")) {
-                s.setString(1, prefix + "s%");
-                s.setString(2, prefix + "s%");
+                    WHERE from_segment = ANY(?) AND to_segment = ANY(?) AND grain = 2 AND bucket >= ? AND bucket < ? GROUP BY 1, 2""")) {
+                Array stageIds = db.createArrayOf("text", ids.toString().split(","));
+                s.setArray(1, stageIds);
+                s.setArray(2, stageIds);
                 s.setTimestamp(3, Timestamp.from(from.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1))));
                 s.setTimestamp(4, Timestamp.from(to.truncatedTo(ChronoUnit.DAYS)));
                 try (ResultSet r = s.executeQuery()) {

@@ -21,6 +21,11 @@ import io.vertx.mutiny.sqlclient.RowSet;
  * them) come from the rollups, the part of a quarter before an instant from the transitions
  * themselves. The size at T counts the transitions before T, so sizes and flows over {@code [from, to)}
  * always add up.
+ *
+ * <p>Every query looks each range up on its own ({@code CROSS JOIN LATERAL}, aggregated inside so
+ * PostgreSQL cannot flatten it into a join): joined to the ranges as a set, the planner cannot tell
+ * that a range picks a few index entries, and at a million profiles it scanned whole tables (seconds
+ * per report).
  */
 @ApplicationScoped
 class SegmentQueries {
@@ -65,13 +70,14 @@ class SegmentQueries {
             ranges.addAll(BucketRange.cover(previous, to, i));
             previous = to;
         }
-        Uni<RowSet<Row>> whole = pool.preparedQuery("SELECT r.period, sum(x.entries - x.exits)::bigint FROM " + RANGES
-                + " JOIN segment_rollup x ON x.segment_id = $1 AND x.grain = r.grain AND x.bucket >= r.s AND x.bucket < r.e GROUP BY r.period")
+        Uni<RowSet<Row>> whole = pool.preparedQuery("SELECT r.period, sum(x.n)::bigint FROM " + RANGES
+                + " CROSS JOIN LATERAL (SELECT sum(x.entries - x.exits) AS n FROM segment_rollup x WHERE x.segment_id = $1"
+                + " AND x.grain = r.grain AND x.bucket >= r.s AND x.bucket < r.e GROUP BY x.segment_id) x GROUP BY r.period")
                 .execute(rangeTuple(segment, ranges));
         Uni<RowSet<Row>> partial = pool.preparedQuery("""
-                SELECT p.i, sum(CASE WHEN m.entered THEN 1 ELSE -1 END)::bigint
-                FROM unnest($2::int[], $3::timestamptz[], $4::timestamptz[]) AS p(i, s, e)
-                JOIN membership_change m ON m.segment_id = $1 AND m.at >= p.s AND m.at < p.e GROUP BY p.i""")
+                SELECT p.i, sum(m.n)::bigint FROM unnest($2::int[], $3::timestamptz[], $4::timestamptz[]) AS p(i, s, e)
+                CROSS JOIN LATERAL (SELECT sum(CASE WHEN m.entered THEN 1 ELSE -1 END) AS n FROM membership_change m
+                  WHERE m.segment_id = $1 AND m.at >= p.s AND m.at < p.e GROUP BY m.segment_id) m GROUP BY p.i""")
                 .execute(Sql.tuple(segment, indexes(points.size()), Sql.times(points.stream().map(Grain.QUARTER::floor).toList()),
                         Sql.times(points)));
         return Uni.combine().all().unis(whole, partial).asTuple().map(both -> {
@@ -102,24 +108,28 @@ class SegmentQueries {
         }
         String[] set = Sql.texts(segments);
         Uni<RowSet<Row>> changes = pool.preparedQuery("SELECT x.segment_id, sum(x.entries)::bigint, sum(x.exits)::bigint FROM " + RANGES
-                + " JOIN segment_rollup x ON x.segment_id = ANY($1::text[]) AND x.grain = r.grain AND x.bucket >= r.s AND x.bucket < r.e"
+                + " CROSS JOIN LATERAL (SELECT x.segment_id, sum(x.entries) AS entries, sum(x.exits) AS exits FROM segment_rollup x"
+                + " WHERE x.segment_id = ANY($1::text[]) AND x.grain = r.grain AND x.bucket >= r.s AND x.bucket < r.e GROUP BY x.segment_id) x"
                 + " GROUP BY x.segment_id").execute(rangeTuple(set, ranges));
         Uni<RowSet<Row>> moves = pool.preparedQuery("SELECT x.from_segment, x.to_segment, sum(x.moves)::bigint FROM " + RANGES
-                + " JOIN segment_move_rollup x ON x.from_segment = ANY($1::text[]) AND x.to_segment = ANY($1::text[])"
-                + " AND x.grain = r.grain AND x.bucket >= r.s AND x.bucket < r.e GROUP BY x.from_segment, x.to_segment")
-                .execute(rangeTuple(set, ranges));
+                + " CROSS JOIN LATERAL (SELECT x.from_segment, x.to_segment, sum(x.moves) AS moves FROM segment_move_rollup x"
+                + " WHERE x.from_segment = ANY($1::text[]) AND x.to_segment = ANY($1::text[])"
+                + " AND x.grain = r.grain AND x.bucket >= r.s AND x.bucket < r.e GROUP BY x.from_segment, x.to_segment) x"
+                + " GROUP BY x.from_segment, x.to_segment").execute(rangeTuple(set, ranges));
         var edgeTuple = Sql.tuple(set, Sql.times(edges.stream().map(e -> e[0]).toList()), Sql.times(edges.stream().map(e -> e[1]).toList()));
         Uni<RowSet<Row>> edgeChanges = pool.preparedQuery("""
-                SELECT m.segment_id, count(*) FILTER (WHERE m.entered), count(*) FILTER (WHERE NOT m.entered)
-                FROM unnest($2::timestamptz[], $3::timestamptz[]) AS p(s, e)
-                JOIN membership_change m ON m.segment_id = ANY($1::text[]) AND m.at >= p.s AND m.at < p.e GROUP BY m.segment_id""")
+                SELECT m.segment_id, sum(m.entries)::bigint, sum(m.exits)::bigint FROM unnest($2::timestamptz[], $3::timestamptz[]) AS p(s, e)
+                CROSS JOIN LATERAL (SELECT m.segment_id, count(*) FILTER (WHERE m.entered) AS entries, count(*) FILTER (WHERE NOT m.entered) AS exits
+                  FROM membership_change m WHERE m.segment_id = ANY($1::text[]) AND m.at >= p.s AND m.at < p.e GROUP BY m.segment_id) m
+                GROUP BY m.segment_id""")
                 .execute(edgeTuple);
         Uni<RowSet<Row>> edgeMoves = pool.preparedQuery("""
-                SELECT x.segment_id, n.segment_id, count(*)
-                FROM unnest($2::timestamptz[], $3::timestamptz[]) AS p(s, e)
-                JOIN membership_change x ON x.segment_id = ANY($1::text[]) AND NOT x.entered AND x.at >= p.s AND x.at < p.e
-                JOIN membership_change n ON n.profile_id = x.profile_id AND n.at = x.at AND n.entered AND n.segment_id = ANY($1::text[])
-                GROUP BY x.segment_id, n.segment_id""").execute(edgeTuple);
+                SELECT m.from_segment, m.to_segment, sum(m.moves)::bigint FROM unnest($2::timestamptz[], $3::timestamptz[]) AS p(s, e)
+                CROSS JOIN LATERAL (SELECT x.segment_id AS from_segment, n.segment_id AS to_segment, count(*) AS moves
+                  FROM membership_change x
+                  JOIN membership_change n ON n.profile_id = x.profile_id AND n.at = x.at AND n.entered AND n.segment_id = ANY($1::text[])
+                  WHERE x.segment_id = ANY($1::text[]) AND NOT x.entered AND x.at >= p.s AND x.at < p.e GROUP BY 1, 2) m
+                GROUP BY m.from_segment, m.to_segment""").execute(edgeTuple);
         return Uni.combine().all().unis(changes, moves, edgeChanges, edgeMoves, sizes(segments, List.of(from, to))).asTuple()
                 .map(all -> {
                     Map<String, long[]> entriesExits = new HashMap<>();
