@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,10 +17,10 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands.ReactiveRedisSubscriber;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.platform.cache.InvalidationChannel;
 import io.touchpoint.segmentation.membership.domain.EnteredSegment;
 import io.touchpoint.segmentation.cache.store.RedisStatus;
 import io.vertx.core.json.JsonArray;
@@ -34,9 +33,8 @@ import io.vertx.mutiny.core.Vertx;
  * the Redis entries and publishes their profile ids on {@link #CHANNEL} in one script, and each
  * replica drops what it hears. The copies are only used while that is known to work:
  * <ul>
- * <li>while subscribed, and heard from recently: every replica publishes a heartbeat, and a
- * subscription that hears nothing (its own heartbeat included) for three heartbeats is given up,
- * the copies dropped, and subscribed again;</li>
+ * <li>while the {@link InvalidationChannel} is live: subscribed, and heard from recently (every
+ * replica publishes a heartbeat); the copies are dropped whenever it is given up or made again;</li>
  * <li>while Redis answers ({@link RedisStatus}): during an outage invalidations cannot be published,
  * so the copies are bypassed, and dropped when it ends;</li>
  * <li>for at most the TTL, a safety net for a lost message the above did not notice.</li>
@@ -46,15 +44,13 @@ import io.vertx.mutiny.core.Vertx;
  * old entry. Bounded: when full, new profiles are not copied until expired copies are swept.
  */
 @ApplicationScoped
-public class NearCache {
+public class NearCache implements InvalidationChannel.Listener {
 
     private static final Logger LOG = Logger.getLogger(NearCache.class);
     public static final String CHANNEL = "touchpoint:segmentation:profile-segments:invalidated";
     /** Everything is invalid (after the cache was flushed). */
     static final String ALL = "*";
-    static final String HEARTBEAT = "-";
     private static final int STRIPES = 1024;
-    private static final int SILENT_HEARTBEATS = 3;
 
     private record Copy(List<EnteredSegment> segments, long expiresAtNanos) {
     }
@@ -77,11 +73,9 @@ public class NearCache {
 
     private final ConcurrentHashMap<String, Copy> copies = new ConcurrentHashMap<>();
     private final AtomicLongArray invalidations = new AtomicLongArray(STRIPES);
-    private final AtomicBoolean subscribing = new AtomicBoolean();
     private volatile boolean listening;
-    private volatile long lastHeardNanos;
-    private volatile ReactiveRedisSubscriber subscriber;
-    private long timer = -1;
+    private InvalidationChannel channel;
+    private long sweeper = -1;
 
     void start(@Observes StartupEvent event) {
         if (!enabled()) {
@@ -93,15 +87,18 @@ public class NearCache {
                 .description("1 while this replica hears membership invalidations (the near cache is in use)")
                 .register(registry);
         status.onRecovery(lost -> dropAll());
-        subscribe();
-        timer = vertx.setPeriodic(heartbeatMs, id -> tick());
+        channel = new InvalidationChannel(redis, vertx, CHANNEL, Duration.ofMillis(heartbeatMs), this, () -> !status.degraded());
+        channel.start();
+        sweeper = vertx.setPeriodic(heartbeatMs, id -> sweep());
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        if (sweeper >= 0) {
+            vertx.cancelTimer(sweeper);
         }
-        listening = false;
+        if (channel != null) {
+            channel.stop();
+        }
     }
 
     private boolean enabled() {
@@ -177,11 +174,8 @@ public class NearCache {
         return profileId.hashCode() & (STRIPES - 1);
     }
 
-    private void heard(String message) {
-        lastHeardNanos = System.nanoTime();
-        if (HEARTBEAT.equals(message)) {
-            return;
-        }
+    @Override
+    public void heard(String message) {
         if (ALL.equals(message)) {
             dropAll();
             return;
@@ -200,56 +194,20 @@ public class NearCache {
         }
     }
 
-    private void subscribe() {
-        if (!subscribing.compareAndSet(false, true)) {
-            return;
-        }
-        redis.pubsub(String.class).subscribe(CHANNEL, this::heard, () -> lost("subscription ended"), e -> lost(e.toString()))
-                .subscribe().with(s -> {
-                    subscriber = s;
-                    // Reads that began before the subscription could have missed an invalidation.
-                    dropAll();
-                    lastHeardNanos = System.nanoTime();
-                    listening = true;
-                    subscribing.set(false);
-                    LOG.debugf("near cache: listening on %s", CHANNEL);
-                }, e -> {
-                    subscribing.set(false);
-                    LOG.debugf("near cache: cannot subscribe (%s); lookups read Redis", e.toString());
-                });
-    }
-
-    private void lost(String why) {
-        if (listening) {
+    @Override
+    public void live(boolean live) {
+        if (live) {
+            // Reads that began before the subscription could have missed an invalidation.
+            dropAll();
+            listening = true;
+        } else {
             listening = false;
             dropAll();
-            LOG.warnf("near cache: not hearing invalidations (%s); lookups read Redis until subscribed again", why);
-        }
-        ReactiveRedisSubscriber old = subscriber;
-        subscriber = null;
-        if (old != null) {
-            old.unsubscribe().subscribe().with(v -> {
-            }, e -> {
-            });
         }
     }
 
-    private void tick() {
+    private void sweep() {
         long now = System.nanoTime();
-        if (listening && now - lastHeardNanos > TimeUnit.MILLISECONDS.toNanos(heartbeatMs * SILENT_HEARTBEATS)) {
-            lost("no heartbeat heard");
-        }
-        if (!listening) {
-            if (!status.degraded()) {
-                subscribe();
-            }
-        } else {
-            // Not through RedisStatus.guard: a slow heartbeat must not declare Redis down (a lookup
-            // or a write will if it really is); a lost one is what the silence check is for.
-            redis.pubsub(String.class).publish(CHANNEL, HEARTBEAT).ifNoItem().after(Duration.ofMillis(heartbeatMs)).fail()
-                    .subscribe().with(v -> {
-                    }, e -> LOG.debugf("near cache: heartbeat not published: %s", e.toString()));
-        }
         copies.values().removeIf(c -> now - c.expiresAtNanos() >= 0);
     }
 }
