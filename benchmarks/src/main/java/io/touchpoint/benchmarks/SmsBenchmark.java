@@ -162,7 +162,7 @@ public final class SmsBenchmark {
             return new org.jsmpp.session.connection.socket.SocketConnection(socket);
         });
         // And queues as many inbound PDUs as the gateway does (touchpoint.gateway.sms.inbound-queue): with
-        // jsmpp's 100 a slow moment fills it with receipts, and the session then fails submits with a throttle.
+        // jsmpp's 100 a slow moment filled it with receipts, and a submit then came back with a throttle.
         session.setQueueCapacity(2000);
         AtomicInteger receipts = new AtomicInteger();
         session.setMessageReceiverListener(new MessageReceiverListener() {
