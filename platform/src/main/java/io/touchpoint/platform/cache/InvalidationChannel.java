@@ -55,6 +55,7 @@ public final class InvalidationChannel {
     private volatile boolean listening;
     private volatile boolean stopped;
     private volatile long lastHeardNanos;
+    private volatile long subscribingSinceNanos;
     private volatile ReactiveRedisSubscriber subscriber;
     private long timer = -1;
 
@@ -95,16 +96,16 @@ public final class InvalidationChannel {
             return;
         }
         int attempt = attempts.incrementAndGet();
+        subscribingSinceNanos = System.nanoTime();
         redis.pubsub(String.class).subscribe(channel, this::onMessage, () -> lost(attempt, "the subscription ended"),
                 e -> lost(attempt, e.toString()))
-                // A subscription that never answers must not block the next attempt for good.
-                .ifNoItem().after(Duration.ofMillis(SILENT_PERIODS * periodMillis)).fail()
                 .subscribe().with(s -> {
-                    subscribing.set(false);
+                    // One given up meanwhile (by stop, or by tick as too slow) is let go when it comes.
                     if (attempt != attempts.get() || stopped) {
                         unsubscribe(s);
                         return;
                     }
+                    subscribing.set(false);
                     subscriber = s;
                     lastHeardNanos = System.nanoTime();
                     // Emptied before it is trusted: a read under way may predate the subscription.
@@ -112,7 +113,9 @@ public final class InvalidationChannel {
                     listening = true;
                     LOG.debugf("listening on %s", channel);
                 }, e -> {
-                    subscribing.set(false);
+                    if (attempt == attempts.get()) {
+                        subscribing.set(false);
+                    }
                     LOG.debugf("cannot subscribe to %s (%s); memory is not used until it succeeds", channel, e.toString());
                 });
     }
@@ -155,8 +158,15 @@ public final class InvalidationChannel {
         if (stopped) {
             return;
         }
-        if (listening && System.nanoTime() - lastHeardNanos > SILENT_PERIODS * periodMillis * 1_000_000) {
+        long now = System.nanoTime();
+        long silentNanos = SILENT_PERIODS * periodMillis * 1_000_000;
+        if (listening && now - lastHeardNanos > silentNanos) {
             giveUp("nothing heard for " + SILENT_PERIODS * periodMillis + " ms");
+        }
+        if (subscribing.get() && now - subscribingSinceNanos > silentNanos) {
+            // A subscription that never answers must not block the next attempt for good.
+            attempts.incrementAndGet();
+            subscribing.set(false);
         }
         if (!listening) {
             if (mayListen.getAsBoolean()) {
