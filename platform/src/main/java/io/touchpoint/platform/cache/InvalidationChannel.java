@@ -122,7 +122,8 @@ public final class InvalidationChannel {
 
     private void onMessage(String message) {
         lastHeardNanos = System.nanoTime();
-        if (!HEARTBEAT.equals(message)) {
+        // A stopped channel's subscription may still deliver until Redis has taken the unsubscribe.
+        if (!stopped && !HEARTBEAT.equals(message)) {
             listener.heard(message);
         }
     }
