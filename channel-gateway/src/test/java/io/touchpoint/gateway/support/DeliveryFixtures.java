@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import io.touchpoint.contracts.EventTypes;
 import io.touchpoint.contracts.Topic;
 import io.touchpoint.contracts.events.ConsentState;
@@ -17,6 +19,7 @@ import io.touchpoint.contracts.events.ProfileChanged;
 import io.touchpoint.devstack.testing.TestEvents;
 import io.touchpoint.gateway.recipient.store.RecipientStore;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Recipients and message requests fed to the gateway through the real broker, as profile-service and journeys would. */
 public final class DeliveryFixtures {
@@ -75,13 +78,36 @@ public final class DeliveryFixtures {
 
     /** Waits for the request's first event with this status. */
     public DeliveryEvent await(String requestId, DeliveryEvent.Status status) {
-        return deliveryEvents().await(e -> e.requestId().equals(requestId) && e.status() == status, 1).get(0).event();
+        return await(requestId, new DeliveryEvent.Status[] { status });
     }
 
-    /** The first of these outcomes the request came to. */
+    /**
+     * The first of these outcomes the request came to. When none comes, the failure says where the
+     * request is instead: its ledger row, its decisions and the events it had, so a failure on a CI
+     * machine can be read without the run's logs.
+     */
     public DeliveryEvent await(String requestId, DeliveryEvent.Status... anyOf) {
         List<DeliveryEvent.Status> statuses = List.of(anyOf);
-        return deliveryEvents().await(e -> e.requestId().equals(requestId) && statuses.contains(e.status()), 1).get(0).event();
+        try {
+            return deliveryEvents().await(e -> e.requestId().equals(requestId) && statuses.contains(e.status()), 1).get(0)
+                    .event();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("request " + requestId + " came to none of " + statuses + " in time; " + whereIs(requestId),
+                    e);
+        }
+    }
+
+    /** The request's ledger row, its decisions and its delivery events, as text. */
+    public String whereIs(String requestId) {
+        String row = pool.preparedQuery("SELECT state, reason, detail, sending_at, sending_by, updated_at FROM delivery"
+                + " WHERE request_id = $1").execute(Tuple.of(requestId)).await().atMost(Duration.ofSeconds(10)).stream()
+                .map(r -> r.toJson().encode()).findFirst().orElse("no ledger row");
+        List<String> decisions = pool.preparedQuery("SELECT at, state, channel, reason, detail FROM delivery_decision"
+                + " WHERE request_id = $1 ORDER BY id").execute(Tuple.of(requestId)).await().atMost(Duration.ofSeconds(10))
+                .stream().map(r -> r.toJson().encode()).toList();
+        List<String> seen = eventsOf(requestId).stream().map(p -> p.event().status() + " " + p.event().reason() + " "
+                + p.event().detail()).toList();
+        return "ledger row " + row + ", decisions " + decisions + ", delivery events " + seen;
     }
 
     public List<EventLog.Published<DeliveryEvent>> eventsOf(String requestId) {
