@@ -92,22 +92,24 @@ public final class DeliveryFixtures {
             return deliveryEvents().await(e -> e.requestId().equals(requestId) && statuses.contains(e.status()), 1).get(0)
                     .event();
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("request " + requestId + " came to none of " + statuses + " in time; " + whereIs(requestId),
-                    e);
+            throw new AssertionError(whereIs(requestId) + "; awaited " + statuses, e);
         }
     }
 
     /** The request's ledger row, its decisions and its delivery events, as text. */
     public String whereIs(String requestId) {
-        String row = pool.preparedQuery("SELECT state, reason, detail, sending_at, sending_by, updated_at FROM delivery"
+        String row = pool.preparedQuery("SELECT state, reason, detail, sending_at, updated_at FROM delivery"
                 + " WHERE request_id = $1").execute(Tuple.of(requestId)).await().atMost(Duration.ofSeconds(10)).stream()
-                .map(r -> r.toJson().encode()).findFirst().orElse("no ledger row");
+                .map(r -> r.getString("state") + " (" + r.getString("reason") + ": " + r.getString("detail") + "; sending at "
+                        + r.getValue("sending_at") + ", updated " + r.getValue("updated_at") + ")")
+                .findFirst().orElse("not in the ledger");
         List<String> decisions = pool.preparedQuery("SELECT at, state, channel, reason, detail FROM delivery_decision"
                 + " WHERE request_id = $1 ORDER BY id").execute(Tuple.of(requestId)).await().atMost(Duration.ofSeconds(10))
                 .stream().map(r -> r.toJson().encode()).toList();
         List<String> seen = eventsOf(requestId).stream().map(p -> p.event().status() + " " + p.event().reason() + " "
                 + p.event().detail()).toList();
-        return "ledger row " + row + ", decisions " + decisions + ", delivery events " + seen;
+        return "request " + requestId + " is " + row + "; delivery events " + seen + "; decisions "
+                + decisions;
     }
 
     public List<EventLog.Published<DeliveryEvent>> eventsOf(String requestId) {
