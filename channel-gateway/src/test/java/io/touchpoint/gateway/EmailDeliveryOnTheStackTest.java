@@ -123,6 +123,27 @@ class EmailDeliveryOnTheStackTest extends DeliveryStackTest {
     }
 
     @Test
+    void aRequestPublishedThreeTimesAtOnceIsDecidedOnceInItsBatch() {
+        String profile = "p-" + UUID.randomUUID();
+        String email = address();
+        String template = publishedTemplate();
+        fixtures.recipient(profile, email, List.of(DeliveryFixtures.granted("email", "*")), Map.of());
+        MessageRequested request = fixtures.request(profile, "j-thrice", template, "news", false, clock.instant());
+        MessageRequested next = fixtures.request(profile, "j-thrice-next", template, "news", false, clock.instant());
+        // Published back to back, so the copies come in one poll; the one after them is not held back by them.
+        for (MessageRequested r : List.of(request, request, request, next)) {
+            fixtures.publish(r);
+        }
+        fixtures.await(request.requestId(), DeliveryEvent.Status.SENT);
+        fixtures.await(next.requestId(), DeliveryEvent.Status.SENT);
+        await().atMost(Duration.ofSeconds(60)).until(() -> events().consumedToTheEnd("channel-gateway", Topic.MESSAGE_REQUESTS));
+        await().atMost(Duration.ofSeconds(30)).until(() -> mailbox.read(email).size() == 2);
+        assertEquals(1, fixtures.eventsOf(request.requestId()).stream()
+                .filter(e -> e.event().status() == DeliveryEvent.Status.SENT).count());
+        assertEquals(2, mailbox.read(email).size());
+    }
+
+    @Test
     void aRequestThatCameBeforeItsProfileGoesAsSoonAsTheProfileArrives() {
         String profile = "p-" + UUID.randomUUID();
         String email = address();

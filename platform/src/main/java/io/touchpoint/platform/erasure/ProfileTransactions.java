@@ -1,7 +1,9 @@
 package io.touchpoint.platform.erasure;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -70,6 +72,39 @@ public class ProfileTransactions {
                     }
                     return work.apply(sql, record);
                 })))).onFailure(Transactions::retryable).retry().atMost(ATTEMPTS);
+    }
+
+    /**
+     * A batch of records in one transaction, handled together by set-based work: the records whose
+     * profile was erased after they happened are left out, the work gets the others in their order and
+     * answers one each, in that order; the answers come back in the records' order, {@code whenErased}
+     * for those left out. A failure rolls back the whole batch; a retryable one runs it again.
+     */
+    public <R, T> Uni<List<T>> allUnlessErased(List<R> records, Function<R, String> profileOf, Function<R, Instant> happenedAt,
+            T whenErased, BiFunction<SqlClient, List<R>, Uni<List<T>>> work) {
+        var all = ErasedIdentities.profiles(records.stream().map(profileOf).distinct().toList());
+        return Uni.createFrom().deferred(() -> pool.withTransaction(sql -> erased.erasedAt(sql, all).chain(erasedAt -> {
+            List<Integer> kept = new ArrayList<>();
+            for (int i = 0; i < records.size(); i++) {
+                R record = records.get(i);
+                if (ErasedIdentities.stale(erasedAt, ErasedIdentities.profiles(List.of(profileOf.apply(record))),
+                        happenedAt.apply(record))) {
+                    LOG.debugf("profile %s was erased after this record happened (%s); it is dropped", profileOf.apply(record),
+                            happenedAt.apply(record));
+                } else {
+                    kept.add(i);
+                }
+            }
+            Uni<List<T>> done = kept.isEmpty() ? Uni.createFrom().item(List.of())
+                    : work.apply(sql, kept.stream().map(records::get).toList());
+            return done.map(answers -> {
+                List<T> inOrder = new ArrayList<>(Collections.nCopies(records.size(), whenErased));
+                for (int k = 0; k < kept.size(); k++) {
+                    inOrder.set(kept.get(k), answers.get(k));
+                }
+                return inOrder;
+            });
+        }))).onFailure(Transactions::retryable).retry().atMost(ATTEMPTS);
     }
 
     /** Profiles handled at once in a batch's transaction. */

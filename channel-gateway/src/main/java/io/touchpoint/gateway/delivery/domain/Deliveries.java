@@ -3,9 +3,12 @@ package io.touchpoint.gateway.delivery.domain;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,23 +58,77 @@ public class Deliveries {
         this.events = events;
     }
 
-    /** A request as it arrives: decided and recorded once, whatever number of times it arrives. */
-    public Uni<AfterCommit> receive(SqlClient sql, MessageRequested request, Instant now) {
-        return ledger.find(sql, request.requestId()).chain(known -> {
-            if (known.isPresent()) {
-                return Uni.createFrom().item(AfterCommit.NOTHING);
+    /**
+     * Requests as they arrive, a poll's worth in set-based statements (one of each kind for the whole
+     * batch rather than seven per request, which set the intake's pace): each is decided and recorded
+     * once, whatever number of times it arrives. The recipients' locks come first, in profile order,
+     * so what is read after them holds until the commit; a profile's requests are then decided in
+     * their order, each seeing the ones let go before it (frequency caps), as if decided one by one.
+     *
+     * @return one answer per request, in their order (nothing to do for a known or repeated one)
+     */
+    public Uni<List<AfterCommit>> receiveAll(SqlClient sql, List<MessageRequested> requests, Instant now) {
+        List<String> profiles = requests.stream().map(MessageRequested::profileId).distinct().sorted().toList();
+        int days = policy.rules().longestCapDays();
+        return ledger.lockRecipients(sql, profiles)
+                .chain(() -> ledger.known(sql, requests.stream().map(MessageRequested::requestId).distinct().toList()))
+                .chain(known -> {
+                    Uni<Map<String, Recipient>> found = recipients.findAll(sql, profiles);
+                    // One day more than the longest cap: its window starts at a midnight in the recipient's zone.
+                    Uni<Map<String, List<RecipientFacts.Sent>>> sent = days == 0 ? Uni.createFrom().item(Map.of())
+                            : ledger.marketingSentAll(sql, profiles, now.minus(Duration.ofDays(days + 1L)));
+                    return Uni.combine().all().unis(found, sent).asTuple().chain(read -> suppressions
+                            .of(sql, read.getItem1().values().stream().flatMap(r -> addressesOf(r).stream()).distinct().toList())
+                            .chain(suppressed -> record(sql, decideAll(requests, known, read.getItem1(), read.getItem2(),
+                                    suppressed, now), now)));
+                });
+    }
+
+    /** Each request's decision as its ledger row, in order; null for a known or repeated request. */
+    private List<Recorded> decideAll(List<MessageRequested> requests, Set<String> known, Map<String, Recipient> found,
+            Map<String, List<RecipientFacts.Sent>> sentBefore, Map<String, Map<String, SuppressionReason>> suppressed,
+            Instant now) {
+        Set<String> seen = new HashSet<>(known);
+        Map<String, List<RecipientFacts.Sent>> sent = new HashMap<>();
+        List<Recorded> decided = new ArrayList<>(requests.size());
+        for (MessageRequested request : requests) {
+            if (!seen.add(request.requestId())) {
+                decided.add(null);
+                continue;
             }
+            Recipient recipient = found.get(request.profileId());
+            List<RecipientFacts.Sent> marketing = sent.computeIfAbsent(request.profileId(),
+                    p -> new ArrayList<>(sentBefore.getOrDefault(p, List.of())));
+            RecipientFacts facts = recipient == null ? RecipientFacts.NONE : new RecipientFacts(suppressed, marketing);
             Instant expiresAt = policy.expiresAt(request, now);
-            return decide(sql, request, expiresAt, now).chain(decision -> {
-                Delivery fresh = new Delivery(request.requestId(), UUID.randomUUID().toString(), request.profileId(),
-                        request.journeyId(), request.stepId(), request.templateId(), request.topic(), request.transactional(),
-                        request.channel(), null, null, DeliveryState.QUEUED, null, null,
-                        request.variables() == null ? Map.of() : request.variables(), request.requestedAt(), expiresAt);
-                Recorded recorded = Recorded.of(fresh, decision);
-                return ledger.insert(sql, recorded.row(), recorded.sendDecidedAt(now), recorded.deliverAfter(), now)
-                        .chain(inserted -> inserted ? apply(sql, recorded, null, now) : Uni.createFrom().item(AfterCommit.NOTHING));
-            });
-        });
+            Decision decision = policy.decide(request, recipient, facts, expiresAt, now);
+            Delivery fresh = new Delivery(request.requestId(), UUID.randomUUID().toString(), request.profileId(),
+                    request.journeyId(), request.stepId(), request.templateId(), request.topic(), request.transactional(),
+                    request.channel(), null, null, DeliveryState.QUEUED, null, null,
+                    request.variables() == null ? Map.of() : request.variables(), request.requestedAt(), expiresAt);
+            Recorded recorded = Recorded.of(fresh, decision);
+            if (decision instanceof Decision.Send && !request.transactional()) {
+                // What the ledger's row would count for the profile's next request, had it been decided alone.
+                marketing.add(new RecipientFacts.Sent(recorded.row().channel(), request.topic(), now));
+            }
+            decided.add(recorded);
+        }
+        return decided;
+    }
+
+    /** The new rows, their history, and the deferrals' wake-ups and events of those inserted. */
+    private Uni<List<AfterCommit>> record(SqlClient sql, List<Recorded> decided, Instant now) {
+        List<Recorded> rows = decided.stream().filter(r -> r != null).toList();
+        return ledger.insertAll(sql, rows.stream().map(r -> new DeliveryStore.Arrived(r.row(), r.sendDecidedAt(now),
+                r.deliverAfter())).toList(), now).chain(inserted -> {
+                    List<Recorded> written = rows.stream().filter(r -> inserted.contains(r.row().requestId())).toList();
+                    return ledger.historyOf(sql, written.stream().map(r -> new DeliveryStore.Decided(r.row(), r.row().state(),
+                            r.row().reason(), r.row().detail())).toList(), now)
+                            .chain(() -> Transactions.each(written.stream().filter(r -> !(r.decision() instanceof Decision.Send))
+                                    .toList(), r -> consequences(sql, r, null, now)))
+                            .map(done -> decided.stream().map(r -> r == null || !inserted.contains(r.row().requestId())
+                                    ? AfterCommit.NOTHING : afterCommit(r, null)).toList());
+                });
     }
 
     /** A deferral ended: the request is decided again, now, unless something else happened to it meanwhile. */
@@ -110,13 +167,7 @@ public class Deliveries {
         if (recipient.isEmpty()) {
             return Uni.createFrom().item(RecipientFacts.NONE);
         }
-        List<String> addresses = new ArrayList<>();
-        for (String channel : policy.rules().deliverable()) {
-            String address = recipient.get().address(channel);
-            if (address != null) {
-                addresses.add(Addresses.normalize(channel, address));
-            }
-        }
+        List<String> addresses = addressesOf(recipient.get());
         // One day more than the longest cap: its window starts at a midnight in the recipient's zone.
         int days = policy.rules().longestCapDays();
         Uni<List<RecipientFacts.Sent>> sent = days == 0 ? Uni.createFrom().item(List.of())
@@ -124,27 +175,55 @@ public class Deliveries {
         return suppressions.of(sql, addresses).chain(suppressed -> sent.map(s -> new RecipientFacts(suppressed, s)));
     }
 
+    /** The recipient's addresses on the channels the gateway delivers, as the suppression list keeps them. */
+    private List<String> addressesOf(Recipient recipient) {
+        List<String> addresses = new ArrayList<>();
+        for (String channel : policy.rules().deliverable()) {
+            String address = recipient.address(channel);
+            if (address != null) {
+                addresses.add(Addresses.normalize(channel, address));
+            }
+        }
+        return addresses;
+    }
+
     private Uni<AfterCommit> apply(SqlClient sql, Recorded recorded, Delivery before, Instant now) {
         Delivery row = recorded.row();
-        Uni<Void> history = ledger.history(sql, row.requestId(), row.state(), row.channel(), row.reason(), row.detail(), now);
+        return ledger.history(sql, row.requestId(), row.state(), row.channel(), row.reason(), row.detail(), now)
+                .chain(() -> consequences(sql, recorded, before, now)).replaceWith(afterCommit(recorded, before));
+    }
+
+    /** A deferral's wake-up and, as a suppression's, its event; nothing for a row let go. */
+    private Uni<Void> consequences(SqlClient sql, Recorded recorded, Delivery before, Instant now) {
+        Delivery row = recorded.row();
         Decision decision = recorded.decision();
         if (decision instanceof Decision.Send) {
-            return history.replaceWith(new AfterCommit(true, null, false));
+            return Uni.createFrom().voidItem();
         }
         if (decision instanceof Decision.Defer defer) {
-            Uni<Void> scheduled = history.chain(() -> wakeups.schedule(sql, RELEASE, row.profileId() + ":" + row.requestId(),
-                    defer.until(), null));
-            // A deferral retried for the same reason (an unknown profile, asked again every minute) is one event, not many.
-            boolean news = before == null || before.state() != DeliveryState.DEFERRED || !defer.reason().code().equals(before.reason());
-            if (!news) {
-                return scheduled.replaceWith(new AfterCommit(false, defer.until(), false));
-            }
-            return scheduled.chain(() -> events.publish(sql, row, defer.channel(), DeliveryEvent.Status.DEFERRED, defer.reason(),
-                    row.detail(), now)).replaceWith(new AfterCommit(false, defer.until(), true));
+            Uni<Void> scheduled = wakeups.schedule(sql, RELEASE, row.profileId() + ":" + row.requestId(), defer.until(), null);
+            return !news(defer, before) ? scheduled : scheduled.chain(() -> events.publish(sql, row, defer.channel(),
+                    DeliveryEvent.Status.DEFERRED, defer.reason(), row.detail(), now));
         }
         Decision.Suppress suppress = (Decision.Suppress) decision;
-        return history.chain(() -> events.publish(sql, row, row.requestedChannel(), DeliveryEvent.Status.SUPPRESSED,
-                suppress.reason(), row.detail(), now)).replaceWith(new AfterCommit(false, null, true));
+        return events.publish(sql, row, row.requestedChannel(), DeliveryEvent.Status.SUPPRESSED, suppress.reason(), row.detail(),
+                now);
+    }
+
+    /** A deferral retried for the same reason (an unknown profile, asked again every minute) is one event, not many. */
+    private static boolean news(Decision.Defer defer, Delivery before) {
+        return before == null || before.state() != DeliveryState.DEFERRED || !defer.reason().code().equals(before.reason());
+    }
+
+    private static AfterCommit afterCommit(Recorded recorded, Delivery before) {
+        Decision decision = recorded.decision();
+        if (decision instanceof Decision.Send) {
+            return new AfterCommit(true, null, false);
+        }
+        if (decision instanceof Decision.Defer defer) {
+            return new AfterCommit(false, defer.until(), news(defer, before));
+        }
+        return new AfterCommit(false, null, true);
     }
 
     /** A decision as the ledger row it makes. */

@@ -24,9 +24,10 @@ import io.touchpoint.platform.wakeup.WakeupScheduler;
  * recorded in the ledger, the whole batch in one transaction committed before its offsets are, so a
  * redelivery or a replay finds every row and changes nothing; a request about an erased person that
  * predates the erasure is dropped. One commit per batch rather than per request is what lets a
- * broadcast's intake keep up with sending. A profile's requests are decided one after another in
- * their order (the caps see the earlier ones); different profiles' side by side in the transaction.
- * Requests are keyed by profile, so two batches never share a recipient and cannot deadlock. When a
+ * broadcast's intake keep up with sending; a batch's reads and writes are a handful of set-based
+ * statements ({@link Deliveries#receiveAll}), not seven a request. A profile's requests are decided
+ * in their order (the caps see the earlier ones). The batch locks its recipients in profile order, so
+ * two transactions locking some of the same recipients cannot deadlock. When a
  * batch fails, its requests are decided again one transaction each, so one bad request holds up only
  * itself; if it still fails, the batch goes to the dead-letter topic (its other requests are already
  * in the ledger, so replaying it changes nothing for them).
@@ -56,8 +57,9 @@ public class MessageRequestConsumer {
     @Incoming("message-requests")
     public Uni<Void> onRequests(List<MessageRequested> batch) {
         List<MessageRequested> ordered = batch.stream().sorted(Comparator.comparing(MessageRequested::profileId)).toList();
-        Uni<List<Deliveries.AfterCommit>> decided = transactions.eachUnlessErased(ordered, MessageRequested::profileId,
-                MessageRequested::requestedAt, Deliveries.AfterCommit.NOTHING, (sql, request) -> deliveries.receive(sql, request, now()));
+        Uni<List<Deliveries.AfterCommit>> decided = transactions.allUnlessErased(ordered, MessageRequested::profileId,
+                MessageRequested::requestedAt, Deliveries.AfterCommit.NOTHING, (sql, requests) -> deliveries.receiveAll(sql, requests,
+                        now()));
         if (ordered.size() > 1) {
             decided = decided.onFailure().recoverWithUni(e -> {
                 LOG.warnf(e, "a batch of %d message requests failed; deciding them one at a time", ordered.size());
@@ -69,7 +71,7 @@ public class MessageRequestConsumer {
 
     private Uni<Deliveries.AfterCommit> alone(MessageRequested request) {
         return transactions.unlessErased(List.of(request.profileId()), request.requestedAt(), Deliveries.AfterCommit.NOTHING,
-                sql -> deliveries.receive(sql, request, now()));
+                sql -> deliveries.receiveAll(sql, List.of(request), now()).map(answers -> answers.get(0)));
     }
 
     private void afterCommit(List<Deliveries.AfterCommit> all) {

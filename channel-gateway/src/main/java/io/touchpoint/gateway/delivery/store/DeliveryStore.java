@@ -4,12 +4,15 @@ import static io.touchpoint.platform.store.Json.instant;
 import static io.touchpoint.platform.store.Json.ts;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -65,6 +68,68 @@ public class DeliveryStore {
                         d.state().code(), d.reason(), d.detail(), json.write(d.variables()), ts(d.requestedAt()),
                         ts(d.expiresAt()), ts(sendDecidedAt), ts(deliverAfter), ts(now))))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * The profiles' locks, as {@link #lockRecipient} takes one, in the order given: callers pass them
+     * sorted, so two transactions locking overlapping sets cannot deadlock.
+     */
+    public Uni<Void> lockRecipients(SqlClient sql, List<String> sortedProfileIds) {
+        return sql.preparedQuery("""
+                SELECT count(pg_advisory_xact_lock(hashtextextended(p, 7)))
+                FROM (SELECT p FROM unnest($1::text[]) WITH ORDINALITY AS u(p, n) ORDER BY n) AS s""")
+                .execute(Tuple.of(sortedProfileIds.toArray(String[]::new))).replaceWithVoid();
+    }
+
+    /** The ones of these requests the ledger has. */
+    public Uni<Set<String>> known(SqlClient sql, List<String> requestIds) {
+        return sql.preparedQuery("SELECT request_id FROM delivery WHERE request_id = ANY($1)")
+                .execute(Tuple.of(requestIds.toArray(String[]::new))).map(rows -> new HashSet<>(Rows.firstColumn(rows)));
+    }
+
+    /** A new request with its first decision, as {@link #insert} records one. */
+    public record Arrived(Delivery delivery, Instant sendDecidedAt, Instant deliverAfter) {
+    }
+
+    /** New requests with their first decisions, in one statement; the ids of those inserted (a known request is not). */
+    public Uni<Set<String>> insertAll(SqlClient sql, List<Arrived> arrived, Instant now) {
+        if (arrived.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        List<Delivery> ds = arrived.stream().map(Arrived::delivery).toList();
+        return sql.preparedQuery("""
+                INSERT INTO delivery (request_id, delivery_id, profile_id, journey_id, step_id, template_id, topic,
+                    transactional, requested_channel, channel, address, state, reason, detail, variables, requested_at,
+                    expires_at, send_decided_at, deliver_after, created_at, updated_at)
+                SELECT r, d, p, j, st, t, tp, tr, rc, c, a, s, re, de, v::jsonb, ra, ea, sd, da, $20, $20
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[],
+                    $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+                    $16::timestamptz[], $17::timestamptz[], $18::timestamptz[], $19::timestamptz[])
+                    WITH ORDINALITY AS u(r, d, p, j, st, t, tp, tr, rc, c, a, s, re, de, v, ra, ea, sd, da, n)
+                ORDER BY n
+                ON CONFLICT (request_id) DO NOTHING RETURNING request_id""")
+                .execute(Tuple.from(Arrays.asList(
+                        ds.stream().map(Delivery::requestId).toArray(String[]::new),
+                        ds.stream().map(Delivery::deliveryId).toArray(String[]::new),
+                        ds.stream().map(Delivery::profileId).toArray(String[]::new),
+                        ds.stream().map(Delivery::journeyId).toArray(String[]::new),
+                        ds.stream().map(Delivery::stepId).toArray(String[]::new),
+                        ds.stream().map(Delivery::templateId).toArray(String[]::new),
+                        ds.stream().map(Delivery::topic).toArray(String[]::new),
+                        ds.stream().map(Delivery::transactional).toArray(Boolean[]::new),
+                        ds.stream().map(Delivery::requestedChannel).toArray(String[]::new),
+                        ds.stream().map(Delivery::channel).toArray(String[]::new),
+                        ds.stream().map(Delivery::address).toArray(String[]::new),
+                        ds.stream().map(d -> d.state().code()).toArray(String[]::new),
+                        ds.stream().map(Delivery::reason).toArray(String[]::new),
+                        ds.stream().map(Delivery::detail).toArray(String[]::new),
+                        ds.stream().map(d -> json.write(d.variables())).toArray(String[]::new),
+                        ds.stream().map(d -> ts(d.requestedAt())).toArray(OffsetDateTime[]::new),
+                        ds.stream().map(d -> ts(d.expiresAt())).toArray(OffsetDateTime[]::new),
+                        arrived.stream().map(a -> ts(a.sendDecidedAt())).toArray(OffsetDateTime[]::new),
+                        arrived.stream().map(a -> ts(a.deliverAfter())).toArray(OffsetDateTime[]::new),
+                        ts(now))))
+                .map(rows -> new HashSet<>(Rows.firstColumn(rows)));
     }
 
     public Uni<Optional<Delivery>> find(SqlClient sql, String requestId) {
@@ -253,6 +318,22 @@ public class DeliveryStore {
                     List<RecipientFacts.Sent> sent = new ArrayList<>();
                     for (Row r : rows) {
                         sent.add(new RecipientFacts.Sent(r.getString(0), r.getString(1), instant(r.getOffsetDateTime(2))));
+                    }
+                    return sent;
+                });
+    }
+
+    /** {@link #marketingSent} of several profiles at once, per profile (none: absent). */
+    public Uni<Map<String, List<RecipientFacts.Sent>>> marketingSentAll(SqlClient sql, List<String> profileIds, Instant since) {
+        return sql.preparedQuery("""
+                SELECT profile_id, channel, topic, send_decided_at FROM delivery WHERE profile_id = ANY($1)
+                    AND send_decided_at >= $2 AND NOT transactional
+                    AND state IN ('queued', 'sending', 'sent', 'delivered', 'unknown')""")
+                .execute(Tuple.of(profileIds.toArray(String[]::new), ts(since))).map(rows -> {
+                    Map<String, List<RecipientFacts.Sent>> sent = new HashMap<>();
+                    for (Row r : rows) {
+                        sent.computeIfAbsent(r.getString(0), p -> new ArrayList<>()).add(new RecipientFacts.Sent(r.getString(1),
+                                r.getString(2), instant(r.getOffsetDateTime(3))));
                     }
                     return sent;
                 });
