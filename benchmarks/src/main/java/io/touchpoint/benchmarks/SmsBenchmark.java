@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.AlertNotification;
 import org.jsmpp.bean.BindType;
 import org.jsmpp.bean.DataSm;
@@ -39,6 +40,7 @@ import org.jsmpp.bean.RawDataCoding;
 import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.bean.SMSCDeliveryReceipt;
 import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.session.BindParameter;
 import org.jsmpp.session.DataSmResult;
 import org.jsmpp.session.MessageReceiverListener;
@@ -124,7 +126,8 @@ public final class SmsBenchmark {
             shares.add(share);
             report.append(String.format(Locale.ROOT, "| %d | %,d in %.1f s: %,.0f/s | %,d in %.1f s: %,.0f/s | %.0f%% |%n", round,
                     raw.count(), raw.seconds(), raw.rate(), stack.count(), stack.seconds(), stack.rate(), share));
-            notes.append("Round ").append(round).append(": ").append(stack.note());
+            notes.append("Round ").append(round).append(": ").append(raw.note().isEmpty() ? "" : "raw: " + raw.note() + ". ")
+                    .append(stack.note());
         }
         List<Double> sorted = shares.stream().sorted().toList();
         report.append(String.format(Locale.ROOT, "%nThe stack reached %.0f%% of the raw rate at the median of %d rounds, %.0f%% at "
@@ -188,15 +191,30 @@ public final class SmsBenchmark {
         byte[] body = TEXT.getBytes(StandardCharsets.US_ASCII);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicInteger next = new AtomicInteger();
+        AtomicInteger throttled = new AtomicInteger();
         long start = System.nanoTime();
         List<Future<?>> done = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             done.add(pool.submit(() -> {
                 for (int i; (i = next.getAndIncrement()) < count;) {
-                    session.submitShortMessage("", TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN, "Touchpoint",
-                            TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "35849" + (1_000_000 + i), new ESMClass(),
-                            (byte) 0, (byte) 0, null, null, new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0,
-                            new RawDataCoding((byte) 0), (byte) 0, body);
+                    while (true) {
+                        try {
+                            session.submitShortMessage("", TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN, "Touchpoint",
+                                    TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "35849" + (1_000_000 + i),
+                                    new ESMClass(), (byte) 0, (byte) 0, null, null,
+                                    new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0, new RawDataCoding((byte) 0),
+                                    (byte) 0, body);
+                            break;
+                        } catch (NegativeResponseException e) {
+                            // The SMSC's session queue (its submits and the client's answers to its receipts)
+                            // was full: submitted again a millisecond later, as fast as a client may.
+                            if (e.getCommandStatus() != SMPPConstant.STAT_ESME_RTHROTTLED) {
+                                throw e;
+                            }
+                            throttled.incrementAndGet();
+                            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                        }
+                    }
                 }
                 return null;
             }));
@@ -207,7 +225,7 @@ public final class SmsBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
         session.unbindAndClose();
-        return new Result(count, seconds, "");
+        return new Result(count, seconds, throttled.get() == 0 ? "" : throttled.get() + " submits throttled and sent again");
     }
 
     /** N recipients with SMS consent, N message requests, timed until the SMSC took N more submits. */
