@@ -1,20 +1,11 @@
 package io.touchpoint.gateway.support;
 
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import io.touchpoint.contracts.CloudEventAttributes;
 import io.touchpoint.contracts.CloudEventHeaders;
@@ -35,31 +26,8 @@ public final class EventLog<T> {
     private final List<Published<T>> records = new CopyOnWriteArrayList<>();
 
     private EventLog(String bootstrapServers, Topic topic, Class<T> type) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic.topicName()).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Thread poller = new Thread(() -> {
-            try {
-                while (true) {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        records.add(new Published<>(r.key(), CloudEventHeaders.read(r.headers()), EventJson.read(r.value(), type)));
-                    }
-                }
-            } catch (WakeupException e) {
-                // the JVM is exiting
-            } finally {
-                consumer.close();
-            }
-        }, "event-log-" + topic.topicName());
-        poller.setDaemon(true);
-        poller.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(consumer::wakeup));
+        TopicReader.start(bootstrapServers, topic.topicName(), r -> records.add(new Published<>(r.key(),
+                CloudEventHeaders.read(r.headers()), EventJson.read(r.value(), type))));
     }
 
     @SuppressWarnings("unchecked")

@@ -4,17 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import io.touchpoint.contracts.CloudEventAttributes;
 import io.touchpoint.contracts.CloudEventHeaders;
@@ -37,22 +28,11 @@ public final class InteractionLog {
     private static InteractionLog instance;
 
     private final List<Published> records = new CopyOnWriteArrayList<>();
-    private final KafkaConsumer<String, byte[]> consumer;
 
     private InteractionLog(String bootstrapServers) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(Topic.INTERACTIONS.topicName()).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Thread poller = new Thread(this::poll, "interaction-log");
-        poller.setDaemon(true);
-        poller.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(consumer::wakeup));
+        TopicReader.start(bootstrapServers, Topic.INTERACTIONS.topicName(), r -> records.add(new Published(r.key(),
+                CloudEventHeaders.read(r.headers()), CloudEventHeaders.get(r.headers(), CloudEventHeaders.CONTENT_TYPE),
+                EventJson.read(r.value(), Interaction.class), r.partition())));
     }
 
     public static synchronized InteractionLog of(String bootstrapServers) {
@@ -60,22 +40,6 @@ public final class InteractionLog {
             instance = new InteractionLog(bootstrapServers);
         }
         return instance;
-    }
-
-    private void poll() {
-        try {
-            while (true) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    records.add(new Published(r.key(), CloudEventHeaders.read(r.headers()),
-                            CloudEventHeaders.get(r.headers(), CloudEventHeaders.CONTENT_TYPE),
-                            EventJson.read(r.value(), Interaction.class), r.partition()));
-                }
-            }
-        } catch (WakeupException e) {
-            // the JVM is exiting
-        } finally {
-            consumer.close();
-        }
     }
 
     public List<Published> matching(Predicate<Interaction> predicate) {
