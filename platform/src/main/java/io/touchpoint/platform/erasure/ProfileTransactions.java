@@ -61,17 +61,8 @@ public class ProfileTransactions {
      */
     public <R, T> Uni<List<T>> eachUnlessErased(List<R> records, Function<R, String> profileOf, Function<R, Instant> happenedAt,
             T whenErased, BiFunction<SqlClient, R, Uni<T>> work) {
-        var all = ErasedIdentities.profiles(records.stream().map(profileOf).distinct().toList());
-        return Uni.createFrom().deferred(() -> pool.withTransaction(sql -> erased.erasedAt(sql, all).chain(erasedAt -> Transactions
-                .inOrderPerKey(records, profileOf, SIDE_BY_SIDE, record -> {
-                    if (ErasedIdentities.stale(erasedAt, ErasedIdentities.profiles(List.of(profileOf.apply(record))),
-                            happenedAt.apply(record))) {
-                        LOG.debugf("profile %s was erased after this record happened (%s); it is dropped", profileOf.apply(record),
-                                happenedAt.apply(record));
-                        return Uni.createFrom().item(whenErased);
-                    }
-                    return work.apply(sql, record);
-                })))).onFailure(Transactions::retryable).retry().atMost(ATTEMPTS);
+        return allUnlessErased(records, profileOf, happenedAt, whenErased,
+                (sql, kept) -> Transactions.inOrderPerKey(kept, profileOf, SIDE_BY_SIDE, record -> work.apply(sql, record)));
     }
 
     /**

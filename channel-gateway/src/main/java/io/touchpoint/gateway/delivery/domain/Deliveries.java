@@ -69,14 +69,11 @@ public class Deliveries {
      */
     public Uni<List<AfterCommit>> receiveAll(SqlClient sql, List<MessageRequested> requests, Instant now) {
         List<String> profiles = requests.stream().map(MessageRequested::profileId).distinct().sorted().toList();
-        int days = policy.rules().longestCapDays();
         return ledger.lockRecipients(sql, profiles)
                 .chain(() -> ledger.known(sql, requests.stream().map(MessageRequested::requestId).distinct().toList()))
                 .chain(known -> {
                     Uni<Map<String, Recipient>> found = recipients.findAll(sql, profiles);
-                    // One day more than the longest cap: its window starts at a midnight in the recipient's zone.
-                    Uni<Map<String, List<RecipientFacts.Sent>>> sent = days == 0 ? Uni.createFrom().item(Map.of())
-                            : ledger.marketingSentAll(sql, profiles, now.minus(Duration.ofDays(days + 1L)));
+                    Uni<Map<String, List<RecipientFacts.Sent>>> sent = marketingSent(sql, profiles, now);
                     return Uni.combine().all().unis(found, sent).asTuple().chain(read -> suppressions
                             .of(sql, read.getItem1().values().stream().flatMap(r -> addressesOf(r).stream()).distinct().toList())
                             .chain(suppressed -> record(sql, decideAll(requests, known, read.getItem1(), read.getItem2(),
@@ -157,7 +154,7 @@ public class Deliveries {
     }
 
     private Uni<Decision> decide(SqlClient sql, MessageRequested request, Instant expiresAt, Instant now) {
-        return ledger.lockRecipient(sql, request.profileId())
+        return ledger.lockRecipients(sql, List.of(request.profileId()))
                 .chain(() -> recipients.find(sql, request.profileId()))
                 .chain(found -> facts(sql, found, now)
                         .map(facts -> policy.decide(request, found.orElse(null), facts, expiresAt, now)));
@@ -167,12 +164,19 @@ public class Deliveries {
         if (recipient.isEmpty()) {
             return Uni.createFrom().item(RecipientFacts.NONE);
         }
-        List<String> addresses = addressesOf(recipient.get());
-        // One day more than the longest cap: its window starts at a midnight in the recipient's zone.
+        String profileId = recipient.get().profileId();
+        return suppressions.of(sql, addressesOf(recipient.get())).chain(suppressed -> marketingSent(sql, List.of(profileId), now)
+                .map(sent -> new RecipientFacts(suppressed, sent.getOrDefault(profileId, List.of()))));
+    }
+
+    /**
+     * The marketing sends the caps count, per profile: those of one day more than the longest cap,
+     * whose window starts at a midnight in the recipient's zone.
+     */
+    private Uni<Map<String, List<RecipientFacts.Sent>>> marketingSent(SqlClient sql, List<String> profileIds, Instant now) {
         int days = policy.rules().longestCapDays();
-        Uni<List<RecipientFacts.Sent>> sent = days == 0 ? Uni.createFrom().item(List.of())
-                : ledger.marketingSent(sql, recipient.get().profileId(), now.minus(Duration.ofDays(days + 1L)));
-        return suppressions.of(sql, addresses).chain(suppressed -> sent.map(s -> new RecipientFacts(suppressed, s)));
+        return days == 0 ? Uni.createFrom().item(Map.of())
+                : ledger.marketingSent(sql, profileIds, now.minus(Duration.ofDays(days + 1L)));
     }
 
     /** The recipient's addresses on the channels the gateway delivers, as the suppression list keeps them. */

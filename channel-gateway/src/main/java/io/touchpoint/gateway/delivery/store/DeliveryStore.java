@@ -46,33 +46,9 @@ public class DeliveryStore {
     }
 
     /**
-     * Takes the profile's lock for the rest of the transaction: decisions about one recipient are
-     * made one at a time, so two of them cannot both pass a frequency cap that allows only one.
-     */
-    public Uni<Void> lockRecipient(SqlClient sql, String profileId) {
-        return sql.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))").execute(Tuple.of(profileId))
-                .replaceWithVoid();
-    }
-
-    /** Records a new request with its first decision; false (and nothing written) when the request is known. */
-    public Uni<Boolean> insert(SqlClient sql, Delivery d, Instant sendDecidedAt, Instant deliverAfter, Instant now) {
-        return sql.preparedQuery("""
-                INSERT INTO delivery (request_id, delivery_id, profile_id, journey_id, step_id, template_id, topic,
-                    transactional, requested_channel, channel, address, state, reason, detail, variables, requested_at,
-                    expires_at, send_decided_at, deliver_after, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::text::jsonb, $16, $17, $18, $19,
-                    $20, $20)
-                ON CONFLICT (request_id) DO NOTHING""")
-                .execute(Tuple.from(Arrays.asList(d.requestId(), d.deliveryId(), d.profileId(), d.journeyId(), d.stepId(),
-                        d.templateId(), d.topic(), d.transactional(), d.requestedChannel(), d.channel(), d.address(),
-                        d.state().code(), d.reason(), d.detail(), json.write(d.variables()), ts(d.requestedAt()),
-                        ts(d.expiresAt()), ts(sendDecidedAt), ts(deliverAfter), ts(now))))
-                .map(rows -> rows.rowCount() == 1);
-    }
-
-    /**
-     * The profiles' locks, as {@link #lockRecipient} takes one, in the order given: callers pass them
-     * sorted, so two transactions locking overlapping sets cannot deadlock.
+     * Takes the profiles' locks for the rest of the transaction, in the order given: decisions about
+     * one recipient are made one at a time, so two of them cannot both pass a frequency cap that allows
+     * only one. Callers pass the ids sorted, so two transactions locking overlapping sets cannot deadlock.
      */
     public Uni<Void> lockRecipients(SqlClient sql, List<String> sortedProfileIds) {
         return sql.preparedQuery("""
@@ -87,7 +63,7 @@ public class DeliveryStore {
                 .execute(Tuple.of(requestIds.toArray(String[]::new))).map(rows -> new HashSet<>(Rows.firstColumn(rows)));
     }
 
-    /** A new request with its first decision, as {@link #insert} records one. */
+    /** A new request with its first decision. */
     public record Arrived(Delivery delivery, Instant sendDecidedAt, Instant deliverAfter) {
     }
 
@@ -309,22 +285,11 @@ public class DeliveryStore {
                 .execute(Tuple.from(Arrays.asList(instance, ts(claimedBefore), reason, detail, ts(now)))).map(this::all);
     }
 
-    /** The marketing messages let go to the profile since {@code since}: channel, topic, instant (frequency caps). */
-    public Uni<List<RecipientFacts.Sent>> marketingSent(SqlClient sql, String profileId, Instant since) {
-        return sql.preparedQuery("""
-                SELECT channel, topic, send_decided_at FROM delivery WHERE profile_id = $1 AND send_decided_at >= $2
-                    AND NOT transactional AND state IN ('queued', 'sending', 'sent', 'delivered', 'unknown')""")
-                .execute(Tuple.of(profileId, ts(since))).map(rows -> {
-                    List<RecipientFacts.Sent> sent = new ArrayList<>();
-                    for (Row r : rows) {
-                        sent.add(new RecipientFacts.Sent(r.getString(0), r.getString(1), instant(r.getOffsetDateTime(2))));
-                    }
-                    return sent;
-                });
-    }
-
-    /** {@link #marketingSent} of several profiles at once, per profile (none: absent). */
-    public Uni<Map<String, List<RecipientFacts.Sent>>> marketingSentAll(SqlClient sql, List<String> profileIds, Instant since) {
+    /**
+     * The marketing messages let go to these profiles since {@code since}, per profile (none: absent):
+     * channel, topic, instant (frequency caps).
+     */
+    public Uni<Map<String, List<RecipientFacts.Sent>>> marketingSent(SqlClient sql, List<String> profileIds, Instant since) {
         return sql.preparedQuery("""
                 SELECT profile_id, channel, topic, send_decided_at FROM delivery WHERE profile_id = ANY($1)
                     AND send_decided_at >= $2 AND NOT transactional
