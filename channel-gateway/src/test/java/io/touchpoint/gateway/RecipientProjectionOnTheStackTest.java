@@ -29,12 +29,14 @@ import io.touchpoint.contracts.events.ProfileChanged;
 import io.touchpoint.contracts.events.ProfileErasureRequested;
 import io.touchpoint.devstack.testing.TestEvents;
 import io.touchpoint.gateway.recipient.domain.Recipient;
+import io.touchpoint.gateway.recipient.domain.RecipientIdentifier;
+import io.touchpoint.gateway.recipient.store.IdentifierStore;
 import io.touchpoint.gateway.recipient.store.RecipientStore;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The recipient projection fed through the real broker into the real PostgreSQL: newer versions
- * win, older and repeated ones change nothing, merged profiles go, and an erasure removes the
+ * win, older and repeated ones change nothing, profiles changed in one poll keep their newest identifiers, merged profiles go, and an erasure removes the
  * recipient for good, even when its old changes are replayed.
  */
 @QuarkusTest
@@ -49,6 +51,8 @@ class RecipientProjectionOnTheStackTest {
     Pool pool;
     @Inject
     RecipientStore recipients;
+    @Inject
+    IdentifierStore identifiers;
 
     @AfterAll
     static void close() {
@@ -105,6 +109,36 @@ class RecipientProjectionOnTheStackTest {
         publish(change(id, 1, "old@example.com", List.of(), Map.of(), List.of(), at.minusSeconds(60)));
         await().atMost(WAIT).until(() -> events().consumedToTheEnd("channel-gateway", Topic.PROFILE_CHANGES));
         assertEquals("newest@example.com", recipient(id).orElseThrow().email());
+    }
+
+    @Test
+    void profilesChangedTogetherKeepEachTheIdentifiersOfTheirNewestVersion() {
+        String first = "p-" + UUID.randomUUID();
+        String second = "p-" + UUID.randomUUID();
+        String device = "a-" + UUID.randomUUID();
+        String user = "u-" + UUID.randomUUID();
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        // Published back to back, so the gateway reads them in one poll and applies them in one transaction.
+        publish(withIds(change(first, 1, "one@example.com", List.of(), Map.of(), List.of(), at),
+                Map.of("anonymousId", List.of(device), "userId", List.of(user))));
+        publish(withIds(change(second, 1, "two@example.com", List.of(), Map.of(), List.of(), at),
+                Map.of("anonymousId", List.of("a-" + second))));
+        publish(withIds(change(first, 2, "one@example.com", List.of(), Map.of(), List.of(), at.plusSeconds(1)),
+                Map.of("userId", List.of(user))));
+        publish(change(second, 2, "two-new@example.com", List.of(), Map.of(), List.of(), at.plusSeconds(1)));
+
+        await().atMost(WAIT).until(() -> recipient(first).map(r -> r.version() == 2).orElse(false)
+                && recipient(second).map(r -> r.version() == 2).orElse(false));
+        var held = pool.withConnection(c -> identifiers.of(c, List.of(first, second))).await().atMost(Duration.ofSeconds(10));
+        assertEquals(List.of(new RecipientIdentifier("userId", user)), held.get(first), "the device the newest version dropped is forgotten");
+        // A change that carries no identifiers leaves those held as they were.
+        assertEquals(List.of(new RecipientIdentifier("anonymousId", "a-" + second)), held.get(second));
+        assertEquals("two-new@example.com", recipient(second).orElseThrow().email());
+    }
+
+    private static ProfileChanged withIds(ProfileChanged c, Map<String, List<String>> ids) {
+        return new ProfileChanged(c.profileId(), c.version(), c.changed(), c.traits(), c.computed(), c.consents(), c.preferences(),
+                c.mergedProfileIds(), c.trigger(), c.occurredAt(), ids);
     }
 
     @Test

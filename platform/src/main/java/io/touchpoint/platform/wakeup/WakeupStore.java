@@ -26,6 +26,17 @@ public class WakeupStore {
                 .execute(Tuple.of(kind, key, ts(dueAt), payload)).replaceWithVoid();
     }
 
+    /** Wake-ups of one kind, due at one instant, without payload: one statement for all. */
+    public Uni<Void> scheduleAll(SqlClient sql, String kind, List<String> keys, Instant dueAt) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return sql.preparedQuery("""
+                INSERT INTO wakeup (kind, wakeup_key, due_at) SELECT $1, k, $3 FROM unnest($2::text[]) AS u(k)
+                ON CONFLICT (kind, wakeup_key) DO UPDATE SET due_at = excluded.due_at, payload = NULL""")
+                .execute(Tuple.of(kind, keys.stream().distinct().sorted().toArray(String[]::new), ts(dueAt))).replaceWithVoid();
+    }
+
     public Uni<Boolean> cancel(SqlClient sql, String kind, String key) {
         return sql.preparedQuery("DELETE FROM wakeup WHERE kind = $1 AND wakeup_key = $2")
                 .execute(Tuple.of(kind, key)).map(rows -> rows.rowCount() > 0);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -145,12 +146,16 @@ public class Deliveries {
     }
 
     /**
-     * The gateway just heard of the profile: its requests that waited for that are decided now
-     * rather than at their next retry. True when there were some (the caller re-arms the scheduler).
+     * The gateway just heard of these profiles: their requests that waited for that are decided now
+     * rather than at their next retry. Answers the profiles that had some (the caller re-arms the scheduler).
      */
-    public Uni<Boolean> recipientKnown(SqlClient sql, String profileId, Instant now) {
-        return ledger.deferred(sql, profileId, Reason.RECIPIENT_UNKNOWN.code()).chain(ids -> Transactions.each(ids,
-                id -> wakeups.schedule(sql, RELEASE, profileId + ":" + id, now, null)).replaceWith(!ids.isEmpty()));
+    public Uni<Set<String>> recipientsKnown(SqlClient sql, List<String> profileIds, Instant now) {
+        if (profileIds.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return ledger.deferredOf(sql, profileIds, Reason.RECIPIENT_UNKNOWN.code()).chain(waiting -> wakeups.scheduleAll(sql, RELEASE,
+                waiting.stream().map(w -> w.profileId() + ":" + w.requestId()).toList(), now)
+                .replaceWith(() -> waiting.stream().map(DeliveryStore.Waiting::profileId).collect(Collectors.toSet())));
     }
 
     private Uni<Decision> decide(SqlClient sql, MessageRequested request, Instant expiresAt, Instant now) {

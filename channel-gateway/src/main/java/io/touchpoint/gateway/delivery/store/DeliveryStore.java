@@ -318,12 +318,17 @@ public class DeliveryStore {
     }
 
     /** The requests of a profile deferred for this reason. */
-    public Uni<List<String>> deferred(SqlClient sql, String profileId, String reason) {
-        return sql.preparedQuery("SELECT request_id FROM delivery WHERE profile_id = $1 AND state = 'deferred' AND reason = $2")
-                .execute(Tuple.of(profileId, reason)).map(rows -> {
-                    List<String> ids = new ArrayList<>();
-                    rows.forEach(r -> ids.add(r.getString(0)));
-                    return ids;
+    /** A request waiting, deferred, for its recipient. */
+    public record Waiting(String profileId, String requestId) {
+    }
+
+    /** The requests of these profiles deferred for this reason. */
+    public Uni<List<Waiting>> deferredOf(SqlClient sql, List<String> profileIds, String reason) {
+        return sql.preparedQuery("SELECT profile_id, request_id FROM delivery WHERE profile_id = ANY($1) AND state = 'deferred' AND reason = $2")
+                .execute(Tuple.of(profileIds.toArray(String[]::new), reason)).map(rows -> {
+                    List<Waiting> waiting = new ArrayList<>();
+                    rows.forEach(r -> waiting.add(new Waiting(r.getString(0), r.getString(1))));
+                    return waiting;
                 });
     }
 

@@ -2,7 +2,12 @@ package io.touchpoint.gateway.recipient.messaging;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -64,8 +69,8 @@ public class ProfileChangeConsumer {
     }
 
     /**
-     * A poll in one transaction, one commit for all (platform {@link ProfileTransactions#eachUnlessErased}:
-     * one profile's changes in order, different profiles' side by side); one change per transaction
+     * A poll in one transaction, one commit for all (platform {@link ProfileTransactions#allUnlessErased}),
+     * in a handful of set-based statements (see {@link #apply}); one change per transaction
      * took in about 190 a second, so a list of 100,000 new recipients was known nine minutes later. A
      * poll holding a merge (which writes other profiles than its own), one that cannot be applied as a
      * whole, or one with an unreadable record is applied one change per transaction; a change that
@@ -87,51 +92,75 @@ public class ProfileChangeConsumer {
     private Uni<Void> applyAll(List<ProfileChanged> changes) {
         return Uni.createFrom().deferred(() -> {
             Instant now = clock.instant();
-            return transactions.eachUnlessErased(changes, ProfileChanged::profileId, ProfileChanged::occurredAt, Outcome.NONE,
-                    (sql, change) -> apply(sql, change, now));
-        }).chain(outcomes -> {
-            outcomes.stream().map(Outcome::releasedAt).filter(java.util.Objects::nonNull).max(Instant::compareTo)
-                    .ifPresent(scheduler::scheduled);
-            return Multi.createFrom().iterable(outcomes).filter(Outcome::applied).onItem()
-                    .transformToUniAndConcatenate(o -> observers.recipientChanged(o.recipient(), o.ids(), o.merged()))
-                    .collect().asList().replaceWithVoid();
-        });
+            return transactions.allUnlessErased(changes, ProfileChanged::profileId, ProfileChanged::occurredAt, Outcome.NONE,
+                    (sql, kept) -> apply(sql, kept, now));
+        }).chain(this::after);
     }
 
     /** One change alone, in its own transaction. */
     public Uni<Void> onProfileChanged(ProfileChanged change) {
-        return Uni.createFrom().deferred(() -> {
-            Instant now = clock.instant();
-            return transactions.unlessErased(List.of(change.profileId()), change.occurredAt(), Outcome.NONE,
-                    sql -> apply(sql, change, now));
-        }).chain(outcome -> {
-            if (outcome.releasedAt() != null) {
-                scheduler.scheduled(outcome.releasedAt());
-            }
-            return outcome.applied() ? observers.recipientChanged(outcome.recipient(), outcome.ids(), outcome.merged())
-                    : Uni.createFrom().voidItem();
-        });
+        return applyAll(List.of(change));
     }
 
-    private Uni<Outcome> apply(SqlClient sql, ProfileChanged change, Instant now) {
-        Recipient recipient = RecipientProjection.of(change);
-        List<RecipientIdentifier> ids = RecipientIdentifier.of(change.identifiers());
-        List<String> merged = change.mergedIds();
-        return merges.merged(sql, change.profileId()).chain(gone -> {
-            if (gone) {
-                return Uni.createFrom().item(Outcome.NONE);
+    /** After the commit: the scheduler re-armed for released requests, and the observers told, profiles side by side. */
+    private Uni<Void> after(List<Outcome> outcomes) {
+        outcomes.stream().map(Outcome::releasedAt).filter(Objects::nonNull).max(Instant::compareTo).ifPresent(scheduler::scheduled);
+        return Multi.createFrom().iterable(outcomes).filter(Outcome::applied).onItem()
+                .transformToUni(o -> observers.recipientChanged(o.recipient(), o.ids(), o.merged())).merge(OBSERVED_SIDE_BY_SIDE)
+                .collect().last().replaceWithVoid();
+    }
+
+    /** Profiles whose observers (the visitor cache) are told at once. */
+    private static final int OBSERVED_SIDE_BY_SIDE = 16;
+
+    /**
+     * The changes in set-based statements: the profiles merged away by any of them removed first, then
+     * for each profile its newest change written unless a newer version is held, its identifiers
+     * replaced (a change without identifiers leaves them as they are), and its requests that waited
+     * for it released. Each profile's newest change answers the outcome; older ones in the same
+     * poll answer none, since the newest holds everything they said.
+     */
+    private Uni<List<Outcome>> apply(SqlClient sql, List<ProfileChanged> changes, Instant now) {
+        Uni<Void> mergedAway = Uni.createFrom().voidItem();
+        for (ProfileChanged change : changes) {
+            List<String> merged = change.mergedIds();
+            if (!merged.isEmpty()) {
+                mergedAway = mergedAway.chain(() -> recipients.delete(sql, merged))
+                        .chain(() -> memberships.delete(sql, merged))
+                        .chain(() -> identifiers.delete(sql, merged))
+                        .chain(() -> merges.record(sql, merged, change.profileId(), change.occurredAt()));
             }
-            Uni<Void> mergedAway = merged.isEmpty() ? Uni.createFrom().voidItem()
-                    : recipients.delete(sql, merged)
-                            .chain(() -> memberships.delete(sql, merged))
-                            .chain(() -> identifiers.delete(sql, merged))
-                            .chain(() -> merges.record(sql, merged, change.profileId(), change.occurredAt()));
-            return mergedAway.chain(() -> recipients.upsert(sql, recipient, now))
-                    .call(written -> written && ids != null ? identifiers.replace(sql, change.profileId(), ids)
-                            : Uni.createFrom().voidItem())
-                    .chain(written -> written ? deliveries.recipientKnown(sql, change.profileId(), now)
-                            : Uni.createFrom().item(false))
-                    .map(released -> new Outcome(recipient, ids, merged, true, released ? now : null));
+        }
+        List<String> profiles = changes.stream().map(ProfileChanged::profileId).distinct().toList();
+        return mergedAway.chain(() -> merges.mergedOf(sql, profiles)).chain(gone -> {
+            Map<String, Integer> newest = new LinkedHashMap<>();
+            for (int i = 0; i < changes.size(); i++) {
+                ProfileChanged change = changes.get(i);
+                if (gone.contains(change.profileId())) {
+                    continue;
+                }
+                newest.merge(change.profileId(), i, (a, b) -> changes.get(b).version() >= changes.get(a).version() ? b : a);
+            }
+            Map<Integer, Recipient> written = new LinkedHashMap<>();
+            newest.values().forEach(i -> written.put(i, RecipientProjection.of(changes.get(i))));
+            return recipients.upsertAll(sql, List.copyOf(written.values()), now).chain(stored -> {
+                Map<String, List<RecipientIdentifier>> ids = new LinkedHashMap<>();
+                newest.forEach((profile, i) -> {
+                    List<RecipientIdentifier> of = RecipientIdentifier.of(changes.get(i).identifiers());
+                    if (stored.contains(profile) && of != null) {
+                        ids.put(profile, of);
+                    }
+                });
+                return identifiers.replaceAll(sql, ids)
+                        .chain(() -> deliveries.recipientsKnown(sql, List.copyOf(stored), now))
+                        .map(released -> {
+                            List<Outcome> outcomes = new ArrayList<>(Collections.nCopies(changes.size(), Outcome.NONE));
+                            newest.forEach((profile, i) -> outcomes.set(i, new Outcome(written.get(i),
+                                    RecipientIdentifier.of(changes.get(i).identifiers()), changes.get(i).mergedIds(), true,
+                                    released.contains(profile) ? now : null)));
+                            return outcomes;
+                        });
+            });
         });
     }
 }

@@ -1,6 +1,7 @@
 package io.touchpoint.gateway.recipient.store;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,22 +19,32 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class IdentifierStore {
 
     /**
-     * Makes {@code ids} the profile's identifiers: those it no longer has are forgotten, and one held
-     * by another profile moves here (identifiers move between profiles only by a merge).
+     * Makes each profile's list its identifiers: those it no longer has are forgotten, and one held
+     * by another profile moves to it (identifiers move between profiles only by a merge). Where two
+     * profiles name the same identifier, the later one in the map's order holds it.
      */
-    public Uni<Void> replace(SqlClient sql, String profileId, List<RecipientIdentifier> ids) {
-        String[] kinds = ids.stream().map(RecipientIdentifier::kind).toArray(String[]::new);
-        String[] values = ids.stream().map(RecipientIdentifier::value).toArray(String[]::new);
+    public Uni<Void> replaceAll(SqlClient sql, Map<String, List<RecipientIdentifier>> idsByProfile) {
+        if (idsByProfile.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Map<RecipientIdentifier, String> holder = new LinkedHashMap<>();
+        idsByProfile.forEach((profile, ids) -> ids.forEach(id -> {
+            holder.remove(id);
+            holder.put(id, profile);
+        }));
+        String[] profiles = holder.values().toArray(String[]::new);
+        String[] kinds = holder.keySet().stream().map(RecipientIdentifier::kind).toArray(String[]::new);
+        String[] values = holder.keySet().stream().map(RecipientIdentifier::value).toArray(String[]::new);
         return sql.preparedQuery("""
-                DELETE FROM recipient_identifier WHERE profile_id = $1
-                AND (kind, value) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))""")
-                .execute(Tuple.of(profileId, kinds, values))
-                .chain(() -> ids.isEmpty() ? Uni.createFrom().voidItem() : sql.preparedQuery("""
+                DELETE FROM recipient_identifier WHERE profile_id = ANY($1::text[])
+                AND (profile_id, kind, value) NOT IN (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]))""")
+                .execute(Tuple.of(idsByProfile.keySet().toArray(String[]::new), profiles, kinds, values))
+                .chain(() -> holder.isEmpty() ? Uni.createFrom().voidItem() : sql.preparedQuery("""
                         INSERT INTO recipient_identifier (kind, value, profile_id)
-                        SELECT kind, value, $1 FROM unnest($2::text[], $3::text[]) AS ids(kind, value)
+                        SELECT kind, value, profile_id FROM unnest($1::text[], $2::text[], $3::text[]) AS ids(profile_id, kind, value)
                         ON CONFLICT (kind, value) DO UPDATE SET profile_id = excluded.profile_id
                         WHERE recipient_identifier.profile_id <> excluded.profile_id""")
-                        .execute(Tuple.of(profileId, kinds, values)).replaceWithVoid());
+                        .execute(Tuple.of(profiles, kinds, values)).replaceWithVoid());
     }
 
     /** The profiles' identifiers, by profile id. */

@@ -8,9 +8,11 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -31,25 +33,52 @@ public class RecipientStore {
         this.json = json;
     }
 
-    /** Writes the recipient unless a newer version of it is already held; true when written. */
-    public Uni<Boolean> upsert(SqlClient sql, Recipient r, Instant now) {
-        Recipient.QuietHours quiet = r.quietHours();
+    /**
+     * Writes each recipient (one per profile) unless a newer version of it is already held, in
+     * profile order; answers the profiles written. Set-based: a poll of changes is one statement.
+     */
+    public Uni<Set<String>> upsertAll(SqlClient sql, List<Recipient> all, Instant now) {
+        if (all.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        List<Recipient> rs = all.stream().sorted(java.util.Comparator.comparing(Recipient::profileId)).toList();
         return sql.preparedQuery("""
                 INSERT INTO recipient (profile_id, version, email, phone, consents, channel_order, time_zone, locale,
                     quiet_start, quiet_end, traits, computed, updated_at)
-                VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11::text::jsonb, $12::text::jsonb, $13)
+                SELECT p, v, e, ph, c::jsonb, string_to_array(co, $13), tz, l, qs, qe, t::jsonb, cm::jsonb, $14
+                FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                    $9::time[], $10::time[], $11::text[], $12::text[]) WITH ORDINALITY AS u(p, v, e, ph, c, co, tz, l, qs, qe, t, cm, n)
+                ORDER BY n
                 ON CONFLICT (profile_id) DO UPDATE SET version = excluded.version, email = excluded.email,
                     phone = excluded.phone, consents = excluded.consents, channel_order = excluded.channel_order,
                     time_zone = excluded.time_zone, locale = excluded.locale, quiet_start = excluded.quiet_start,
                     quiet_end = excluded.quiet_end, traits = excluded.traits, computed = excluded.computed,
                     updated_at = excluded.updated_at
-                WHERE recipient.version < excluded.version""")
-                .execute(Tuple.from(Arrays.asList(r.profileId(), r.version(), r.email(), r.phone(), json.write(r.consents()),
-                        r.channelOrder().toArray(String[]::new), r.timeZone() == null ? null : r.timeZone().getId(),
-                        r.locale(), quiet == null ? null : quiet.start(), quiet == null ? null : quiet.end(),
-                        json.write(r.traits()), json.write(r.computed()), ts(now))))
-                .map(rows -> rows.rowCount() > 0);
+                WHERE recipient.version < excluded.version
+                RETURNING profile_id""")
+                .execute(Tuple.from(Arrays.asList(
+                        rs.stream().map(Recipient::profileId).toArray(String[]::new),
+                        rs.stream().map(Recipient::version).toArray(Long[]::new),
+                        rs.stream().map(Recipient::email).toArray(String[]::new),
+                        rs.stream().map(Recipient::phone).toArray(String[]::new),
+                        rs.stream().map(r -> json.write(r.consents())).toArray(String[]::new),
+                        rs.stream().map(r -> String.join(ORDER_SEPARATOR, r.channelOrder())).toArray(String[]::new),
+                        rs.stream().map(r -> r.timeZone() == null ? null : r.timeZone().getId()).toArray(String[]::new),
+                        rs.stream().map(Recipient::locale).toArray(String[]::new),
+                        rs.stream().map(r -> r.quietHours() == null ? null : r.quietHours().start()).toArray(LocalTime[]::new),
+                        rs.stream().map(r -> r.quietHours() == null ? null : r.quietHours().end()).toArray(LocalTime[]::new),
+                        rs.stream().map(r -> json.write(r.traits())).toArray(String[]::new),
+                        rs.stream().map(r -> json.write(r.computed())).toArray(String[]::new),
+                        ORDER_SEPARATOR, ts(now))))
+                .map(rows -> {
+                    Set<String> written = new HashSet<>();
+                    rows.forEach(r -> written.add(r.getString(0)));
+                    return written;
+                });
     }
+
+    /** Channel names never hold it, so a channel order travels as one text per row (unnest cannot take ragged arrays). */
+    private static final String ORDER_SEPARATOR = "\u001f";
 
     public Uni<Optional<Recipient>> find(SqlClient sql, String profileId) {
         return sql.preparedQuery("""
