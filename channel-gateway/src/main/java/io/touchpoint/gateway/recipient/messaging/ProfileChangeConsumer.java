@@ -4,10 +4,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -114,25 +116,30 @@ public class ProfileChangeConsumer {
     private static final int OBSERVED_SIDE_BY_SIDE = 16;
 
     /**
-     * The changes in set-based statements: the profiles merged away by any of them removed first, then
+     * The changes in set-based statements: changes of a profile merged away (before, or by a change
+     * ahead of them) are dropped, a merge's merged-away profiles are removed first, then
      * for each profile its newest change written unless a newer version is held, its identifiers
      * replaced (a change without identifiers leaves them as they are), and its requests that waited
      * for it released. Each profile's newest change answers the outcome; older ones in the same
      * poll answer none, since the newest holds everything they said.
      */
     private Uni<List<Outcome>> apply(SqlClient sql, List<ProfileChanged> changes, Instant now) {
-        Uni<Void> mergedAway = Uni.createFrom().voidItem();
-        for (ProfileChanged change : changes) {
-            List<String> merged = change.mergedIds();
-            if (!merged.isEmpty()) {
-                mergedAway = mergedAway.chain(() -> recipients.delete(sql, merged))
-                        .chain(() -> memberships.delete(sql, merged))
-                        .chain(() -> identifiers.delete(sql, merged))
-                        .chain(() -> merges.record(sql, merged, change.profileId(), change.occurredAt()));
-            }
-        }
         List<String> profiles = changes.stream().map(ProfileChanged::profileId).distinct().toList();
-        return mergedAway.chain(() -> merges.mergedOf(sql, profiles)).chain(gone -> {
+        return merges.mergedOf(sql, profiles).chain(mergedBefore -> {
+            Set<String> gone = new HashSet<>(mergedBefore);
+            Uni<Void> mergedAway = Uni.createFrom().voidItem();
+            for (ProfileChanged change : changes) {
+                List<String> merged = change.mergedIds();
+                if (!merged.isEmpty() && !gone.contains(change.profileId())) {
+                    gone.addAll(merged);
+                    mergedAway = mergedAway.chain(() -> recipients.delete(sql, merged))
+                            .chain(() -> memberships.delete(sql, merged))
+                            .chain(() -> identifiers.delete(sql, merged).replaceWithVoid())
+                            .chain(() -> merges.record(sql, merged, change.profileId(), change.occurredAt()));
+                }
+            }
+            return mergedAway.replaceWith(gone);
+        }).chain(gone -> {
             Map<String, Integer> newest = new LinkedHashMap<>();
             for (int i = 0; i < changes.size(); i++) {
                 ProfileChanged change = changes.get(i);
@@ -141,9 +148,9 @@ public class ProfileChangeConsumer {
                 }
                 newest.merge(change.profileId(), i, (a, b) -> changes.get(b).version() >= changes.get(a).version() ? b : a);
             }
-            Map<Integer, Recipient> written = new LinkedHashMap<>();
-            newest.values().forEach(i -> written.put(i, RecipientProjection.of(changes.get(i))));
-            return recipients.upsertAll(sql, List.copyOf(written.values()), now).chain(stored -> {
+            Map<Integer, Recipient> projected = new LinkedHashMap<>();
+            newest.values().forEach(i -> projected.put(i, RecipientProjection.of(changes.get(i))));
+            return recipients.upsertAll(sql, List.copyOf(projected.values()), now).chain(stored -> {
                 Map<String, List<RecipientIdentifier>> ids = new LinkedHashMap<>();
                 newest.forEach((profile, i) -> {
                     List<RecipientIdentifier> of = RecipientIdentifier.of(changes.get(i).identifiers());
@@ -155,7 +162,7 @@ public class ProfileChangeConsumer {
                         .chain(() -> deliveries.recipientsKnown(sql, List.copyOf(stored), now))
                         .map(released -> {
                             List<Outcome> outcomes = new ArrayList<>(Collections.nCopies(changes.size(), Outcome.NONE));
-                            newest.forEach((profile, i) -> outcomes.set(i, new Outcome(written.get(i),
+                            newest.forEach((profile, i) -> outcomes.set(i, new Outcome(projected.get(i),
                                     RecipientIdentifier.of(changes.get(i).identifiers()), changes.get(i).mergedIds(), true,
                                     released.contains(profile) ? now : null)));
                             return outcomes;
