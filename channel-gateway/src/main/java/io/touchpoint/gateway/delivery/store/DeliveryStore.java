@@ -317,7 +317,6 @@ public class DeliveryStore {
                 .execute(Tuple.of(requestId, reason, detail, ts(now))).replaceWithVoid();
     }
 
-    /** The requests of a profile deferred for this reason. */
     /** A request waiting, deferred, for its recipient. */
     public record Waiting(String profileId, String requestId) {
     }

@@ -35,8 +35,7 @@ public class MergeStore {
     }
 
     public Uni<Boolean> merged(SqlClient sql, String profileId) {
-        return sql.preparedQuery("SELECT 1 FROM recipient_merged WHERE profile_id = $1").execute(Tuple.of(profileId))
-                .map(rows -> rows.size() > 0);
+        return mergedOf(sql, List.of(profileId)).map(merged -> !merged.isEmpty());
     }
 
     /** An erasure: the erased profiles and those merged into them leave no trace here either. */

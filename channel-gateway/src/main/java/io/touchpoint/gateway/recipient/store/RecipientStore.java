@@ -7,6 +7,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,17 +36,18 @@ public class RecipientStore {
 
     /**
      * Writes each recipient (one per profile) unless a newer version of it is already held, in
-     * profile order; answers the profiles written. Set-based: a poll of changes is one statement.
+     * profile order; answers the profiles written. Set-based: a poll of changes is one statement
+     * (each channel order travels as a JSON array, since unnest cannot take arrays of unequal length).
      */
     public Uni<Set<String>> upsertAll(SqlClient sql, List<Recipient> all, Instant now) {
         if (all.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
-        List<Recipient> rs = all.stream().sorted(java.util.Comparator.comparing(Recipient::profileId)).toList();
+        List<Recipient> rs = all.stream().sorted(Comparator.comparing(Recipient::profileId)).toList();
         return sql.preparedQuery("""
                 INSERT INTO recipient (profile_id, version, email, phone, consents, channel_order, time_zone, locale,
                     quiet_start, quiet_end, traits, computed, updated_at)
-                SELECT p, v, e, ph, c::jsonb, string_to_array(co, $13), tz, l, qs, qe, t::jsonb, cm::jsonb, $14
+                SELECT p, v, e, ph, c::jsonb, ARRAY(SELECT jsonb_array_elements_text(co::jsonb)), tz, l, qs, qe, t::jsonb, cm::jsonb, $13
                 FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                     $9::time[], $10::time[], $11::text[], $12::text[]) WITH ORDINALITY AS u(p, v, e, ph, c, co, tz, l, qs, qe, t, cm, n)
                 ORDER BY n
@@ -62,23 +64,20 @@ public class RecipientStore {
                         rs.stream().map(Recipient::email).toArray(String[]::new),
                         rs.stream().map(Recipient::phone).toArray(String[]::new),
                         rs.stream().map(r -> json.write(r.consents())).toArray(String[]::new),
-                        rs.stream().map(r -> String.join(ORDER_SEPARATOR, r.channelOrder())).toArray(String[]::new),
+                        rs.stream().map(r -> json.write(r.channelOrder())).toArray(String[]::new),
                         rs.stream().map(r -> r.timeZone() == null ? null : r.timeZone().getId()).toArray(String[]::new),
                         rs.stream().map(Recipient::locale).toArray(String[]::new),
                         rs.stream().map(r -> r.quietHours() == null ? null : r.quietHours().start()).toArray(LocalTime[]::new),
                         rs.stream().map(r -> r.quietHours() == null ? null : r.quietHours().end()).toArray(LocalTime[]::new),
                         rs.stream().map(r -> json.write(r.traits())).toArray(String[]::new),
                         rs.stream().map(r -> json.write(r.computed())).toArray(String[]::new),
-                        ORDER_SEPARATOR, ts(now))))
+                        ts(now))))
                 .map(rows -> {
                     Set<String> written = new HashSet<>();
                     rows.forEach(r -> written.add(r.getString(0)));
                     return written;
                 });
     }
-
-    /** Channel names never hold it, so a channel order travels as one text per row (unnest cannot take ragged arrays). */
-    private static final String ORDER_SEPARATOR = "\u001f";
 
     public Uni<Optional<Recipient>> find(SqlClient sql, String profileId) {
         return sql.preparedQuery("""
