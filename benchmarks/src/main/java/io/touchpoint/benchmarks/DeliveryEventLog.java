@@ -15,7 +15,8 @@ import io.touchpoint.contracts.events.DeliveryEvent;
  * The gateway's delivery events as a consumer of {@code touchpoint.delivery-events.v1} sees them,
  * from the moment this log is opened: the latest event per request (events of one profile keep
  * their order on its partition, and a replayed one changes nothing), and each event handed to an
- * optional listener with the {@link System#nanoTime} it became visible.
+ * optional listener with the {@link System#nanoTime} it became visible (or, opened with
+ * {@link TopicTap.Moment#PUBLISHED}, it was published).
  */
 final class DeliveryEventLog implements AutoCloseable {
 
@@ -26,7 +27,11 @@ final class DeliveryEventLog implements AutoCloseable {
     };
 
     DeliveryEventLog(String bootstrap, Predicate<DeliveryEvent> which) throws InterruptedException {
-        tap = new TopicTap(bootstrap, "delivery-events", List.of(Topic.DELIVERY_EVENTS.topicName()));
+        this(bootstrap, which, TopicTap.Moment.POLLED);
+    }
+
+    DeliveryEventLog(String bootstrap, Predicate<DeliveryEvent> which, TopicTap.Moment moment) throws InterruptedException {
+        tap = new TopicTap(bootstrap, "delivery-events", List.of(Topic.DELIVERY_EVENTS.topicName()), moment);
         tap.listen((record, seen) -> {
             DeliveryEvent event = EventJson.read(record.value(), DeliveryEvent.class);
             if (!which.test(event)) {

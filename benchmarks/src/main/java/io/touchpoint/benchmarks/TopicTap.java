@@ -19,8 +19,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A plain consumer on its own thread, assigned every partition of its topics from their ends (no
- * group, no rebalance), handing each record to the current listener with the {@link System#nanoTime}
- * it was returned by {@code poll}: "visible to a consumer" in the journey benchmark.
+ * group, no rebalance), handing each record to the current listener with a {@link System#nanoTime}:
+ * {@link Moment#POLLED}, when {@code poll} returned it ("visible to a consumer" in the journey
+ * benchmark), or {@link Moment#PUBLISHED}, the record's own timestamp (set by the producer when the
+ * service's outbox relay sent it, to the millisecond).
+ *
+ * <p>A tap that reads published moments fetches in batches (up to half a second apart): a tap that
+ * returns each record as it comes costs the broker a fetch and the benchmark's JVM a poll per
+ * record, CPU the stack under test shares on a small machine.
  */
 final class TopicTap implements AutoCloseable {
 
@@ -32,12 +38,27 @@ final class TopicTap implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
 
+    /** Which moment of a record the listener is handed. */
+    enum Moment {
+        POLLED, PUBLISHED
+    }
+
+    private final Moment moment;
+    private final long wallNanosAtStart = System.currentTimeMillis() * 1_000_000L;
+    private final long nanoTimeAtStart = System.nanoTime();
+
     TopicTap(String bootstrap, String name, List<String> topics) throws InterruptedException {
+        this(bootstrap, name, topics, Moment.POLLED);
+    }
+
+    TopicTap(String bootstrap, String name, List<String> topics, Moment moment) throws InterruptedException {
+        this.moment = moment;
         consumer = new KafkaConsumer<>(Map.<String, Object> of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.CLIENT_ID_CONFIG, "touchpoint-benchmark-" + name + "-" + UUID.randomUUID().toString().substring(0, 6),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                // Return as soon as one record is there: the tap measures when a record becomes visible.
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
+                // Polled moments: return as soon as one record is there. Published ones: a batch at a time.
+                ConsumerConfig.FETCH_MIN_BYTES_CONFIG, moment == Moment.POLLED ? 1 : 1 << 20,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, moment == Moment.POLLED ? 50 : 500,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000),
                 new StringDeserializer(), new ByteArrayDeserializer());
         thread = new Thread(() -> loop(topics), "tap-" + name);
@@ -77,7 +98,8 @@ final class TopicTap implements AutoCloseable {
                 var records = consumer.poll(Duration.ofMillis(100));
                 long now = System.nanoTime();
                 for (ConsumerRecord<String, byte[]> record : records) {
-                    listener.accept(record, now);
+                    listener.accept(record, moment == Moment.POLLED ? now
+                            : nanoTimeAtStart + (record.timestamp() * 1_000_000L - wallNanosAtStart));
                 }
             } catch (org.apache.kafka.common.errors.WakeupException e) {
                 break;
