@@ -176,7 +176,8 @@ public final class DeliveryBenchmark {
                 }
                 log("SMTP sink on port %d%s", sink.port(), sinkMailer == null ? "" : String.format(Locale.ROOT,
                         "; channel-gateway restarted on it in %.1f s", (System.nanoTime() - t) / 1e9));
-                report.append("## SMTP server of the latency, raw and broadcast phases: a sink\n\n").append(String.format(Locale.ROOT,
+                String onSink = String.join(", ", phases.stream().filter(List.of("latency", "raw", "broadcast")::contains).toList());
+                report.append("## SMTP server of the phases ").append(onSink).append(": a sink\n\n").append(String.format(Locale.ROOT,
                         "`--smtp=sink`: the raw client%s send to `SmtpSink` (devstack), an SMTP server in the benchmark's JVM that "
                                 + "keeps each recipient's Message-IDs, subjects and sizes and nothing else, so its cost per message does "
                                 + "not grow with the recipients it has seen (GreenMail's does). Its CPU counts under the benchmark's "

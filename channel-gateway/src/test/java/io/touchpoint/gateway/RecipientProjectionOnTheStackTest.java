@@ -36,8 +36,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The recipient projection fed through the real broker into the real PostgreSQL: newer versions
- * win, older and repeated ones change nothing, profiles changed in one poll keep their newest identifiers, merged profiles go, and an erasure removes the
- * recipient for good, even when its old changes are replayed.
+ * win, older and repeated ones change nothing, profiles changed in one poll keep their newest
+ * identifiers, merged profiles go, and an erasure removes the recipient for good, even when its old
+ * changes are replayed.
  */
 @QuarkusTest
 class RecipientProjectionOnTheStackTest {

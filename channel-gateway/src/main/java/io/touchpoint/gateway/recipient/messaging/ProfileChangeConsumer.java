@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,21 +150,24 @@ public class ProfileChangeConsumer {
                 newest.merge(change.profileId(), i, (a, b) -> changes.get(b).version() >= changes.get(a).version() ? b : a);
             }
             Map<Integer, Recipient> projected = new LinkedHashMap<>();
-            newest.values().forEach(i -> projected.put(i, RecipientProjection.of(changes.get(i))));
+            Map<Integer, List<RecipientIdentifier>> identified = new HashMap<>();
+            newest.values().forEach(i -> {
+                projected.put(i, RecipientProjection.of(changes.get(i)));
+                identified.put(i, RecipientIdentifier.of(changes.get(i).identifiers()));
+            });
             return recipients.upsertAll(sql, List.copyOf(projected.values()), now).chain(stored -> {
                 Map<String, List<RecipientIdentifier>> ids = new LinkedHashMap<>();
                 newest.forEach((profile, i) -> {
-                    List<RecipientIdentifier> of = RecipientIdentifier.of(changes.get(i).identifiers());
-                    if (stored.contains(profile) && of != null) {
-                        ids.put(profile, of);
+                    if (stored.contains(profile) && identified.get(i) != null) {
+                        ids.put(profile, identified.get(i));
                     }
                 });
                 return identifiers.replaceAll(sql, ids)
                         .chain(() -> deliveries.recipientsKnown(sql, List.copyOf(stored), now))
                         .map(released -> {
                             List<Outcome> outcomes = new ArrayList<>(Collections.nCopies(changes.size(), Outcome.NONE));
-                            newest.forEach((profile, i) -> outcomes.set(i, new Outcome(projected.get(i),
-                                    RecipientIdentifier.of(changes.get(i).identifiers()), changes.get(i).mergedIds(), true,
+                            newest.forEach((profile, i) -> outcomes.set(i, new Outcome(projected.get(i), identified.get(i),
+                                    changes.get(i).mergedIds(), true,
                                     released.contains(profile) ? now : null)));
                             return outcomes;
                         });
