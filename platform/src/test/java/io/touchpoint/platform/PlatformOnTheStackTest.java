@@ -140,6 +140,28 @@ class PlatformOnTheStackTest {
     }
 
     @Test
+    void aRecordTheBrokerCanNeverTakeIsSetAsideAndTheRecordBehindItStillGoes() {
+        String bad = UUID.randomUUID().toString();
+        String good = UUID.randomUUID().toString();
+        String key = "p-" + UUID.randomUUID();
+        // A topic outside the contracts: only a bug writes one, so no API does; the row is written as such a bug would.
+        pool.withTransaction(sql -> sql.preparedQuery("""
+                INSERT INTO outbox (event_id, topic, record_key, event_type, payload, created_at)
+                VALUES ($1, 'touchpoint.no-such-topic.v1', $2, 'test.event', '{"a": 1}'::jsonb, now())""")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(bad, key))
+                .chain(() -> outbox.append(sql, good, Topic.PROFILE_CHANGES, key, "test.event", Map.of("b", 2), clock.instant())))
+                .await().atMost(WAIT);
+        relay.kick();
+        await().atMost(WAIT).until(() -> count("SELECT count(*) FROM outbox WHERE event_id IN ('" + bad + "', '" + good + "')") == 0);
+        assertEquals(1L, count("SELECT count(*) FROM outbox_failed WHERE event_id = '" + bad + "'"), "set aside");
+        assertEquals(1L, count("SELECT count(*) FROM outbox_failed WHERE event_id = '" + bad + "' AND record_key = '" + key
+                + "' AND topic = 'touchpoint.no-such-topic.v1' AND payload = '{\"a\": 1}'::jsonb"), "whole");
+        assertEquals(1L, count("SELECT count(*) FROM outbox_failed WHERE event_id = '" + bad + "' AND reason LIKE '%no contract topic%'"),
+                "with why");
+        assertEquals(0L, count("SELECT count(*) FROM outbox_failed WHERE event_id = '" + good + "'"), "relayed, not set aside");
+    }
+
+    @Test
     void anErasureRemembersTheErasedProfilesAsSaltedHashesOnly() throws Exception {
         String profileId = "p-" + UUID.randomUUID();
         String merged = "p-" + UUID.randomUUID();
