@@ -44,6 +44,7 @@ import io.touchpoint.platform.wakeup.RecordingHandler;
 import io.touchpoint.platform.wakeup.WakeupScheduler;
 import io.touchpoint.platform.wakeup.WakeupStore;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The platform's mechanisms in a small application of their own, on real Kafka and PostgreSQL. */
 @QuarkusTest
@@ -148,7 +149,7 @@ class PlatformOnTheStackTest {
         pool.withTransaction(sql -> sql.preparedQuery("""
                 INSERT INTO outbox (event_id, topic, record_key, event_type, payload, created_at)
                 VALUES ($1, 'touchpoint.no-such-topic.v1', $2, 'test.event', '{"a": 1}'::jsonb, now())""")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(bad, key))
+                .execute(Tuple.of(bad, key))
                 .chain(() -> outbox.append(sql, good, Topic.PROFILE_CHANGES, key, "test.event", Map.of("b", 2), clock.instant())))
                 .await().atMost(WAIT);
         relay.kick();
