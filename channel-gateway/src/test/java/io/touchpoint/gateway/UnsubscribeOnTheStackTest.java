@@ -66,6 +66,9 @@ class UnsubscribeOnTheStackTest extends DeliveryStackTest {
         Mailbox.Mail mail = send(profile, email, template(), "weekly-news", false);
 
         assertEquals("List-Unsubscribe=One-Click", mail.header("List-Unsubscribe-Post"));
+        // No recipient besides To: no Cc header at all (an empty one is invalid under RFC 5322).
+        assertNull(mail.header("Cc"), mail.headers().toString());
+        assertTrue(mail.from().contains("@"), mail.from());
         Matcher link = LINK.matcher(mail.header("List-Unsubscribe"));
         assertTrue(link.find(), mail.header("List-Unsubscribe"));
         String path = link.group(1);
@@ -151,6 +154,8 @@ class UnsubscribeOnTheStackTest extends DeliveryStackTest {
         Mailbox.Mail mail = send(profile, email, template(), "orders", true);
         assertNull(mail.header("List-Unsubscribe"));
         assertNull(mail.header("List-Unsubscribe-Post"));
+        assertNull(mail.header("Cc"), mail.headers().toString());
+        assertTrue(mail.from().contains("@"), mail.from());
 
         given().post("/v1/unsubscribe/u1.Zm9yZ2Vk.bm90LWEtbWFj").then().statusCode(400)
                 .contentType("application/problem+json").body("errors.field", hasItem("path.token"));

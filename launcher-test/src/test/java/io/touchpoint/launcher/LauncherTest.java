@@ -177,6 +177,7 @@ class LauncherTest {
                 .until(() -> Mail.inbox(imapPort(), email), m -> !m.isEmpty()).get(0);
         assertEquals("Welcome to Toto, Ada", welcome.subject(), welcome.toString());
         assertEquals("List-Unsubscribe=One-Click", welcome.header("List-Unsubscribe-Post"), welcome.toString());
+        assertEquals(null, welcome.header("Cc"), welcome.toString());
         var link = java.util.regex.Pattern.compile("<(http://localhost:" + base + "/v1/unsubscribe/[A-Za-z0-9._-]+)>")
                 .matcher(String.valueOf(welcome.header("List-Unsubscribe")));
         assertTrue(link.find(), welcome.toString());

@@ -12,9 +12,7 @@ import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
-import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.MailerName;
-import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.gateway.delivery.domain.ChannelSender;
@@ -24,11 +22,15 @@ import io.touchpoint.gateway.delivery.domain.EmailConfig;
 import io.touchpoint.gateway.engagement.domain.EngagementLinks;
 import io.touchpoint.gateway.recipient.domain.Channels;
 import io.touchpoint.gateway.unsubscribe.domain.UnsubscribeLinks;
+import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.SMTPException;
+import io.vertx.mutiny.ext.mail.MailClient;
 
 /**
- * Email through quarkus-mailer's reactive mailer (Vert.x's pooled SMTP client) to the configured
- * server. Transactional and marketing mail go through separate connection pools (the default
+ * Email through quarkus-mailer's pooled Vert.x SMTP clients to the configured server. The message is
+ * built here rather than through quarkus-mailer's {@code Mail}, which always hands Vert.x a Cc list
+ * (empty), and Vert.x then writes an empty {@code Cc:} header: invalid under RFC 5322 (an
+ * address-list holds at least one address) and a mark spam filters count against the sender. Transactional and marketing mail go through separate connection pools (the default
  * mailer and the one named {@code marketing}, each with its own server settings and pool size), so
  * a broadcast holding every connection never delays a password reset. The delivery id is the
  * Message-ID, so a bounce or a reply names the delivery; marketing mail carries List-Unsubscribe
@@ -41,19 +43,25 @@ import io.vertx.ext.mail.SMTPException;
 @ApplicationScoped
 public class EmailSender implements ChannelSender {
 
-    private final ReactiveMailer transactional;
-    private final ReactiveMailer marketing;
+    private final MailClient transactional;
+    private final MailClient marketing;
+    private final String transactionalFrom;
+    private final String marketingFrom;
     private final EmailConfig config;
     private final UnsubscribeLinks links;
     private final EngagementLinks engagement;
     private final Clock clock;
     private final Optional<String> bounceAddress;
 
-    EmailSender(ReactiveMailer transactional, @MailerName("marketing") ReactiveMailer marketing, EmailConfig config,
+    EmailSender(MailClient transactional, @MailerName("marketing") MailClient marketing,
+            @ConfigProperty(name = "quarkus.mailer.from") String transactionalFrom,
+            @ConfigProperty(name = "quarkus.mailer.marketing.from") String marketingFrom, EmailConfig config,
             UnsubscribeLinks links, EngagementLinks engagement, Clock clock,
             @ConfigProperty(name = "touchpoint.gateway.bounces.mailbox") Optional<String> bounceAddress) {
         this.transactional = transactional;
         this.marketing = marketing;
+        this.transactionalFrom = transactionalFrom;
+        this.marketingFrom = marketingFrom;
         this.config = config;
         this.links = links;
         this.engagement = engagement;
@@ -73,18 +81,19 @@ public class EmailSender implements ChannelSender {
             skipOn = ChannelSender.Refused.class)
     @CircuitBreakerName("email")
     public Uni<Accepted> send(Delivery delivery, Content content) {
-        Mail mail = new Mail().addTo(delivery.address()).setSubject(content.subject()).setText(content.text());
+        MailMessage mail = new MailMessage().setFrom(delivery.transactional() ? transactionalFrom : marketingFrom)
+                .setTo(delivery.address()).setSubject(content.subject()).setText(content.text());
         mail.addHeader("Message-ID", messageId(delivery.deliveryId(), config.messageIdDomain()));
         // The envelope sender: where receiving servers send their delivery status notifications.
         bounceAddress.ifPresent(mail::setBounceAddress);
-        Uni<Mail> ready = engagement.instrument(delivery, content.html(), clock.instant())
+        Uni<MailMessage> ready = engagement.instrument(delivery, content.html(), clock.instant())
                 .map(html -> html == null ? mail : mail.setHtml(html));
         if (!delivery.transactional()) {
             ready = ready.chain(m -> links.header(delivery)).map(header -> mail.addHeader("List-Unsubscribe", header)
                     .addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
         }
-        ReactiveMailer mailer = delivery.transactional() ? transactional : marketing;
-        return ready.chain(m -> mailer.send(m)).onFailure(SMTPException.class)
+        MailClient client = delivery.transactional() ? transactional : marketing;
+        return ready.chain(m -> client.sendMail(m)).onFailure(SMTPException.class)
                 .transform(e -> new ChannelSender.Refused("the SMTP server refused: " + e.getMessage(), e))
                 .replaceWith(Accepted.ONE);
     }
