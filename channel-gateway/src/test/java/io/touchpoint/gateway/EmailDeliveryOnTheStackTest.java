@@ -51,8 +51,10 @@ class EmailDeliveryOnTheStackTest extends DeliveryStackTest {
                 "defaultLocale", "en", "locales", Map.of(
                         "en", Map.of("email", Map.of("subject", "Welcome, {{ profile.firstName }}",
                                 "html", "<p>Hi {{ profile.firstName }}, here are {{ vars.offer }}.</p>")),
-                        "fi", Map.of("email", Map.of("subject", "Tervetuloa, {{ profile.firstName }}",
-                                "html", "<p>Hei {{ profile.firstName }}!</p>", "text", "Hei {{ profile.firstName }}!"))))))
+                        // Beyond ASCII in the subject (RFC 2047) and the body (a charset and transfer encoding).
+                        "fi", Map.of("email", Map.of("subject", "Tervetuloa, {{ profile.firstName }} – päivän etu 5 €",
+                                "html", "<p>Hei {{ profile.firstName }}! Hyvää päivää.</p>",
+                                "text", "Hei {{ profile.firstName }}! Hyvää päivää, 5 € odottaa."))))))
                 .put("/v1/templates/{key}", key).then().statusCode(201);
         given().header("Authorization", marketer).post("/v1/templates/{key}/publish", key).then().statusCode(200);
         return key;
@@ -167,11 +169,12 @@ class EmailDeliveryOnTheStackTest extends DeliveryStackTest {
         String messageId = given().header("Authorization", marketer).contentType("application/json")
                 .body(Gateway.json(Map.of("address", tester, "locale", "fi", "traits", Map.of("firstName", "Aino"))))
                 .post("/v1/templates/{key}/test-send", template).then().statusCode(202)
-                .body("subject", org.hamcrest.Matchers.equalTo("[Test] Tervetuloa, Aino")).extract().path("messageId");
+                .body("subject", org.hamcrest.Matchers.equalTo("[Test] Tervetuloa, Aino – päivän etu 5 €")).extract().path("messageId");
         await().atMost(Duration.ofSeconds(30)).until(() -> mailbox.read(tester).size() == 1);
         Mailbox.Mail mail = mailbox.read(tester).get(0);
         assertEquals(messageId, mail.messageId());
-        assertEquals("Hei Aino!", mail.text().strip());
+        assertEquals("[Test] Tervetuloa, Aino – päivän etu 5 €", mail.subject());
+        assertEquals("Hei Aino! Hyvää päivää, 5 € odottaa.", mail.text().strip());
         assertEquals(null, mail.header("List-Unsubscribe"));
         given().header("Authorization", marketer).contentType("application/json").body(Gateway.json(Map.of("address", "nobody")))
                 .post("/v1/templates/{key}/test-send", template).then().statusCode(400)
@@ -191,7 +194,10 @@ class EmailDeliveryOnTheStackTest extends DeliveryStackTest {
         fixtures.publish(request);
         fixtures.await(request.requestId(), DeliveryEvent.Status.SENT);
         await().atMost(Duration.ofSeconds(30)).until(() -> mailbox.read(email).size() == 1);
-        assertEquals("Tervetuloa, Ada", mailbox.read(email).get(0).subject());
+        Mailbox.Mail mail = mailbox.read(email).get(0);
+        assertEquals("Tervetuloa, Ada – päivän etu 5 €", mail.subject());
+        assertEquals("Hei Ada! Hyvää päivää, 5 € odottaa.", mail.text().strip());
+        assertTrue(mail.html().startsWith("<p>Hei Ada! Hyvää päivää.</p>"), mail.html());
     }
 
     @Test

@@ -8,14 +8,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,12 +42,18 @@ import io.touchpoint.gateway.support.Mailbox;
 /**
  * RFC 8058 on the real stack: marketing mail read over IMAP carries List-Unsubscribe and
  * List-Unsubscribe-Post; POSTing its link (no login) puts one consent withdrawal for the channel and
- * topic on the interactions topic for profile-service, however often it is used; GET only asks.
+ * topic on the interactions topic for profile-service, however often it is used; GET only asks. Its
+ * mailto target (RFC 2369), written by the recipient's mail client to the devstack's SMTP server, does
+ * the same once the gateway reads that mailbox over IMAP.
  */
 @QuarkusTest
 class UnsubscribeOnTheStackTest extends DeliveryStackTest {
 
     private static final Pattern LINK = Pattern.compile("<https?://[^/>]+(/v1/unsubscribe/([A-Za-z0-9._-]+))>");
+    private static final Pattern MAILTO = Pattern.compile("<mailto:([^?>]+)\\?subject=([^>]+)>");
+
+    @ConfigProperty(name = "touchpoint.devstack.smtp.port")
+    int smtpPort;
 
 
 
@@ -99,6 +117,80 @@ class UnsubscribeOnTheStackTest extends DeliveryStackTest {
         assertEquals(1, interactions.matching(i -> email.equals(traitEmail(i.context()))).size());
         assertEquals(1, fixtures.deliveryEvents().matching(e -> e.status() == DeliveryEvent.Status.UNSUBSCRIBED
                 && e.profileId().equals(profile)).size());
+    }
+
+    @Test
+    void aMailToTheMailtoTargetWithdrawsTheConsentOnceAndAForgedOneIsLeftForPeople() throws Exception {
+        String profile = "p-" + UUID.randomUUID();
+        String email = "writer-" + UUID.randomUUID() + "@example.com";
+        fixtures.recipient(profile, email, List.of(DeliveryFixtures.granted("email", "*")), Map.of());
+        Mailbox.Mail mail = send(profile, email, template(), "weekly-deals", false);
+        Matcher mailto = MAILTO.matcher(mail.header("List-Unsubscribe"));
+        assertTrue(mailto.find(), mail.header("List-Unsubscribe"));
+        String box = mailto.group(1);
+        String subject = URLDecoder.decode(mailto.group(2), StandardCharsets.UTF_8);
+        Matcher link = LINK.matcher(mail.header("List-Unsubscribe"));
+        assertTrue(link.find());
+        assertEquals("unsubscribe " + link.group(2), subject, "the mailto target carries the link's token");
+
+        // What the recipient's mail client sends, twice (a second press), and a forged token from someone else.
+        mailTo(email, box, subject);
+        mailTo(email, box, "Re: " + subject);
+        String forged = "unsubscribe u1.Zm9yZ2Vk.bm90LWEtbWFj " + UUID.randomUUID();
+        mailTo("prankster@example.com", box, forged);
+
+        InteractionLog interactions = InteractionLog.of(bootstrap);
+        var withdrawal = interactions.awaitMatching(i -> "Consent Updated".equals(i.event())
+                && email.equals(traitEmail(i.context())), 1).get(0);
+        assertEquals(profile, withdrawal.key());
+        assertEquals("withdrawn", withdrawal.interaction().properties().get("status"));
+        assertEquals("weekly-deals", withdrawal.interaction().properties().get("topic"));
+        DeliveryEvent unsubscribed = fixtures.deliveryEvents().await(e -> e.status() == DeliveryEvent.Status.UNSUBSCRIBED
+                && e.profileId().equals(profile), 1).get(0).event();
+        assertEquals("unsubscribe-" + unsubscribed.deliveryId(), withdrawal.interaction().messageId());
+
+        // Both real ones were dealt with and deleted; the forged one is read and left for people.
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Map<String, Boolean> left = unsubscribeBox(box);
+            return Boolean.TRUE.equals(left.get(forged)) && left.keySet().stream().noneMatch(k -> k.contains(link.group(2)));
+        });
+        // The one-click link after the mail changes nothing more, and neither did the second mail.
+        given().contentType("application/x-www-form-urlencoded").body("List-Unsubscribe=One-Click").post(link.group(1))
+                .then().statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.withConnection(sql -> sql.query("SELECT count(*) FROM outbox")
+                .execute()).await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0) == 0);
+        assertEquals(1, interactions.matching(i -> email.equals(traitEmail(i.context()))).size());
+        assertEquals(1, fixtures.deliveryEvents().matching(e -> e.status() == DeliveryEvent.Status.UNSUBSCRIBED
+                && e.profileId().equals(profile)).size());
+    }
+
+    private void mailTo(String from, String to, String subject) throws Exception {
+        Properties smtp = new Properties();
+        smtp.put("mail.smtp.host", "127.0.0.1");
+        smtp.put("mail.smtp.port", Integer.toString(smtpPort));
+        MimeMessage message = new MimeMessage(Session.getInstance(smtp));
+        message.setFrom(new InternetAddress(from));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
+        message.setSubject(subject);
+        message.setText("This message was automatically generated by the mail client to unsubscribe.");
+        Transport.send(message);
+    }
+
+    /** The messages left in the unsubscribe mailbox: subject → read. */
+    private Map<String, Boolean> unsubscribeBox(String box) throws Exception {
+        try (Store store = Session.getInstance(new Properties()).getStore("imap")) {
+            store.connect("127.0.0.1", imapPort, box, "any");
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            Map<String, Boolean> left = new java.util.HashMap<>();
+            for (Message m : inbox.getMessages()) {
+                if (!m.isSet(Flags.Flag.DELETED)) {
+                    left.put(m.getSubject(), m.isSet(Flags.Flag.SEEN));
+                }
+            }
+            inbox.close(false);
+            return left;
+        }
     }
 
     @Test

@@ -65,6 +65,15 @@ public record Endpoints(
             config.put("quarkus.mailer.host", smtpHost);
             config.put("quarkus.mailer.port", Integer.toString(smtpPort));
             config.put("quarkus.mailer.mock", "false");
+            if (imapPort > 0) {
+                // The devstack's mail server keeps every mailbox: bounces and mailto unsubscribes are read there.
+                config.put("touchpoint.gateway.bounces.mailbox", "bounces@touchpoint.local");
+                config.put("touchpoint.gateway.bounces.host", smtpHost);
+                config.put("touchpoint.gateway.bounces.port", Integer.toString(imapPort));
+                config.put("touchpoint.gateway.unsubscribe.mailto", "unsubscribe@touchpoint.local");
+                config.put("touchpoint.gateway.unsubscribe.imap.host", smtpHost);
+                config.put("touchpoint.gateway.unsubscribe.imap.port", Integer.toString(imapPort));
+            }
             if (smppHost != null) {
                 config.put("touchpoint.gateway.sms.host", smppHost);
                 config.put("touchpoint.gateway.sms.port", Integer.toString(smppPort));

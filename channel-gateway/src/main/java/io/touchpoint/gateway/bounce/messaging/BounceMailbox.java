@@ -1,23 +1,16 @@
 package io.touchpoint.gateway.bounce.messaging;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.mail.Flags;
-import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Store;
-import jakarta.mail.search.FlagTerm;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -32,6 +25,7 @@ import io.touchpoint.gateway.bounce.domain.Complaints;
 import io.touchpoint.gateway.bounce.domain.DsnReport;
 import io.touchpoint.gateway.bounce.domain.FeedbackReport;
 import io.touchpoint.gateway.delivery.domain.GatewayRole;
+import io.touchpoint.gateway.mailbox.messaging.MailboxReader;
 import io.touchpoint.platform.time.PeriodicWork;
 import io.touchpoint.platform.wakeup.WakeupScheduler;
 import io.vertx.mutiny.core.Vertx;
@@ -41,9 +35,9 @@ import io.vertx.mutiny.sqlclient.Pool;
  * Reads the bounce mailbox over IMAP: every unread DSN report (multipart/report,
  * report-type=delivery-status) and every ARF feedback report (report-type=feedback-report) about a
  * message of ours is recorded, then deleted from the mailbox; other mail there (a feedback report
- * about someone else's message included) is marked read and left for people. The IMAP client
- * blocks, so it runs on a worker thread, never the event loop. A report recorded but not yet
- * deleted when the process stops is read again and changes nothing (its Message-ID is its key).
+ * about someone else's message included) is marked read and left for people ({@link MailboxReader},
+ * on a worker thread). A report recorded but not yet deleted when the process stops is read again and
+ * changes nothing (its Message-ID is its key).
  */
 @ApplicationScoped
 public class BounceMailbox {
@@ -93,27 +87,12 @@ public class BounceMailbox {
     }
 
     private int read() {
-        Properties props = new Properties();
-        props.put("mail.imap.connectiontimeout", "10000");
-        props.put("mail.imap.timeout", "10000");
-        try (Store store = Session.getInstance(props).getStore("imap")) {
-            store.connect(config.host(), config.port(), config.mailbox().orElseThrow(), config.password());
-            Folder inbox = store.getFolder("INBOX");
-            inbox.open(Folder.READ_WRITE);
-            int recorded = 0;
-            for (Message message : inbox.search(new FlagTerm(new Flags(Flags.Flag.SEEN), false))) {
-                ReportParts parts = ReportParts.of(message);
-                Optional<FeedbackReport> feedback = parts.feedback();
-                int count = feedback.isPresent() ? complaint(message, feedback.get()) : bounces(message, parts.deliveryStatus());
-                message.setFlag(count > 0 ? Flags.Flag.DELETED : Flags.Flag.SEEN, true);
-                recorded += count;
-            }
-            inbox.close(true);
-            return recorded;
-        } catch (MessagingException | IOException e) {
-            throw new IllegalStateException("cannot read the bounce mailbox " + config.mailbox().orElse("") + " at " + config.host()
-                    + ":" + config.port(), e);
-        }
+        var account = new MailboxReader.Account(config.host(), config.port(), config.mailbox().orElseThrow(), config.password());
+        return MailboxReader.readUnread(account, message -> {
+            ReportParts parts = ReportParts.of(message);
+            Optional<FeedbackReport> feedback = parts.feedback();
+            return feedback.isPresent() ? complaint(message, feedback.get()) : bounces(message, parts.deliveryStatus());
+        });
     }
 
     /** @return how many reports the DSN held, all recorded; none when the mail is no DSN */

@@ -38,7 +38,7 @@ public class UnsubscribeResource {
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "One-click unsubscribe (RFC 8058): withdraws the consent for the email's channel and topic; again changes nothing")
     public Uni<String> unsubscribe(@PathParam("token") String token) {
-        return verified(token).chain(t -> unsubscribes.unsubscribe(t)
+        return verified(token).chain(t -> unsubscribes.unsubscribe(t, Unsubscribes.Route.ONE_CLICK)
                 .map(first -> Pages.page("You are unsubscribed", "<p>You will get no more " + what(t) + ".</p>")));
     }
 

@@ -1,5 +1,6 @@
 package io.touchpoint.gateway.unsubscribe.domain;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -14,7 +15,28 @@ public interface UnsubscribeConfig {
 
     /**
      * A mailbox for mailto unsubscribes ({@code unsubscribe@example.com}), added to List-Unsubscribe
-     * when set. The gateway does not read that mailbox yet: set it only where something else does.
+     * when set, with the link's token in the subject; the gateway reads it over IMAP ({@code imap})
+     * and applies each valid token as the one-click link would.
      */
     Optional<String> mailto();
+
+    Imap imap();
+
+    /** How the mailto mailbox is read. */
+    interface Imap {
+        @WithDefault("localhost")
+        String host();
+
+        @WithDefault("143")
+        int port();
+
+        /** The login (default: the mailto address). */
+        Optional<String> user();
+
+        @WithDefault("unsubscribe")
+        String password();
+
+        @WithDefault("PT10S")
+        Duration pollInterval();
+    }
 }

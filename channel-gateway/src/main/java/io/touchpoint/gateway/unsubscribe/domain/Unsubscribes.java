@@ -17,7 +17,8 @@ import io.touchpoint.platform.outbox.OutboxRelay;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
- * A one-click unsubscribe (RFC 8058): the consent for the delivery's channel and topic is
+ * An unsubscribe through a message's link, by one click (RFC 8058) or by mail to the mailto target
+ * (RFC 2369): the consent for the delivery's channel and topic is
  * withdrawn where consent lives, in profile-service, by a consent statement ({@link ConsentStatements}:
  * identified by the address the mail went to, keyed by the profile id, with the link's use as proof), and the delivery gets an UNSUBSCRIBED event; both through the outbox in the
  * transaction that records the use, so a second click changes nothing.
@@ -46,8 +47,23 @@ public class Unsubscribes {
         this.erased = erased;
     }
 
-    /** @return true when this use withdrew the consent, false when the link was used before (or its person erased) */
-    public Uni<Boolean> unsubscribe(UnsubscribeToken token) {
+    /** How the recipient used the link: named in the consent statement's proof. */
+    public enum Route {
+        ONE_CLICK("one-click unsubscribe (RFC 8058)"),
+        MAILTO("mailto unsubscribe (RFC 2369)");
+
+        private final String proof;
+
+        Route(String proof) {
+            this.proof = proof;
+        }
+    }
+
+    /**
+     * @return true when this use withdrew the consent, false when the link was used before, by either
+     *         route (or its person erased)
+     */
+    public Uni<Boolean> unsubscribe(UnsubscribeToken token, Route route) {
         Instant now = clock.instant();
         var about = ErasedIdentities.profiles(List.of(token.profileId()));
         return pool.withTransaction(sql -> erased.erasedAt(sql, about).chain(erasedAt -> {
@@ -59,7 +75,7 @@ public class Unsubscribes {
                         if (!first) {
                             return Uni.createFrom().item(false);
                         }
-                        return statements.append(sql, token.profileId(), withdrawal(token), now)
+                        return statements.append(sql, token.profileId(), withdrawal(token, route), now)
                                 .chain(() -> ledger.findByDeliveryId(sql, token.deliveryId()))
                                 .chain(delivery -> delivery.isEmpty() ? Uni.createFrom().voidItem()
                                         : events.publish(sql, delivery.get(), token.channel(), DeliveryEvent.Status.UNSUBSCRIBED,
@@ -73,9 +89,9 @@ public class Unsubscribes {
         });
     }
 
-    private static ConsentStatements.Statement withdrawal(UnsubscribeToken token) {
+    private static ConsentStatements.Statement withdrawal(UnsubscribeToken token, Route route) {
         return statement("unsubscribe-" + token.deliveryId(), token, token.topic(), ConsentState.Status.WITHDRAWN,
-                "one-click unsubscribe (RFC 8058) in delivery " + token.deliveryId());
+                route.proof + " in delivery " + token.deliveryId());
     }
 
     /** A statement made through the message the token stands for. */
