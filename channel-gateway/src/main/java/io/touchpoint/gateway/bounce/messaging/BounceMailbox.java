@@ -18,7 +18,6 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.touchpoint.gateway.bounce.domain.BounceConfig;
 import io.touchpoint.gateway.bounce.domain.Bounces;
 import io.touchpoint.gateway.bounce.domain.Complaints;
@@ -83,12 +82,8 @@ public class BounceMailbox {
 
     /** Reads the mailbox now; how many reports it recorded. */
     public Uni<Integer> readOnce() {
-        return Uni.createFrom().item(this::read).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-    }
-
-    private int read() {
         var account = new MailboxReader.Account(config.host(), config.port(), config.mailbox().orElseThrow(), config.password());
-        return MailboxReader.readUnread(account, message -> {
+        return MailboxReader.readOnWorker(account, message -> {
             ReportParts parts = ReportParts.of(message);
             Optional<FeedbackReport> feedback = parts.feedback();
             return feedback.isPresent() ? complaint(message, feedback.get()) : bounces(message, parts.deliveryStatus());

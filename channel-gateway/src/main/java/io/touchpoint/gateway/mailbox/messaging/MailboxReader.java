@@ -11,6 +11,9 @@ import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.search.FlagTerm;
 
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
 /**
  * One pass over a mailbox the gateway reads over IMAP (bounces, mailto unsubscribes): each unread
  * message goes to a handler; one it dealt with is deleted, any other is marked read and left for
@@ -30,6 +33,11 @@ public final class MailboxReader {
     }
 
     private MailboxReader() {
+    }
+
+    /** One pass on a worker thread; the sum of what the handler recorded. */
+    public static Uni<Integer> readOnWorker(Account account, Handler handler) {
+        return Uni.createFrom().item(() -> readUnread(account, handler)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     /** @return the sum of what the handler recorded */

@@ -16,7 +16,6 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.touchpoint.gateway.delivery.domain.GatewayRole;
 import io.touchpoint.gateway.mailbox.messaging.MailboxReader;
 import io.touchpoint.gateway.unsubscribe.domain.UnsubscribeConfig;
@@ -73,14 +72,9 @@ public class UnsubscribeMailbox {
 
     /** Reads the mailbox now; how many messages withdrew a consent or repeated a withdrawal. */
     public Uni<Integer> readOnce() {
-        return Uni.createFrom().item(this::read).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-    }
-
-    private int read() {
-        String mailbox = config.mailto().orElseThrow();
         var imap = config.imap();
-        var account = new MailboxReader.Account(imap.host(), imap.port(), imap.user().orElse(mailbox), imap.password());
-        return MailboxReader.readUnread(account, this::apply);
+        String login = imap.user().orElse(config.mailto().orElseThrow());
+        return MailboxReader.readOnWorker(new MailboxReader.Account(imap.host(), imap.port(), login, imap.password()), this::apply);
     }
 
     /** @return 1 when the message carried one of our tokens and its withdrawal is recorded, else 0 */
