@@ -30,7 +30,8 @@ import io.vertx.mutiny.ext.mail.MailClient;
  * Email through quarkus-mailer's pooled Vert.x SMTP clients to the configured server. The message is
  * built here rather than through quarkus-mailer's {@code Mail}, which always hands Vert.x a Cc list
  * (empty), and Vert.x then writes an empty {@code Cc:} header: invalid under RFC 5322 (an
- * address-list holds at least one address) and a mark spam filters count against the sender. Transactional and marketing mail go through separate connection pools (the default
+ * address-list holds at least one address) and a mark spam filters count against the sender.
+ * Transactional and marketing mail go through separate connection pools (the default
  * mailer and the one named {@code marketing}, each with its own server settings and pool size), so
  * a broadcast holding every connection never delays a password reset. The delivery id is the
  * Message-ID, so a bounce or a reply names the delivery; marketing mail carries List-Unsubscribe

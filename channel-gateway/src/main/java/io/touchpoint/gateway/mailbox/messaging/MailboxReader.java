@@ -17,7 +17,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 /**
  * One pass over a mailbox the gateway reads over IMAP (bounces, mailto unsubscribes): each unread
  * message goes to a handler; one it dealt with is deleted, any other is marked read and left for
- * people. The IMAP client blocks: call this on a worker thread, never an event loop. A message
+ * people. The IMAP client blocks, so the pass runs on a worker thread, never an event loop. A message
  * dealt with but not yet deleted when the process stops is read again, so handlers are idempotent.
  */
 public final class MailboxReader {
@@ -40,8 +40,7 @@ public final class MailboxReader {
         return Uni.createFrom().item(() -> readUnread(account, handler)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    /** @return the sum of what the handler recorded */
-    public static int readUnread(Account account, Handler handler) {
+    private static int readUnread(Account account, Handler handler) {
         Properties props = new Properties();
         props.put("mail.imap.connectiontimeout", "10000");
         props.put("mail.imap.timeout", "10000");

@@ -38,7 +38,7 @@ public class UnsubscribeMailbox {
     private static final Logger LOG = Logger.getLogger(UnsubscribeMailbox.class);
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** The token after the word, wherever a client put it in the subject ("Re: ", a tag in brackets). */
-    static final Pattern SUBJECT = Pattern.compile("(?i)\\bunsubscribe\\s+([A-Za-z0-9._-]+)");
+    private static final Pattern SUBJECT = Pattern.compile("(?i)\\bunsubscribe\\s+([A-Za-z0-9._-]+)");
 
     private final UnsubscribeConfig config;
     private final UnsubscribeLinks links;
@@ -93,6 +93,7 @@ public class UnsubscribeMailbox {
         return 1;
     }
 
+    /** The token a subject carries, if any: not yet verified. */
     static Optional<String> token(String subject) {
         if (subject == null) {
             return Optional.empty();
