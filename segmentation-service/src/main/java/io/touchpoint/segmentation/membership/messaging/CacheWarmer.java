@@ -44,8 +44,6 @@ public class CacheWarmer {
 
     private static final Logger LOG = Logger.getLogger(CacheWarmer.class);
     private static final int CHUNK = 1000;
-    /** Concurrent cache writes while warming: well under the Redis pool, so lookups keep their connections. */
-    private static final int WRITERS = 4;
 
     @Inject
     Pool pool;
@@ -141,18 +139,15 @@ public class CacheWarmer {
     }
 
     private Uni<Void> warmChunk(List<String> ids) {
-        return pool.preparedQuery("SELECT profile_id, segment_id, entered_at FROM membership WHERE profile_id = ANY($1)")
-                .execute(Tuple.of(ids.toArray(String[]::new)))
-                .chain(rows -> {
+        return cache.fill(ids, some -> pool.preparedQuery("SELECT profile_id, segment_id, entered_at FROM membership WHERE profile_id = ANY($1)")
+                .execute(Tuple.of(some.toArray(String[]::new)))
+                .map(rows -> {
                     Map<String, Map<String, Instant>> byProfile = new HashMap<>();
-                    ids.forEach(p -> byProfile.put(p, new TreeMap<>()));
                     for (Row r : rows) {
-                        byProfile.get(r.getString(0)).put(r.getString(1), instant(r.getOffsetDateTime(2)));
+                        byProfile.computeIfAbsent(r.getString(0), p -> new TreeMap<>()).put(r.getString(1), instant(r.getOffsetDateTime(2)));
                     }
-                    return Multi.createFrom().iterable(byProfile.entrySet())
-                            .onItem().transformToUni(e -> cache.put(e.getKey(), e.getValue())).merge(WRITERS)
-                            .collect().last().replaceWithVoid();
-                });
+                    return byProfile;
+                })).replaceWithVoid();
     }
 
     /** Drops every cached membership: after lost invalidations none of them can be trusted. */

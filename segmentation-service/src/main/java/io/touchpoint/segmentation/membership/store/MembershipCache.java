@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -16,6 +17,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.segmentation.membership.domain.EnteredSegment;
 import io.touchpoint.segmentation.cache.store.RedisStatus;
@@ -26,19 +28,32 @@ import io.touchpoint.segmentation.cache.store.RedisStatus;
  * are dropped after every committed change and rebuilt from PostgreSQL on the next read, and any
  * Redis failure falls back to PostgreSQL instead of failing the read. In front of Redis, a
  * {@link NearCache} keeps hot entries in memory while every replica hears of every invalidation.
+ * <p>
+ * A rebuild must not cache what PostgreSQL said before a change whose invalidation came while the
+ * rebuild was under way (the entry would then stay stale for a day). So a rebuild first leaves a
+ * lease in the empty entry, reads PostgreSQL, and writes only if its lease is still there: an
+ * invalidation deletes the entry, lease and all.
  */
 @ApplicationScoped
 public class MembershipCache {
 
     private static final Logger LOG = Logger.getLogger(MembershipCache.class);
     static final String MARKER = "_";
+    /** The field holding a rebuild's lease in an entry without memberships. */
+    static final String LEASE = "~";
     private static final long TTL_SECONDS = 24 * 3600;
+    /** Longer than any rebuild's PostgreSQL read; a lease outliving its rebuild only costs this much memory. */
+    private static final long LEASE_SECONDS = 60;
 
     /** The few Redis operations the cache needs; a seam for tests with a failing Redis. */
     public interface HashStore {
         Uni<Map<String, String>> get(String key);
 
-        Uni<Void> put(String key, Map<String, String> fields, long ttlSeconds);
+        /** Leaves {@code lease} in each of the keys that holds no memberships (no marker). */
+        Uni<Void> lease(List<String> keys, String lease, long ttlSeconds);
+
+        /** Replaces the key's hash by {@code fields}, only if it still holds {@code lease}. */
+        Uni<Void> put(String key, String lease, Map<String, String> fields, long ttlSeconds);
 
         Uni<Void> delete(String... keys);
 
@@ -112,7 +127,11 @@ public class MembershipCache {
                         }
                         return Uni.createFrom().item(segments);
                     }
-                    return truth.get().call(fresh -> write(profileId, fresh)).map(MembershipCache::fromTruth);
+                    if (cached == null) {
+                        return truth.get().map(MembershipCache::fromTruth);
+                    }
+                    return fill(List.of(profileId), ids -> truth.get().map(fresh -> Map.of(profileId, fresh)))
+                            .map(found -> fromTruth(found.getOrDefault(profileId, Map.of())));
                 });
     }
 
@@ -127,7 +146,7 @@ public class MembershipCache {
     private static List<EnteredSegment> fromCache(Map<String, String> cached) {
         List<EnteredSegment> out = new ArrayList<>(cached.size());
         cached.forEach((segmentId, enteredAt) -> {
-            if (!segmentId.equals(MARKER)) {
+            if (!segmentId.equals(MARKER) && !segmentId.equals(LEASE)) {
                 out.add(new EnteredSegment(segmentId, enteredAt));
             }
         });
@@ -150,17 +169,33 @@ public class MembershipCache {
         return segments;
     }
 
-    private Uni<Void> write(String profileId, Map<String, Instant> memberships) {
+    private Uni<Void> write(String profileId, String lease, Map<String, Instant> memberships) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put(MARKER, "1");
         // In segment id order: a small hash answers HGETALL in this order, so reads need not sort.
         memberships.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> fields.put(e.getKey(), e.getValue().toString()));
-        return guarded(store().put(key(profileId), fields, TTL_SECONDS)).onFailure().recoverWithNull().replaceWithVoid();
+        return guarded(store().put(key(profileId), lease, fields, TTL_SECONDS)).onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** Caches memberships just read from PostgreSQL (warming); failures are ignored. */
-    public Uni<Void> put(String profileId, Map<String, Instant> memberships) {
-        return write(profileId, memberships);
+    /**
+     * Reads the profiles' memberships from {@code truth} (profile id to its memberships, absent when
+     * it has none) and caches those that no invalidation touched meanwhile. Cache failures are
+     * ignored: the answer is {@code truth}'s either way.
+     */
+    public Uni<Map<String, Map<String, Instant>>> fill(List<String> profileIds,
+            Function<List<String>, Uni<Map<String, Map<String, Instant>>>> truth) {
+        String lease = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+        return guarded(store().lease(profileIds.stream().map(MembershipCache::key).toList(), lease, LEASE_SECONDS))
+                .map(v -> true)
+                .onFailure().recoverWithItem(e -> {
+                    LOG.debugf(e, "redis lease failed; not caching what PostgreSQL answers");
+                    return false;
+                })
+                .chain(leased -> truth.apply(profileIds).call(found -> !leased ? Uni.createFrom().voidItem()
+                        // A few writes at a time: up to a thousand at once would crowd lookups out of the pool.
+                        : Multi.createFrom().iterable(profileIds)
+                                .onItem().transformToUni(p -> write(p, lease, found.getOrDefault(p, Map.of()))).merge(8)
+                                .collect().last().replaceWithVoid()));
     }
 
     /**
@@ -191,11 +226,7 @@ public class MembershipCache {
                     if (misses.isEmpty()) {
                         return Uni.createFrom().item(out);
                     }
-                    // A few writes at a time: up to a thousand at once would crowd lookups out of the pool.
-                    return truth.apply(misses).call(found -> cached == null ? Uni.createFrom().voidItem()
-                            : io.smallrye.mutiny.Multi.createFrom().iterable(misses)
-                                    .onItem().transformToUni(p -> write(p, found.getOrDefault(p, Map.of()))).merge(8)
-                                    .collect().last().replaceWithVoid())
+                    return (cached == null ? truth.apply(misses) : fill(misses, truth))
                             .map(found -> {
                                 misses.forEach(p -> out.put(p, found.getOrDefault(p, Map.of()).containsKey(segmentId)));
                                 return out;
@@ -240,11 +271,46 @@ public class MembershipCache {
             return redis.hash(String.class).hgetall(key).map(m -> m == null ? Map.of() : m);
         }
 
+        private static final String LEASE_EACH = """
+                for _, k in ipairs(KEYS) do
+                  if redis.call('hexists', k, '_') == 0 then
+                    redis.call('hset', k, '~', ARGV[1])
+                    redis.call('expire', k, ARGV[2])
+                  end
+                end
+                return 0""";
+
         @Override
-        public Uni<Void> put(String key, Map<String, String> fields, long ttlSeconds) {
-            return redis.key().del(key)
-                    .chain(() -> redis.hash(String.class).hset(key, fields))
-                    .chain(() -> redis.key().expire(key, ttlSeconds)).replaceWithVoid();
+        public Uni<Void> lease(List<String> keys, String lease, long ttlSeconds) {
+            List<String> args = new ArrayList<>(keys.size() + 4);
+            args.add(LEASE_EACH);
+            args.add(Integer.toString(keys.size()));
+            args.addAll(keys);
+            args.add(lease);
+            args.add(Long.toString(ttlSeconds));
+            return redis.execute("EVAL", args.toArray(String[]::new)).replaceWithVoid();
+        }
+
+        private static final String PUT_IF_LEASED = """
+                if redis.call('hget', KEYS[1], '~') ~= ARGV[1] then return 0 end
+                redis.call('del', KEYS[1])
+                redis.call('hset', KEYS[1], unpack(ARGV, 3))
+                redis.call('expire', KEYS[1], ARGV[2])
+                return 1""";
+
+        @Override
+        public Uni<Void> put(String key, String lease, Map<String, String> fields, long ttlSeconds) {
+            List<String> args = new ArrayList<>(fields.size() * 2 + 5);
+            args.add(PUT_IF_LEASED);
+            args.add("1");
+            args.add(key);
+            args.add(lease);
+            args.add(Long.toString(ttlSeconds));
+            fields.forEach((f, v) -> {
+                args.add(f);
+                args.add(v);
+            });
+            return redis.execute("EVAL", args.toArray(String[]::new)).replaceWithVoid();
         }
 
         @Override

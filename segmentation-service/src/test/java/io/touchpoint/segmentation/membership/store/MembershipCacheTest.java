@@ -27,7 +27,12 @@ class MembershipCacheTest {
         }
 
         @Override
-        public Uni<Void> put(String key, Map<String, String> fields, long ttlSeconds) {
+        public Uni<Void> lease(List<String> keys, String lease, long ttlSeconds) {
+            return Uni.createFrom().failure(new IllegalStateException("redis is down"));
+        }
+
+        @Override
+        public Uni<Void> put(String key, String lease, Map<String, String> fields, long ttlSeconds) {
             return Uni.createFrom().failure(new IllegalStateException("redis is down"));
         }
 
@@ -46,8 +51,20 @@ class MembershipCacheTest {
         }
 
         @Override
-        public Uni<Void> put(String key, Map<String, String> fields, long ttlSeconds) {
-            data.put(key, Map.copyOf(fields));
+        public Uni<Void> lease(List<String> keys, String lease, long ttlSeconds) {
+            for (String k : keys) {
+                if (!data.getOrDefault(k, Map.of()).containsKey(MembershipCache.MARKER)) {
+                    data.put(k, Map.of(MembershipCache.LEASE, lease));
+                }
+            }
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public Uni<Void> put(String key, String lease, Map<String, String> fields, long ttlSeconds) {
+            if (lease.equals(data.getOrDefault(key, Map.of()).get(MembershipCache.LEASE))) {
+                data.put(key, Map.copyOf(fields));
+            }
             return Uni.createFrom().voidItem();
         }
 
@@ -98,6 +115,31 @@ class MembershipCacheTest {
     }
 
     @Test
+    void aChangeInvalidatedWhilePostgresWasReadIsNotCachedStale() {
+        var redis = new MapRedis();
+        var cache = new MembershipCache(redis);
+        // The read finds nothing cached, asks PostgreSQL, and before the answer is cached a change
+        // commits and is invalidated: what PostgreSQL said before it must not stay in the cache.
+        assertEquals(List.of(), cache.read("p-1", () -> cache.invalidate(Set.of("p-1"))
+                .replaceWith(Map.<String, Instant>of())).await().indefinitely());
+        AtomicInteger reads = new AtomicInteger();
+        assertEquals(SHOWN, cache.read("p-1", () -> {
+            reads.incrementAndGet();
+            return Uni.createFrom().item(TRUTH);
+        }).await().indefinitely());
+        assertEquals(1, reads.get(), "the stale answer was not cached, so the next read asked PostgreSQL");
+
+        // The same for a membership check and for warming.
+        cache.contains("s-1", List.of("p-2"), misses -> cache.invalidate(Set.of("p-2"))
+                .replaceWith(Map.<String, Map<String, Instant>>of())).await().indefinitely();
+        assertEquals(Map.of("p-2", true), cache.contains("s-1", List.of("p-2"),
+                misses -> Uni.createFrom().item(Map.of("p-2", TRUTH))).await().indefinitely());
+        cache.fill(List.of("p-3"), ids -> cache.invalidate(Set.of("p-3")).replaceWith(Map.<String, Map<String, Instant>>of()))
+                .await().indefinitely();
+        assertEquals(SHOWN, cache.read("p-3", () -> Uni.createFrom().item(TRUTH)).await().indefinitely());
+    }
+
+    @Test
     void readsAreInSegmentIdOrderAndShowTheInstantsAsStored() {
         var redis = new MapRedis();
         var cache = new MembershipCache(redis);
@@ -118,8 +160,7 @@ class MembershipCacheTest {
     void checksReadTheCachedProfilesAndAskTheTruthOnlyForTheOthers() {
         var redis = new MapRedis();
         var cache = new MembershipCache(redis);
-        cache.put("p-in", TRUTH).await().indefinitely();
-        cache.put("p-out", Map.of()).await().indefinitely();
+        cache.fill(List.of("p-in", "p-out"), ids -> Uni.createFrom().item(Map.of("p-in", TRUTH))).await().indefinitely();
         List<List<String>> asked = new ArrayList<>();
         var answer = cache.contains("s-1", List.of("p-in", "p-new", "p-out"), misses -> {
             asked.add(misses);
