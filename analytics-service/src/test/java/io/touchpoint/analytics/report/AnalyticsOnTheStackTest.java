@@ -568,6 +568,14 @@ class AnalyticsOnTheStackTest {
         given().header("Authorization", analyst()).accept("text/csv").queryParam("zone", "Mars/Olympus").get("/v1/reports/funnel")
                 .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("zone"));
         given().accept("application/json").get("/v1/reports/funnel").then().statusCode(401);
+        // A misspelt filter is refused, not ignored (which would answer for every journey).
+        get("/v1/reports/funnel", params("journey", JW)).statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("journey"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("journeyId"));
+        given().header("Authorization", analyst()).accept("text/csv").queryParam("segment", "s-suspect")
+                .get("/v1/reports/segment-sizes").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("segment"));
+        given().accept("application/json").queryParam("journey", JW).get("/v1/reports/funnel").then().statusCode(401);
     }
 
     // ---- duplicates and a full replay

@@ -33,7 +33,11 @@ import io.touchpoint.analytics.time.domain.TimeGrid;
 import io.touchpoint.contracts.Roles;
 import io.touchpoint.contracts.Topic;
 import io.touchpoint.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.KnownQueryParameters;
 
+// Methods registered so the filter can read their query parameters in a native image too.
+@RegisterForReflection(methods = true, fields = false)
+@KnownQueryParameters
 @Path("/v1/reports/cohorts")
 @RolesAllowed({ Roles.ADMIN, Roles.ANALYST, Roles.MARKETER })
 @SecurityRequirement(name = "jwt")

@@ -12,10 +12,15 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.RestMulti;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.analytics.report.api.Csv;
 import io.touchpoint.contracts.Roles;
+import io.touchpoint.platform.api.KnownQueryParameters;
 
+// Methods registered so the filter can read their query parameters in a native image too.
+@RegisterForReflection(methods = true, fields = false)
+@KnownQueryParameters
 @Path("/v1/reports/funnel")
 @RolesAllowed({ Roles.ADMIN, Roles.ANALYST, Roles.MARKETER })
 @SecurityRequirement(name = "jwt")

@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.RestMulti;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.analytics.experiment.domain.CampaignEffect;
 import io.touchpoint.analytics.experiment.domain.Experiment;
@@ -34,8 +35,12 @@ import io.touchpoint.analytics.report.api.ReportRange;
 import io.touchpoint.contracts.Roles;
 import io.touchpoint.contracts.Topic;
 import io.touchpoint.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.KnownQueryParameters;
 
 /** A/B/n experiments at a journey's split, and a campaign's effect per group against its holdout. */
+// Methods registered so the filter can read their query parameters in a native image too.
+@RegisterForReflection(methods = true, fields = false)
+@KnownQueryParameters
 @Path("/v1/reports")
 @RolesAllowed({ Roles.ADMIN, Roles.ANALYST, Roles.MARKETER })
 @SecurityRequirement(name = "jwt")

@@ -29,6 +29,7 @@ import io.touchpoint.analytics.store.AnalyticsStore;
 import io.touchpoint.contracts.Roles;
 import io.touchpoint.platform.api.Cursor;
 import io.touchpoint.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.KnownQueryParameters;
 import io.touchpoint.platform.api.Page;
 
 /**
@@ -36,6 +37,9 @@ import io.touchpoint.platform.api.Page;
  * campaign reports: {@code PUT} by a stable key creates or replaces (the same definition again
  * changes nothing), as {@code ./touchpoint apply} installs the examples' goals.
  */
+// Methods registered so the filter can read their query parameters in a native image too.
+@RegisterForReflection(methods = true, fields = false)
+@KnownQueryParameters
 @Path("/v1/goals")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.RestMulti;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.analytics.report.api.Csv;
 import io.touchpoint.analytics.report.api.ReportContext;
@@ -28,8 +29,12 @@ import io.touchpoint.analytics.time.domain.TimeGrid;
 import io.touchpoint.contracts.Roles;
 import io.touchpoint.contracts.Topic;
 import io.touchpoint.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.KnownQueryParameters;
 
 /** Segment sizes at any instant and over time, and the flows between a set of segments (lifecycle stages). */
+// Methods registered so the filter can read their query parameters in a native image too.
+@RegisterForReflection(methods = true, fields = false)
+@KnownQueryParameters
 @Path("/v1/reports")
 @RolesAllowed({ Roles.ADMIN, Roles.ANALYST, Roles.MARKETER })
 @SecurityRequirement(name = "jwt")
