@@ -33,7 +33,7 @@ class ManifestConsistencyTest {
     /** Secrets the manifests reference and an operator creates (k8s/README.md: secrets); never in the repository. */
     static final Set<String> EXTERNAL_SECRETS = Set.of("touchpoint-db-gateway", "touchpoint-db-profile",
             "touchpoint-db-segmentation", "touchpoint-db-journey", "touchpoint-db-analytics", "touchpoint-redis",
-            "touchpoint-smtp", "touchpoint-public-tls", "touchpoint-internal-tls");
+            "touchpoint-smtp", "touchpoint-imap", "touchpoint-public-tls", "touchpoint-internal-tls");
 
     /**
      * Launcher settings a cluster does without: the port (each service keeps its own default, checked

@@ -28,6 +28,13 @@ public interface BounceConfig {
     @WithDefault("PT10S")
     Duration pollInterval();
 
+    /** IMAPS (implicit TLS, usually port 993), the server's certificate checked; off for a local server. */
+    @WithDefault("false")
+    boolean tls();
+
+    /** Hosts (space-separated) whose certificate is taken without checking it: a private server's own. */
+    Optional<String> trust();
+
     /** How often a soft-bounced message is sent again before it counts as bounced for good. */
     @WithDefault("3")
     int softRetries();

@@ -82,7 +82,8 @@ public class BounceMailbox {
 
     /** Reads the mailbox now; how many reports it recorded. */
     public Uni<Integer> readOnce() {
-        var account = new MailboxReader.Account(config.host(), config.port(), config.mailbox().orElseThrow(), config.password());
+        var account = new MailboxReader.Account(config.host(), config.port(), config.mailbox().orElseThrow(), config.password(),
+                config.tls(), config.trust().orElse(null));
         return MailboxReader.readOnWorker(account, message -> {
             ReportParts parts = ReportParts.of(message);
             Optional<FeedbackReport> feedback = parts.feedback();

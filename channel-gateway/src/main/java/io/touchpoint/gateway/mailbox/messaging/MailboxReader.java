@@ -22,8 +22,13 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  */
 public final class MailboxReader {
 
-    /** Where the mailbox is and how to log in to it. */
-    public record Account(String host, int port, String user, String password) {
+    /**
+     * Where the mailbox is and how to log in to it. With {@code tls} the connection is IMAPS
+     * (implicit TLS, port 993 by convention) and the server's certificate is checked against the
+     * JVM's trusted authorities and the host name, unless {@code trustedHosts} (space-separated)
+     * names the host: then its certificate is taken as it is (a private server's own certificate).
+     */
+    public record Account(String host, int port, String user, String password, boolean tls, String trustedHosts) {
     }
 
     @FunctionalInterface
@@ -41,10 +46,18 @@ public final class MailboxReader {
     }
 
     private static int readUnread(Account account, Handler handler) {
+        String protocol = account.tls() ? "imaps" : "imap";
         Properties props = new Properties();
-        props.put("mail.imap.connectiontimeout", "10000");
-        props.put("mail.imap.timeout", "10000");
-        try (Store store = Session.getInstance(props).getStore("imap")) {
+        props.put("mail." + protocol + ".connectiontimeout", "10000");
+        props.put("mail." + protocol + ".timeout", "10000");
+        if (account.tls()) {
+            boolean trusted = account.trustedHosts() != null && !account.trustedHosts().isBlank();
+            props.put("mail.imaps.ssl.checkserveridentity", Boolean.toString(!trusted));
+            if (trusted) {
+                props.put("mail.imaps.ssl.trust", account.trustedHosts());
+            }
+        }
+        try (Store store = Session.getInstance(props).getStore(protocol)) {
             store.connect(account.host(), account.port(), account.user(), account.password());
             Folder inbox = store.getFolder("INBOX");
             inbox.open(Folder.READ_WRITE);

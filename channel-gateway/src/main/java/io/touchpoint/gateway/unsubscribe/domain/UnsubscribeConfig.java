@@ -38,5 +38,12 @@ public interface UnsubscribeConfig {
 
         @WithDefault("PT10S")
         Duration pollInterval();
+
+        /** IMAPS (implicit TLS, usually port 993), the server's certificate checked; off for a local server. */
+        @WithDefault("false")
+        boolean tls();
+
+        /** Hosts (space-separated) whose certificate is taken without checking it: a private server's own. */
+        Optional<String> trust();
     }
 }

@@ -74,7 +74,8 @@ public class UnsubscribeMailbox {
     public Uni<Integer> readOnce() {
         var imap = config.imap();
         String login = imap.user().orElse(config.mailto().orElseThrow());
-        return MailboxReader.readOnWorker(new MailboxReader.Account(imap.host(), imap.port(), login, imap.password()), this::apply);
+        return MailboxReader.readOnWorker(new MailboxReader.Account(imap.host(), imap.port(), login, imap.password(), imap.tls(),
+                imap.trust().orElse(null)), this::apply);
     }
 
     /** @return 1 when the message carried one of our tokens and its withdrawal is recorded, else 0 */
