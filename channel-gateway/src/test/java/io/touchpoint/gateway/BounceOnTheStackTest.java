@@ -28,10 +28,12 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.touchpoint.contracts.events.DeliveryEvent;
+import io.touchpoint.contracts.events.Interaction;
 import io.touchpoint.contracts.events.MessageRequested;
 import io.touchpoint.gateway.support.DeliveryFixtures;
 import io.touchpoint.gateway.support.DeliveryStackTest;
 import io.touchpoint.gateway.support.Gateway;
+import io.touchpoint.gateway.support.InteractionLog;
 import io.touchpoint.platform.time.AdjustableClock;
 
 /**
@@ -80,6 +82,14 @@ class BounceOnTheStackTest extends DeliveryStackTest {
                 .body("reason", equalTo("hard-bounce"));
         given().header("Authorization", bearer("marketer")).get("/v1/deliveries/{id}", sent.requestId()).then()
                 .body("state", equalTo("bounced"));
+        // The profile hears of it once, addressed by id, so a segment can find people whose address stopped working.
+        var told = InteractionLog.of(bootstrap).awaitOne("bounced-" + sent.deliveryId());
+        assertEquals(profile, told.key());
+        assertEquals("Email Bounced", told.interaction().event());
+        assertEquals(Interaction.GATEWAY_SOURCE, told.interaction().sourceId());
+        assertEquals(Map.of("profileId", profile), told.interaction().context().get("touchpoint"));
+        assertEquals("hard", told.interaction().properties().get("type"));
+        assertEquals("j-news", told.interaction().properties().get("journeyId"));
         MessageRequested next = fixtures.request(profile, "j-news", "anything", "news", false, clock.instant());
         fixtures.publish(next);
         assertEquals("suppression-list", fixtures.await(next.requestId(), DeliveryEvent.Status.SUPPRESSED).reason());
@@ -99,6 +109,8 @@ class BounceOnTheStackTest extends DeliveryStackTest {
         given().header("Authorization", bearer("marketer")).get("/v1/deliveries/{id}", sent.requestId()).then()
                 .body("state", equalTo("deferred"));
         given().header("Authorization", bearer("marketer")).get("/v1/suppressions/email/{a}", email).then().statusCode(404);
+        assertTrue(InteractionLog.of(bootstrap).withMessageId("bounced-" + sent.deliveryId()).isEmpty(),
+                "a bounce that is sent again is not the end of the address");
 
         adjustable.advance(Duration.ofMinutes(15));
         await().atMost(Duration.ofSeconds(60)).until(() -> fixtures.eventsOf(sent.requestId()).stream()

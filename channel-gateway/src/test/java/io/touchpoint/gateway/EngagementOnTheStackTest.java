@@ -23,10 +23,12 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.touchpoint.contracts.events.DeliveryEvent;
+import io.touchpoint.contracts.events.Interaction;
 import io.touchpoint.contracts.events.MessageRequested;
 import io.touchpoint.gateway.support.DeliveryFixtures;
 import io.touchpoint.gateway.support.DeliveryStackTest;
 import io.touchpoint.gateway.support.Gateway;
+import io.touchpoint.gateway.support.InteractionLog;
 import io.touchpoint.gateway.support.Mailbox;
 import io.touchpoint.platform.time.AdjustableClock;
 
@@ -108,6 +110,30 @@ class EngagementOnTheStackTest extends DeliveryStackTest {
         DeliveryEvent humanOpen = engaged.stream().map(p -> p.event())
                 .filter(e -> e.status() == DeliveryEvent.Status.OPENED && e.reason() == null).findFirst().orElseThrow();
         assertEquals(IPHONE, humanOpen.detail());
+
+        // The profile learns of each too: a track event addressed to it by id, from the gateway's source.
+        var learned = InteractionLog.of(bootstrap).awaitMatching(i -> i.properties() != null
+                && sent.deliveryId().equals(i.properties().get("deliveryId")), 4);
+        assertEquals(4, learned.size());
+        assertEquals(List.of("Email Clicked:false", "Email Clicked:true", "Email Opened:false", "Email Opened:true"),
+                learned.stream().map(p -> p.interaction().event() + ":" + p.interaction().properties().get("machine")).sorted()
+                        .toList());
+        learned.forEach(p -> {
+            Interaction i = p.interaction();
+            assertEquals(profile, p.key());
+            assertEquals(Interaction.GATEWAY_SOURCE, i.sourceId());
+            assertEquals(Interaction.TRACK, i.type());
+            assertEquals(Map.of("profileId", profile), i.context().get("touchpoint"));
+            assertEquals("j-sale", i.properties().get("journeyId"));
+            assertNull(i.userId());
+            assertNull(i.anonymousId());
+            if (i.event().equals("Email Clicked")) {
+                assertEquals("https://shop.example/sale?a=1&b=2", i.properties().get("url"));
+            }
+            assertFalse(i.timestamp().isBefore(sent.at()), "on the gateway's clock, after the send");
+        });
+        assertEquals(4, learned.stream().map(p -> p.interaction().messageId()).distinct().count(),
+                "every fetch is its own interaction");
     }
 
     @Test

@@ -55,6 +55,21 @@ class ConditionEvaluatorTest {
         events.add(new LoggedEvent(name, NOW.minus(ago), props));
     }
 
+    /** The shipped example segment, as `./touchpoint apply` sends it. */
+    @Test
+    void theEmailEngagedExampleCountsPeopleNotPrivacyProxiesOrScanners() throws Exception {
+        Map<?, ?> segment = MAPPER.readValue(java.nio.file.Path.of("../examples/betting-operator/segments/email-engaged.json")
+                .toFile(), Map.class);
+        String condition = MAPPER.writeValueAsString(segment.get("condition"));
+        event("Email Opened", Duration.ofDays(2), Map.of("deliveryId", "d-1", "machine", true, "machineSignal", "apple-mpp"));
+        event("Email Clicked", Duration.ofDays(2), Map.of("deliveryId", "d-1", "machine", true, "url", "https://x.example/"));
+        assertFalse(eval(condition), "machines opened and clicked, nobody read");
+        event("Email Clicked", Duration.ofDays(31), Map.of("deliveryId", "d-0", "machine", false, "url", "https://x.example/"));
+        assertFalse(eval(condition), "a person's click 31 days ago is out of the window");
+        event("Email Opened", Duration.ofDays(29), Map.of("deliveryId", "d-2", "machine", false));
+        assertTrue(eval(condition));
+    }
+
     @Test
     void equalityAndMembershipOperatorsCompareLoosely() {
         traits.put("plan", "gold");

@@ -175,6 +175,32 @@ class ProfileIngestionTest {
     }
 
     @Test
+    void anOpenTheGatewayReportsCountsOnTheProfileItAddressesAndOnlyTheGatewayMayAddressOne() {
+        String user = "user-" + UUID.randomUUID();
+        send(identify(null, user, Map.of("plan", "free"), Instant.now()));
+        String id = awaitProfile("userId", user, p -> p.getString("id") != null).getString("id");
+        Map<String, Object> addressed = Map.of("touchpoint", Map.of("profileId", id));
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Interaction opened = new Interaction(UUID.randomUUID().toString(), Interaction.GATEWAY_SOURCE, Interaction.TRACK, null,
+                null, null, null, "Email Opened", null, null, Map.of("deliveryId", "d-" + UUID.randomUUID(), "machine", false),
+                null, addressed, null, at, at, at, at);
+        Interaction forged = new Interaction(UUID.randomUUID().toString(), "src-test", Interaction.TRACK, null,
+                "anon-" + UUID.randomUUID(), null, null, "Email Opened", null, null, Map.of(), null, addressed, null, at, null,
+                null, at);
+        events().publish(Topic.INTERACTIONS, id, EventTypes.INTERACTION, forged, forged.messageId());
+        events().publish(Topic.INTERACTIONS, id, EventTypes.INTERACTION, opened, opened.messageId());
+        events().publish(Topic.INTERACTIONS, id, EventTypes.INTERACTION, opened, opened.messageId());
+        // The identify and the open, once.
+        awaitProfile("userId", user, p -> p.getInt("computed.eventCount") == 2);
+        given().header("Authorization", marketer()).get("/v1/profiles/{id}/events", id)
+                .then().statusCode(200)
+                .body("items", hasSize(2))
+                .body("items.messageId", hasItem(opened.messageId()))
+                .body("items.messageId", not(hasItem(forged.messageId())))
+                .body("items.find { it.messageId == '" + opened.messageId() + "' }.event", equalTo("Email Opened"));
+    }
+
+    @Test
     void aLateTraitUpdateNeverOverwritesANewerValue() {
         String user = "user-" + UUID.randomUUID();
         Instant t = Instant.now().minusSeconds(3600).truncatedTo(ChronoUnit.MILLIS);

@@ -48,6 +48,15 @@ public record Interaction(
     public static final String JOURNEY_SOURCE = "journey-service";
 
     /**
+     * The source of what channel-gateway reports about a person from a message it sent: consent
+     * given or withdrawn through it (named by the address it went to), and opens, clicks and bounces
+     * of an email ({@code Email Opened}, {@code Email Clicked}, {@code Email Bounced}, naming the profile in
+     * {@code context.touchpoint.profileId} like {@link #JOURNEY_SOURCE}'s identifies). Tracked calls
+     * carry their own source's id, a UUID, never this.
+     */
+    public static final String GATEWAY_SOURCE = "channel-gateway";
+
+    /**
      * A device's calls stay on one partition, in order, across the identify that names its user:
      * the anonymous id is the stable key when there is one.
      */

@@ -3,6 +3,7 @@ package io.touchpoint.gateway.bounce.domain;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +16,7 @@ import io.touchpoint.gateway.delivery.domain.Deliveries;
 import io.touchpoint.gateway.delivery.domain.Delivery;
 import io.touchpoint.gateway.delivery.domain.DeliveryEvents;
 import io.touchpoint.gateway.delivery.domain.DeliveryState;
+import io.touchpoint.gateway.delivery.domain.ProfileReports;
 import io.touchpoint.gateway.delivery.domain.Reason;
 import io.touchpoint.gateway.delivery.domain.SuppressionReason;
 import io.touchpoint.gateway.delivery.store.DeliveryStore;
@@ -29,7 +31,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * the address on the suppression list and ends the delivery as BOUNCED; a soft one defers it for a
  * backoff that doubles each time (platform wake-up), after which the policy decides it again and it
  * is sent again under the same delivery id, until the retries are used up. Either is a BOUNCED
- * delivery event with its reason.
+ * delivery event with its reason. A delivery that ends bounced is also reported to its profile
+ * ({@link ProfileReports#BOUNCED}, once per delivery), so a segment can find the people whose address
+ * stopped working, e.g. to ask them for a new one on the site.
  */
 @ApplicationScoped
 public class Bounces implements ErasureHandler {
@@ -39,15 +43,17 @@ public class Bounces implements ErasureHandler {
     private final SuppressionStore suppressions;
     private final WakeupStore wakeups;
     private final DeliveryEvents events;
+    private final ProfileReports reports;
     private final BounceConfig config;
 
     Bounces(BounceStore bounces, DeliveryStore ledger, SuppressionStore suppressions, WakeupStore wakeups,
-            DeliveryEvents events, BounceConfig config) {
+            DeliveryEvents events, ProfileReports reports, BounceConfig config) {
         this.bounces = bounces;
         this.ledger = ledger;
         this.suppressions = suppressions;
         this.wakeups = wakeups;
         this.events = events;
+        this.reports = reports;
         this.config = config;
     }
 
@@ -99,7 +105,9 @@ public class Bounces implements ErasureHandler {
     private Uni<Void> ended(SqlClient sql, Delivery d, Reason reason, String detail, Instant now) {
         return ledger.bounced(sql, d.requestId(), reason.code(), detail, now)
                 .chain(() -> ledger.history(sql, d.requestId(), DeliveryState.BOUNCED, d.channel(), reason.code(), detail, now))
-                .chain(() -> events.publish(sql, d, d.channel(), DeliveryEvent.Status.BOUNCED, reason, detail, now));
+                .chain(() -> events.publish(sql, d, d.channel(), DeliveryEvent.Status.BOUNCED, reason, detail, now))
+                .chain(() -> reports.append(sql, "bounced-" + d.deliveryId(), d, ProfileReports.BOUNCED,
+                        Map.of("type", reason == Reason.HARD_BOUNCE ? "hard" : "soft", "detail", detail), now));
     }
 
     @Override

@@ -27,7 +27,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 public class ConsentStatements {
 
     /** The source profile-service records for consent the gateway reports. */
-    public static final String SOURCE = "channel-gateway";
+    public static final String SOURCE = Interaction.GATEWAY_SOURCE;
 
     /** One statement: {@code deliveryId} is the message it was made through, when there is one. */
     public record Statement(String messageId, String channel, String topic, ConsentState.Status status, String address,
