@@ -157,8 +157,7 @@ class ProfileIngestionTest {
     @Test
     void journeyServiceSetsTraitsOnTheProfileItNamesAndNoOtherSourceCan() {
         String user = "user-" + UUID.randomUUID();
-        send(identify(null, user, Map.of("plan", "free"), Instant.now()));
-        String id = awaitProfile("userId", user, p -> p.getString("id") != null).getString("id");
+        String id = profileOnFreePlan(user);
         Map<String, Object> addressed = Map.of("touchpoint", Map.of("profileId", id));
         Interaction fromJourney = new Interaction(UUID.randomUUID().toString(), Interaction.JOURNEY_SOURCE, Interaction.IDENTIFY,
                 null, null, null, null, null, null, null, null, Map.of("offerOutcome", "shipped"), addressed, null, Instant.now(),
@@ -177,8 +176,7 @@ class ProfileIngestionTest {
     @Test
     void anOpenTheGatewayReportsCountsOnTheProfileItAddressesAndOnlyTheGatewayMayAddressOne() {
         String user = "user-" + UUID.randomUUID();
-        send(identify(null, user, Map.of("plan", "free"), Instant.now()));
-        String id = awaitProfile("userId", user, p -> p.getString("id") != null).getString("id");
+        String id = profileOnFreePlan(user);
         Map<String, Object> addressed = Map.of("touchpoint", Map.of("profileId", id));
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Interaction opened = new Interaction(UUID.randomUUID().toString(), Interaction.GATEWAY_SOURCE, Interaction.TRACK, null,
@@ -470,6 +468,12 @@ class ProfileIngestionTest {
     private static Interaction track(String anon, String user, String event, Map<String, Object> props, Instant at) {
         return new Interaction(UUID.randomUUID().toString(), "src-test", Interaction.TRACK, user, anon, null, null, event,
                 null, null, props, null, null, null, at, null, null, Instant.now());
+    }
+
+    /** The id of a new profile for {@code user}, with trait {@code plan} "free". */
+    private String profileOnFreePlan(String user) {
+        send(identify(null, user, Map.of("plan", "free"), Instant.now()));
+        return awaitProfile("userId", user, p -> p.getString("id") != null).getString("id");
     }
 
     private JsonPath awaitProfile(String by, String value, java.util.function.Predicate<JsonPath> condition) {
