@@ -336,6 +336,9 @@ class JourneyNodesOnTheStackTest extends OnTheStack {
             given().header("Authorization", stack.token("marketer")).contentType(ContentType.JSON).body(v2)
                     .put("/v1/journeys/{id}", j).then().statusCode(200);
         }
+        // Misspelt, it would leave the instances where they are without a word.
+        given().header("Authorization", stack.token("marketer")).queryParam("inflight", "move")
+                .post("/v1/journeys/{id}/publish", moved).then().statusCode(400).body("errors[0].field", equalTo("inflight"));
         given().header("Authorization", stack.token("marketer")).queryParam("inFlight", "move")
                 .post("/v1/journeys/{id}/publish", moved).then().statusCode(200).body("version", equalTo(2));
         given().header("Authorization", stack.token("marketer")).queryParam("inFlight", "exit")

@@ -438,6 +438,10 @@ class ProfileIngestionTest {
                 .body("current[0].topic", equalTo("jackpot")).body("current[0].proof.form", equalTo("signup-v2"));
         given().header("Authorization", marketer()).get("/v1/profiles?trait.plan=platinum&limit=200")
                 .then().statusCode(200).body("items.id", hasItem(id));
+        // A misspelt identifier is refused, not taken as "list everyone".
+        given().header("Authorization", marketer()).get("/v1/profiles?emial=ada@example.com")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("emial"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("trait.<name>"));
     }
 
     // ---- helpers

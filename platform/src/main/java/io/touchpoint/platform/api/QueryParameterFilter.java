@@ -22,8 +22,22 @@ import io.vertx.core.http.HttpServerRequest;
 /** Refuses query parameters that a {@link KnownQueryParameters} method does not declare with {@code @QueryParam}. */
 public class QueryParameterFilter {
 
-    /** The declared query parameters of each method, read once from its annotations. */
-    private final Map<Method, Set<String>> declared = new ConcurrentHashMap<>();
+    /** What each method takes: its declared names and the prefixes its annotation allows. */
+    private record Taken(Set<String> names, List<String> prefixes) {
+
+        boolean takes(String name) {
+            return names.contains(name) || prefixes.stream().anyMatch(name::startsWith);
+        }
+
+        String describe() {
+            List<String> all = new ArrayList<>(names);
+            prefixes.forEach(p -> all.add(p + "<name>"));
+            return all.isEmpty() ? "none" : String.join(", ", all);
+        }
+    }
+
+    /** Read once per method from its annotations. */
+    private final Map<Method, Taken> declared = new ConcurrentHashMap<>();
 
     @ServerRequestFilter
     @KnownQueryParameters
@@ -31,12 +45,11 @@ public class QueryParameterFilter {
         if (request.query() == null || request.query().isEmpty()) {
             return null;
         }
-        Set<String> known = declared.computeIfAbsent(resource.getResourceMethod(), QueryParameterFilter::declaredBy);
+        Taken taken = declared.computeIfAbsent(resource.getResourceMethod(), method -> takenBy(method, resource.getResourceClass()));
         List<Problem.Violation> errors = new ArrayList<>();
         for (String name : uri.getQueryParameters(true).keySet()) {
-            if (!known.contains(name)) {
-                errors.add(new Problem.Violation(name, "is not a parameter of this operation; it takes "
-                        + (known.isEmpty() ? "none" : String.join(", ", known))));
+            if (!taken.takes(name)) {
+                errors.add(new Problem.Violation(name, "is not a parameter of this operation; it takes " + taken.describe()));
             }
         }
         if (errors.isEmpty()) {
@@ -45,6 +58,14 @@ public class QueryParameterFilter {
         Problem problem = Problem.of(400, "Bad Request", "The query names a parameter this operation does not take.")
                 .withInstance(request.path()).withErrors(errors);
         return Response.status(400).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    private static Taken takenBy(Method method, Class<?> resource) {
+        KnownQueryParameters known = method.getAnnotation(KnownQueryParameters.class);
+        if (known == null) {
+            known = resource.getAnnotation(KnownQueryParameters.class);
+        }
+        return new Taken(declaredBy(method), known == null ? List.of() : List.of(known.prefixes()));
     }
 
     private static Set<String> declaredBy(Method method) {

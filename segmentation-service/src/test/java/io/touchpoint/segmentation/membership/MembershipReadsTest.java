@@ -198,6 +198,8 @@ class MembershipReadsTest {
                 .contentType("application/problem+json").body("errors[0].field", equalTo("interval"));
         given().header("Authorization", token("analyst")).queryParam("from", "yesterday")
                 .get("/v1/segments/{id}/sizes", segment).then().statusCode(400).body("errors[0].field", equalTo("from"));
+        given().header("Authorization", token("analyst")).queryParam("intervall", "hour")
+                .get("/v1/segments/{id}/sizes", segment).then().statusCode(400).body("errors[0].field", equalTo("intervall"));
         given().header("Authorization", token("analyst")).queryParam("from", "2026-02-01").queryParam("to", "2026-01-01")
                 .get("/v1/segments/{id}/sizes", segment).then().statusCode(400).body("errors[0].field", equalTo("from"));
         given().header("Authorization", token("analyst")).queryParam("from", "2020-01-01").queryParam("interval", "hour")

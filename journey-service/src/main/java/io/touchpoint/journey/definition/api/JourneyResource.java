@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.jboss.resteasy.reactive.RestResponse;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Roles;
 import io.touchpoint.journey.definition.domain.Journey;
@@ -32,9 +33,12 @@ import io.touchpoint.journey.execution.domain.ActiveJourneys;
 import io.touchpoint.journey.execution.domain.JourneyControl;
 import io.touchpoint.platform.api.Cursor;
 import io.touchpoint.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.KnownQueryParameters;
 import io.touchpoint.platform.api.Page;
 import io.touchpoint.platform.store.Json;
 
+// Methods registered so QueryParameterFilter can read their query parameters in a native image too.
+@RegisterForReflection(methods = true, fields = false)
 @Path("/v1/journeys")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Roles.ADMIN, Roles.MARKETER })
@@ -105,6 +109,7 @@ public class JourneyResource {
 
     @POST
     @Path("{id}/publish")
+    @KnownQueryParameters
     @Operation(summary = "Publish the draft as the next immutable version and activate the journey; instances in it "
             + "stay on their version (inFlight=stay), move to the same node ids of the new one (move), or exit (exit)")
     public Uni<VersionView> publish(@PathParam("id") String id,

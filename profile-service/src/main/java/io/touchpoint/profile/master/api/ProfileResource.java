@@ -40,11 +40,14 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
-import io.touchpoint.platform.api.Page;
 import io.touchpoint.contracts.Problem;
 import io.touchpoint.contracts.Roles;
 import io.touchpoint.contracts.events.ConsentState;
+import io.touchpoint.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.KnownQueryParameters;
+import io.touchpoint.platform.api.Page;
 import io.touchpoint.profile.consent.domain.ConsentChange;
 import io.touchpoint.profile.consent.domain.ConsentReader;
 import io.touchpoint.profile.consent.store.ConsentStore;
@@ -52,9 +55,10 @@ import io.touchpoint.profile.erasure.domain.ProfileEraser;
 import io.touchpoint.profile.identity.domain.Identifier;
 import io.touchpoint.profile.master.domain.ProfileEditor;
 import io.touchpoint.profile.master.store.ProfileStore;
-import io.touchpoint.platform.api.InvalidRequestException;
 import io.vertx.mutiny.sqlclient.Pool;
 
+// Methods registered so QueryParameterFilter can read their query parameters in a native image too.
+@RegisterForReflection(methods = true, fields = false)
 @Path("/v1/profiles")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Roles.ADMIN, Roles.MARKETER })
@@ -113,6 +117,7 @@ public class ProfileResource {
     @GET
     @Operation(summary = "The profile owning an identifier (userId, anonymousId, email, phone), or a page of profiles "
             + "filtered by traits: trait.<name>=<value>, cursor=<nextCursor>, limit<=200")
+    @KnownQueryParameters(prefixes = "trait.")
     public Uni<Object> find(@QueryParam("userId") String userId, @QueryParam("anonymousId") String anonymousId,
             @QueryParam("email") String email, @QueryParam("phone") String phone, @QueryParam("cursor") String after,
             @QueryParam("limit") Integer limit, @Context UriInfo uri) {

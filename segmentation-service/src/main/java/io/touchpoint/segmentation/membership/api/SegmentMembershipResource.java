@@ -35,16 +35,21 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Roles;
+import io.touchpoint.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.KnownQueryParameters;
 import io.touchpoint.segmentation.membership.store.MembershipCache;
 import io.touchpoint.segmentation.membership.store.MembershipStore;
 import io.touchpoint.segmentation.membership.store.SegmentSizes;
-import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.segmentation.segment.store.SegmentStore;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Reads of a segment's membership: bulk is-member checks, the CSV export and sizes over time. */
+/**
+ * Reads of a segment's membership: bulk is-member checks, the CSV export and sizes over time. Its
+ * methods are registered so QueryParameterFilter can read their query parameters in a native image too.
+ */
+@RegisterForReflection(methods = true, fields = false)
 @Path("/v1/segments")
 @SecurityRequirement(name = "jwt")
 public class SegmentMembershipResource {
@@ -142,6 +147,7 @@ public class SegmentMembershipResource {
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })
     @Operation(summary = "The segment's size at each step (hour, day or week) from `from` to `to` (ISO dates or instants; last 30 days by default), from its history")
+    @KnownQueryParameters
     public Uni<SizeHistory> sizes(@PathParam("id") String id, @QueryParam("from") String fromParam,
             @QueryParam("to") String toParam, @QueryParam("interval") @DefaultValue("day") String interval) {
         Duration step = switch (interval) {
