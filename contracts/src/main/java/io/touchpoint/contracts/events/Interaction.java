@@ -56,6 +56,19 @@ public record Interaction(
      */
     public static final String GATEWAY_SOURCE = "channel-gateway";
 
+    /** The context by which {@link #JOURNEY_SOURCE} and {@link #GATEWAY_SOURCE} name a profile by its id. */
+    public static Map<String, Object> addressedTo(String profileId) {
+        return Map.of("touchpoint", Map.of("profileId", profileId));
+    }
+
+    /** The profile id the context names ({@link #addressedTo}), if any; whether to trust it is the reader's call, by source. */
+    public String addressedProfileId() {
+        if (context == null || !(context.get("touchpoint") instanceof Map<?, ?> touchpoint)) {
+            return null;
+        }
+        return touchpoint.get("profileId") instanceof String id && !id.isBlank() ? id : null;
+    }
+
     /**
      * A device's calls stay on one partition, in order, across the identify that names its user:
      * the anonymous id is the stable key when there is one.

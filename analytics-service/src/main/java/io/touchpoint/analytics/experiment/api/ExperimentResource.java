@@ -37,8 +37,11 @@ import io.touchpoint.contracts.Topic;
 import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.platform.api.KnownQueryParameters;
 
-/** A/B/n experiments at a journey's split, and a campaign's effect per group against its holdout. */
-// Methods registered so the filter can read their query parameters in a native image too.
+/**
+ * A/B/n experiments at a journey's split, and a campaign's effect per group against its holdout.
+ * Its methods are registered for reflection so QueryParameterFilter can read their query parameters
+ * in a native image too.
+ */
 @RegisterForReflection(methods = true, fields = false)
 @KnownQueryParameters
 @Path("/v1/reports")

@@ -36,8 +36,9 @@ import io.touchpoint.platform.api.Page;
  * Conversion goals, the configuration marketers and analysts keep for conversion, experiment and
  * campaign reports: {@code PUT} by a stable key creates or replaces (the same definition again
  * changes nothing), as {@code ./touchpoint apply} installs the examples' goals.
+ * Methods registered for reflection so QueryParameterFilter can read their query parameters in a
+ * native image too.
  */
-// Methods registered so the filter can read their query parameters in a native image too.
 @RegisterForReflection(methods = true, fields = false)
 @KnownQueryParameters
 @Path("/v1/goals")

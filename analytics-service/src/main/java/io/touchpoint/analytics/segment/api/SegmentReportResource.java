@@ -31,8 +31,11 @@ import io.touchpoint.contracts.Topic;
 import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.platform.api.KnownQueryParameters;
 
-/** Segment sizes at any instant and over time, and the flows between a set of segments (lifecycle stages). */
-// Methods registered so the filter can read their query parameters in a native image too.
+/**
+ * Segment sizes at any instant and over time, and the flows between a set of segments (lifecycle stages).
+ * Its methods are registered for reflection so QueryParameterFilter can read their query parameters
+ * in a native image too.
+ */
 @RegisterForReflection(methods = true, fields = false)
 @KnownQueryParameters
 @Path("/v1/reports")

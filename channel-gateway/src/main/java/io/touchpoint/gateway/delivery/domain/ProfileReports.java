@@ -56,6 +56,6 @@ public class ProfileReports {
         }
         properties.putAll(details);
         return new Interaction(messageId, Interaction.GATEWAY_SOURCE, Interaction.TRACK, null, null, null, null, event, null, null,
-                properties, null, Map.of("touchpoint", Map.of("profileId", delivery.profileId())), null, now, now, now, now);
+                properties, null, Interaction.addressedTo(delivery.profileId()), null, now, now, now, now);
     }
 }

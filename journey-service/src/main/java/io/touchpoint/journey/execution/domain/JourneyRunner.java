@@ -108,7 +108,7 @@ public class JourneyRunner {
         if (outcome instanceof NodeStep.SetTraits t) {
             String messageId = derived("identify", instance.id(), nodeId, seq);
             var identify = new Interaction(messageId, Interaction.JOURNEY_SOURCE, Interaction.IDENTIFY, null, null, null, null, null, null, null,
-                    null, t.update().traits(), Map.of("touchpoint", Map.of("profileId", instance.profileId())), null, now, now,
+                    null, t.update().traits(), Interaction.addressedTo(instance.profileId()), null, now, now,
                     now, now);
             return all(outbox.append(sql, messageId, Topic.INTERACTIONS, instance.profileId(), EventTypes.INTERACTION, identify, now),
                     record(sql, instance, nodeId, seq, "traits set " + t.update().traits().keySet(), now))

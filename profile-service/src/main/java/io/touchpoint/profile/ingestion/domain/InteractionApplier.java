@@ -232,17 +232,14 @@ public class InteractionApplier {
 
     /**
      * journey-service sets traits on a profile it knows only by id (an update-traits step), and
-     * channel-gateway reports opens and clicks of the emails it sent to a profile: both name the
+     * channel-gateway reports opens, clicks and bounces of the emails it sent to a profile: both name the
      * profile in {@code context.touchpoint.profileId}. Only these two sources are trusted with it; the
      * gateway stamps every tracked call with its own source's id, so no website can address a
      * profile this way.
      */
     static String addressedProfile(Interaction i, String sourceId) {
-        if (!(Interaction.JOURNEY_SOURCE.equals(sourceId) || Interaction.GATEWAY_SOURCE.equals(sourceId)) || i.context() == null
-                || !(i.context().get("touchpoint") instanceof Map<?, ?> touchpoint)) {
-            return null;
-        }
-        return touchpoint.get("profileId") instanceof String id && !id.isBlank() ? id : null;
+        boolean trusted = Interaction.JOURNEY_SOURCE.equals(sourceId) || Interaction.GATEWAY_SOURCE.equals(sourceId);
+        return trusted ? i.addressedProfileId() : null;
     }
 
     private Uni<Void> applyToAddressed(SqlClient sql, Scope scope, String profileId, Interaction i, String sourceId, Instant now) {
