@@ -546,7 +546,8 @@ public final class DeliveryBenchmark {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(JourneyTraffic.producerConfig(bootstrap, 5),
                 new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
-                String profileId = UUID.nameUUIDFromBytes((prefix + i).getBytes(StandardCharsets.UTF_8)).toString();
+                // The separator keeps run "x1" recipient 0 apart from run "x" recipient 10.
+                String profileId = UUID.nameUUIDFromBytes((prefix + "/" + i).getBytes(StandardCharsets.UTF_8)).toString();
                 profiles.add(profileId);
                 producer.send(JourneyTraffic.recipientChanged(recipientTemplate, profileId,
                         Map.of(channel.id, channel.address(prefix, i), "firstName", "Bench" + i), profileSource));
