@@ -34,7 +34,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code unchanged}, one line each. A refusal prints the problem and stops. A journey or placement names
  * the segments it reads as {@code "@segment:Active bettors"}: the text is replaced by that segment's id,
  * so definitions refer to each other by the names people read; a template does the same inside its
- * Liquid ({@code {% if segments contains "@segment:Active bettors" %}}).
+ * Liquid ({@code {% if segments contains "@segment:Active bettors" %}}). A journey whose send node
+ * names a template the gateway has not published, or one without content for the node's channel, is
+ * refused before it is saved.
  */
 public final class Apply {
 
@@ -233,6 +235,7 @@ public final class Apply {
 
     private void journey(Path file) throws Exception {
         JsonNode definition = resolve(read(file), file);
+        checkTemplates(definition, file);
         String base = url("TOUCHPOINT_JOURNEY_URL") + "/v1/journeys";
         String name = definition.path("name").asText();
         JsonNode existing = byName(base, name);
@@ -251,6 +254,42 @@ public final class Apply {
         }
         JsonNode version = send("POST", base + "/" + id + "/publish", null, file, 200);
         System.out.println("journey " + name + ": " + outcome + ", published as version " + version.path("version").asInt());
+    }
+
+    /**
+     * Every template the journey's send nodes name is published on the gateway, with content for the
+     * node's channel. journey-service cannot check this itself (the templates are the gateway's), and
+     * a journey published with a misspelt key would fail each of its sends as render-failed, one
+     * customer at a time; refused here, before the journey is saved, it fails once, naming the node.
+     */
+    private void checkTemplates(JsonNode journey, Path file) throws Exception {
+        for (JsonNode node : journey.path("nodes")) {
+            String key = node.path("template").asText(null);
+            if (key == null) {
+                continue;
+            }
+            String where = file + ": node \"" + node.path("id").asText() + "\" sends template \"" + key + "\"";
+            String url = url("TOUCHPOINT_CHANNEL_GATEWAY_URL") + "/v1/templates/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+            JsonNode template = find(url);
+            if (template == null) {
+                throw new Refused(where + ", which the gateway does not have (add templates/" + key + ".json)");
+            }
+            if (!template.hasNonNull("publishedVersion")) {
+                throw new Refused(where + ", which has no published version");
+            }
+            String channel = node.path("channel").asText(null);
+            if (channel == null) {
+                continue;
+            }
+            JsonNode version = find(url + "/versions/" + template.path("publishedVersion").asInt());
+            boolean hasChannel = false;
+            for (JsonNode variant : version == null ? JSON.createObjectNode() : version.path("content").path("locales")) {
+                hasChannel |= variant.hasNonNull(channel);
+            }
+            if (!hasChannel) {
+                throw new Refused(where + " on " + channel + ", but its published version has no " + channel + " content");
+            }
+        }
     }
 
     private static final String SEGMENT_REFERENCE = "@segment:";
