@@ -203,26 +203,27 @@ class LauncherTest {
         assertTrue(mailOrderAgain.stdout().contains("webhook endpoint fulfilment-partner: unchanged"), mailOrderAgain.describe());
         assertTrue(mailOrderAgain.stdout().contains("template parcel-arrived: unchanged"), mailOrderAgain.describe());
 
-        // A journey naming a template the gateway does not have is refused before it is saved, naming its node.
-        Path typo = Files.createTempDirectory("touchpoint-apply-typo");
-        Files.createDirectories(typo.resolve("journeys"));
-        Files.writeString(typo.resolve("journeys").resolve("typo.json"), """
-                {"name": "Welcome with a typo", "trigger": {"event": "Signed Up"},
-                 "nodes": [{"id": "hello", "type": "send", "template": "welcome-typo", "channel": "email", "topic": "onboarding", "next": "done"},
-                           {"id": "done", "type": "exit"}]}""");
-        Launcher.Result refused = launcher.run(Duration.ofSeconds(120), "apply", typo.toString());
-        assertEquals(1, refused.exitCode(), refused.describe());
-        assertTrue(refused.stderr().contains("node \"hello\" sends template \"welcome-typo\", which the gateway does not have"),
-                refused.describe());
+        // A journey naming a template the gateway does not have is refused before it is saved, naming its node;
+        // so is one whose template has no content for the node's channel.
+        Launcher.Result typo = applyOneJourney("Welcome with a typo", "welcome-typo", "email");
+        assertEquals(1, typo.exitCode(), typo.describe());
+        assertTrue(typo.stderr().contains("node \"hello\" sends template \"welcome-typo\", which the gateway does not have"),
+                typo.describe());
         assertFalse(send("GET", "http://localhost:" + (base + 3) + "/v1/journeys?limit=200", admin, null).body().contains("Welcome with a typo"));
-        // A template without content for the node's channel is refused too.
-        Files.writeString(typo.resolve("journeys").resolve("typo.json"), """
-                {"name": "Welcome by SMS", "trigger": {"event": "Signed Up"},
-                 "nodes": [{"id": "hello", "type": "send", "template": "welcome", "channel": "sms", "topic": "onboarding", "next": "done"},
-                           {"id": "done", "type": "exit"}]}""");
-        Launcher.Result noSms = launcher.run(Duration.ofSeconds(120), "apply", typo.toString());
+        Launcher.Result noSms = applyOneJourney("Welcome by SMS", "welcome", "sms");
         assertEquals(1, noSms.exitCode(), noSms.describe());
         assertTrue(noSms.stderr().contains("its published version has no sms content"), noSms.describe());
+    }
+
+    /** {@code ./touchpoint apply} of a folder holding one journey: a sign-up answered by one send of {@code template} on {@code channel}. */
+    private static Launcher.Result applyOneJourney(String name, String template, String channel) throws Exception {
+        Path folder = Files.createTempDirectory("touchpoint-apply");
+        Files.createDirectories(folder.resolve("journeys"));
+        Files.writeString(folder.resolve("journeys").resolve("journey.json"), """
+                {"name": "%s", "trigger": {"event": "Signed Up"},
+                 "nodes": [{"id": "hello", "type": "send", "template": "%s", "channel": "%s", "topic": "onboarding", "next": "done"},
+                           {"id": "done", "type": "exit"}]}""".formatted(name, template, channel));
+        return launcher.run(Duration.ofSeconds(120), "apply", folder.toString());
     }
 
     private static int imapPort() throws IOException {
