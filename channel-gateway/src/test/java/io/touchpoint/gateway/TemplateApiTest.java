@@ -93,6 +93,18 @@ class TemplateApiTest {
     }
 
     @Test
+    void aMisspeltMemberIsA400NamingItRatherThanDropped() {
+        // "txt" would otherwise be dropped and a text part made from the HTML, as if none were given.
+        put("typo-" + UUID.randomUUID(), Map.of("name", "x", "defaultLocale", "en", "locales",
+                Map.of("en", Map.of("email", Map.of("subject", "Hi", "html", "<p>x</p>", "txt", "x"))))).statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("locales.en.email.txt"))
+                .body("errors.find { it.field == 'locales.en.email.txt' }.message", equalTo("is not a field here (html, subject, text)"));
+        given().header("Authorization", marketer).contentType("application/json").body("{\"adress\":\"ada@example.com\"}")
+                .post("/v1/templates/{key}/test-send", "any").then().statusCode(400).body("errors.field", hasItem("adress"));
+    }
+
+    @Test
     void analystsReadButDoNotWrite() {
         given().header("Authorization", analyst).get("/v1/templates").then().statusCode(200);
         given().header("Authorization", analyst).contentType("application/json").body(Gateway.json(email("Hi", "x")))

@@ -225,6 +225,12 @@ class SegmentationOnTheStackTest {
                 .post("/v1/segments").then().statusCode(400).body("errors[0].field", equalTo("condition"));
         given().header("Authorization", admin()).contentType(ContentType.JSON).body("{not json")
                 .post("/v1/segments").then().statusCode(400).contentType("application/problem+json");
+        // A misspelt member is named, not dropped: "descripton" would have saved a segment without its description.
+        given().header("Authorization", admin()).contentType(ContentType.JSON)
+                .body("{\"name\":\"typo\",\"descripton\":\"x\",\"condition\":{\"trait\":\"plan\",\"operator\":\"exists\"}}")
+                .post("/v1/segments").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("descripton"))
+                .body("errors[0].message", equalTo("is not a field here (condition, description, name, state, tags)"));
         given().header("Authorization", admin()).queryParam("limit", 0).get("/v1/segments")
                 .then().statusCode(400).body("errors[0].field", equalTo("limit"));
     }

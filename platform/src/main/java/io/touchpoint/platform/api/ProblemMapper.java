@@ -13,6 +13,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -81,6 +82,17 @@ public class ProblemMapper {
             problem = problem.withErrors(List.of(new Problem.Violation(field, field + " is not of the type this operation takes")));
         }
         return problem(problem, request);
+    }
+
+    /** A member the operation does not know (only where the resource is {@link StrictBody}): named, with the ones it knows. */
+    @ServerExceptionMapper
+    public Response unknownMember(UnrecognizedPropertyException e, HttpServerRequest request) {
+        String field = path(e);
+        List<String> known = e.getKnownPropertyIds() == null ? List.of()
+                : e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+        return problem(Problem.of(400, "Bad Request", "The body has a member this operation does not know.")
+                .withErrors(List.of(new Problem.Violation(field, "is not a field here"
+                        + (known.isEmpty() ? "" : " (" + String.join(", ", known) + ")")))), request);
     }
 
     /** {@code name}, {@code items[2].sku}: the member a failure is about, or empty for the body itself. */

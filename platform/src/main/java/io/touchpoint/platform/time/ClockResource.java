@@ -15,14 +15,17 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.touchpoint.contracts.Roles;
 import io.touchpoint.platform.api.ConflictException;
 import io.touchpoint.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.StrictBody;
 
 /**
  * The simulated clock of a local stack, moved for every service at once by {@code ./touchpoint
  * clock advance 30d}. Answers 404 unless the service runs with {@code touchpoint.clock.simulated}.
  */
+@CustomDeserialization(StrictBody.class)
 @Path("/v1/dev/clock")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)

@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.analytics.goal.domain.Goal;
@@ -31,6 +32,7 @@ import io.touchpoint.platform.api.Cursor;
 import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.platform.api.KnownQueryParameters;
 import io.touchpoint.platform.api.Page;
+import io.touchpoint.platform.api.StrictBody;
 
 /**
  * Conversion goals, the configuration marketers and analysts keep for conversion, experiment and
@@ -41,6 +43,7 @@ import io.touchpoint.platform.api.Page;
  */
 @RegisterForReflection(methods = true, fields = false)
 @KnownQueryParameters
+@CustomDeserialization(StrictBody.class)
 @Path("/v1/goals")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Roles.ADMIN, Roles.MARKETER, Roles.ANALYST })

@@ -31,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.conditions.ConditionEvaluator;
@@ -50,6 +51,7 @@ import io.touchpoint.gateway.recipient.store.MembershipStore;
 import io.touchpoint.gateway.recipient.store.RecipientStore;
 import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.platform.api.Page;
+import io.touchpoint.platform.api.StrictBody;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
@@ -59,6 +61,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * the latest, on every replica within moments), and a preview that explains which variant a visitor
  * would get and why.
  */
+@CustomDeserialization(StrictBody.class)
 @Path("/v1/placements")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Roles.ADMIN, Roles.MARKETER })

@@ -29,6 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Roles;
@@ -39,12 +40,14 @@ import io.touchpoint.gateway.recipient.domain.Channels;
 import io.touchpoint.platform.api.Cursor;
 import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.platform.api.Page;
+import io.touchpoint.platform.api.StrictBody;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The suppression list: addresses nothing is sent to (for {@code unsubscribed}: no marketing).
  * Bounces and complaints will add to it on their own; people add manual entries here.
  */
+@CustomDeserialization(StrictBody.class)
 @Path("/v1/suppressions")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Roles.ADMIN, Roles.MARKETER })

@@ -37,21 +37,24 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Roles;
-import io.touchpoint.platform.api.Cursor;
-import io.touchpoint.platform.api.InvalidRequestException;
-import io.touchpoint.platform.api.Page;
 import io.touchpoint.gateway.source.domain.Source;
 import io.touchpoint.gateway.source.domain.WriteKeyAuthenticator;
 import io.touchpoint.gateway.source.domain.WriteKeys;
 import io.touchpoint.gateway.source.store.SourceStore;
+import io.touchpoint.platform.api.Cursor;
+import io.touchpoint.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.Page;
+import io.touchpoint.platform.api.StrictBody;
 
 /**
  * Sources and their write keys. A key is returned in full only by create and rotate-key; afterwards
  * only its prefix, because only its hash is kept.
  */
+@CustomDeserialization(StrictBody.class)
 @Path("/v1/sources")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)

@@ -33,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Problem;
@@ -53,6 +54,7 @@ import io.touchpoint.gateway.template.domain.TemplateRenderer;
 import io.touchpoint.gateway.template.store.TemplateStore;
 import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.platform.api.Page;
+import io.touchpoint.platform.api.StrictBody;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
@@ -60,6 +62,7 @@ import io.vertx.mutiny.sqlclient.Pool;
  * checked by rendering it against a sample profile on every save, immutable published versions,
  * a preview for a profile or for sample data, and a test send of that preview to an address.
  */
+@CustomDeserialization(StrictBody.class)
 @Path("/v1/templates")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Roles.ADMIN, Roles.MARKETER })

@@ -34,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Problem;
@@ -45,6 +46,7 @@ import io.touchpoint.gateway.webhook.store.WebhookEndpointStore;
 import io.touchpoint.platform.api.Cursor;
 import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.platform.api.Page;
+import io.touchpoint.platform.api.StrictBody;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
@@ -53,6 +55,7 @@ import io.vertx.mutiny.sqlclient.Pool;
  * in those answers: the partner stores it to verify calls. A rotation keeps the previous secret
  * signing for an overlap (default a day), so the partner switches without refusing a call.
  */
+@CustomDeserialization(StrictBody.class)
 @Path("/v1/webhook-endpoints")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Roles.ADMIN, Roles.MARKETER })

@@ -14,12 +14,15 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Problem;
 import io.touchpoint.contracts.Roles;
 import io.touchpoint.journey.execution.domain.ApiEntries;
 import io.touchpoint.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.StrictBody;
 
+@CustomDeserialization(StrictBody.class)
 @Path("/v1/journeys/{id}/entries")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Roles.ADMIN, Roles.MARKETER })

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.conditions.ConditionEvaluator;
 import io.touchpoint.contracts.Roles;
@@ -27,9 +28,11 @@ import io.touchpoint.journey.execution.domain.NodeStep;
 import io.touchpoint.journey.execution.domain.TestRun;
 import io.touchpoint.journey.execution.store.ProfileFactStore;
 import io.touchpoint.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.StrictBody;
 import io.touchpoint.platform.store.Json;
 import io.vertx.mutiny.sqlclient.Pool;
 
+@CustomDeserialization(StrictBody.class)
 @Path("/v1/journeys/{id}/test-runs")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Roles.ADMIN, Roles.MARKETER })

@@ -40,6 +40,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Problem;
@@ -48,6 +49,7 @@ import io.touchpoint.contracts.events.ConsentState;
 import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.platform.api.KnownQueryParameters;
 import io.touchpoint.platform.api.Page;
+import io.touchpoint.platform.api.StrictBody;
 import io.touchpoint.profile.consent.domain.ConsentChange;
 import io.touchpoint.profile.consent.domain.ConsentReader;
 import io.touchpoint.profile.consent.store.ConsentStore;
@@ -59,6 +61,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 // Methods registered so QueryParameterFilter can read their query parameters in a native image too.
 @RegisterForReflection(methods = true, fields = false)
+@CustomDeserialization(StrictBody.class)
 @Path("/v1/profiles")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Roles.ADMIN, Roles.MARKETER })

@@ -31,12 +31,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.ResponseHeader;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.contracts.Roles;
 import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.platform.api.KnownQueryParameters;
+import io.touchpoint.platform.api.StrictBody;
 import io.touchpoint.segmentation.membership.store.MembershipCache;
 import io.touchpoint.segmentation.membership.store.MembershipStore;
 import io.touchpoint.segmentation.membership.store.SegmentSizes;
@@ -50,6 +52,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * methods are registered so QueryParameterFilter can read their query parameters in a native image too.
  */
 @RegisterForReflection(methods = true, fields = false)
+@CustomDeserialization(StrictBody.class)
 @Path("/v1/segments")
 @SecurityRequirement(name = "jwt")
 public class SegmentMembershipResource {

@@ -27,20 +27,23 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.conditions.ConditionEvaluator;
 import io.touchpoint.contracts.Roles;
+import io.touchpoint.platform.api.InvalidRequestException;
+import io.touchpoint.platform.api.StrictBody;
 import io.touchpoint.segmentation.membership.store.ComputationStore;
 import io.touchpoint.segmentation.membership.store.MembershipStore;
 import io.touchpoint.segmentation.membership.store.SegmentSizes;
-import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.segmentation.segment.domain.Segment;
-import io.touchpoint.conditions.ConditionEvaluator;
 import io.touchpoint.segmentation.segment.domain.SegmentService;
 import io.touchpoint.segmentation.segment.store.SegmentStore;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
+@CustomDeserialization(StrictBody.class)
 @Path("/v1/segments")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
