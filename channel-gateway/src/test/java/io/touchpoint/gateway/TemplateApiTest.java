@@ -75,6 +75,18 @@ class TemplateApiTest {
                 .body(Gateway.json(Map.of("locale", "sv-SE", "traits", Map.of("firstName", "Ada"))))
                 .post("/v1/templates/{key}/preview", key).then().statusCode(200)
                 .body("locale", equalTo("en")).body("subject", equalTo("Hello again, Ada")).body("text", equalTo("Hi"));
+
+        // The unsubscribe link shows where it sits, and withdraws nothing: its token is no one's.
+        String links = "links-" + UUID.randomUUID();
+        put(links, email("News", "<p><a href=\"{{ unsubscribeUrl }}\">Unsubscribe</a> <a href=\"{{ preferencesUrl }}\">Settings</a></p>"))
+                .statusCode(201);
+        String html = given().header("Authorization", marketer).contentType("application/json").body("{}")
+                .post("/v1/templates/{key}/preview", links).then().statusCode(200).extract().path("html");
+        var href = java.util.regex.Pattern.compile("href=\"(http[^\"]+/v1/unsubscribe/preview)\"").matcher(html);
+        org.junit.jupiter.api.Assertions.assertTrue(href.find(), html);
+        org.junit.jupiter.api.Assertions.assertTrue(html.contains("/v1/preferences/preview\""), html);
+        given().contentType("application/x-www-form-urlencoded").body("List-Unsubscribe=One-Click").post("/v1/unsubscribe/preview")
+                .then().statusCode(400);
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,6 +53,7 @@ import io.touchpoint.gateway.template.domain.Liquid;
 import io.touchpoint.gateway.template.domain.TemplateContent;
 import io.touchpoint.gateway.template.domain.TemplateRenderer;
 import io.touchpoint.gateway.template.store.TemplateStore;
+import io.touchpoint.gateway.unsubscribe.domain.UnsubscribeLinks;
 import io.touchpoint.platform.api.InvalidRequestException;
 import io.touchpoint.platform.api.Page;
 import io.touchpoint.platform.api.StrictBody;
@@ -121,9 +123,12 @@ public class TemplateResource {
     private final Clock clock;
     private final EmailSender email;
     private final EmailConfig emailConfig;
+    private final UnsubscribeLinks links;
+    /** The token of a preview's and test send's unsubscribe and preference links: not signed, so it names no one. */
+    static final String PLACEHOLDER_TOKEN = "preview";
 
     TemplateResource(Pool pool, TemplateStore templates, RecipientStore recipients, MembershipStore memberships, Clock clock,
-            EmailSender email, EmailConfig emailConfig) {
+            EmailSender email, EmailConfig emailConfig, UnsubscribeLinks links) {
         this.pool = pool;
         this.templates = templates;
         this.recipients = recipients;
@@ -131,6 +136,7 @@ public class TemplateResource {
         this.clock = clock;
         this.email = email;
         this.emailConfig = emailConfig;
+        this.links = links;
     }
 
     @PUT
@@ -217,7 +223,7 @@ public class TemplateResource {
         }
         PreviewRequest request = new PreviewRequest(Channels.EMAIL, body.locale(), body.version(), body.profileId(), body.traits(),
                 body.computed(), body.segments(), body.variables());
-        // Not a delivery: no policy, no ledger row, no event, and no unsubscribe link that could withdraw anyone's consent.
+        // Not a delivery: no policy, no ledger row, no event, and unsubscribe links that withdraw no one's consent.
         String id = "test-" + UUID.randomUUID();
         Delivery test = new Delivery(id, id, "test-send", null, null, key, null, true, Channels.EMAIL, Channels.EMAIL,
                 body.address().strip(), DeliveryState.SENDING, null, null, Map.of(), clock.instant(), clock.instant());
@@ -246,8 +252,13 @@ public class TemplateResource {
             if (variant == null) {
                 throw InvalidRequestException.field("locale", "the template has none of " + r.content().content().fallbackChain(r.locale()));
             }
+            // Where the one-click and preference links sit, shown as links that withdraw nothing
+            // (their token verifies as no one's), rather than as empty hrefs.
+            Map<String, Object> data = new HashMap<>(r.data());
+            data.put("unsubscribeUrl", links.url(PLACEHOLDER_TOKEN));
+            data.put("preferencesUrl", links.preferencesUrl(PLACEHOLDER_TOKEN));
             try {
-                Content rendered = Liquid.render(variant.getValue(), channel, r.data());
+                Content rendered = Liquid.render(variant.getValue(), channel, data);
                 return new PreviewView(key, r.content().version(), channel, variant.getKey(), rendered.subject(), rendered.html(),
                         rendered.text(), rendered.endpoint());
             } catch (Liquid.Failure e) {
