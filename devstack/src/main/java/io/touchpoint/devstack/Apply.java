@@ -141,30 +141,7 @@ public final class Apply {
     }
 
     private void template(Path file) throws Exception {
-        JsonNode definition = resolve(read(file), file);
-        String fileName = file.getFileName().toString();
-        String key = definition.path("key").asText(fileName.substring(0, fileName.length() - ".json".length()));
-        com.fasterxml.jackson.databind.node.ObjectNode draft = definition.deepCopy();
-        draft.remove("key");
-        String url = url("TOUCHPOINT_CHANNEL_GATEWAY_URL") + "/v1/templates/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
-        JsonNode existing = find(url);
-        if (existing != null && existing.hasNonNull("publishedVersion") && existing.path("name").equals(draft.path("name"))
-                && existing.path("description").equals(draft.path("description"))
-                && existing.path("draft").path("defaultLocale").equals(draft.path("defaultLocale"))
-                && existing.path("draft").path("locales").equals(draft.path("locales"))) {
-            // The draft is what the file says; publishing it again would name the same version.
-            JsonNode version = send("POST", url + "/publish", null, file, 200);
-            if (version.path("version").asInt() == existing.path("publishedVersion").asInt()) {
-                System.out.println("template " + key + ": unchanged");
-                return;
-            }
-            System.out.println("template " + key + ": published as version " + version.path("version").asInt());
-            return;
-        }
-        send("PUT", url, draft, file, existing == null ? 201 : 200);
-        JsonNode version = send("POST", url + "/publish", null, file, 200);
-        System.out.println("template " + key + ": " + (existing == null ? "created" : "updated") + ", published as version "
-                + version.path("version").asInt());
+        publishable(file, "template", "/v1/templates/", List.of("defaultLocale", "locales"));
     }
 
     /**
@@ -173,28 +150,40 @@ public final class Apply {
      * published version already says what the file says.
      */
     private void placement(Path file) throws Exception {
+        publishable(file, "placement", "/v1/placements/", List.of("contentType", "variants"));
+    }
+
+    /**
+     * A definition the gateway keeps as a draft and immutable versions, by its {@code key}: saved and
+     * published, or only published when the draft already says what the file says ({@code name},
+     * {@code description} and the draft's {@code content} members), which names the same version
+     * again when nothing changed.
+     */
+    private void publishable(Path file, String kind, String path, List<String> content) throws Exception {
         JsonNode definition = resolve(read(file), file);
         String fileName = file.getFileName().toString();
         String key = definition.path("key").asText(fileName.substring(0, fileName.length() - ".json".length()));
         com.fasterxml.jackson.databind.node.ObjectNode draft = definition.deepCopy();
         draft.remove("key");
-        String url = url("TOUCHPOINT_CHANNEL_GATEWAY_URL") + "/v1/placements/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+        String url = url("TOUCHPOINT_CHANNEL_GATEWAY_URL") + path + URLEncoder.encode(key, StandardCharsets.UTF_8);
         JsonNode existing = find(url);
-        if (existing != null && existing.hasNonNull("publishedVersion") && existing.path("name").equals(draft.path("name"))
-                && existing.path("description").equals(draft.path("description"))
-                && existing.path("draft").path("contentType").equals(draft.path("contentType"))
-                && existing.path("draft").path("variants").equals(draft.path("variants"))) {
+        boolean same = existing != null && existing.hasNonNull("publishedVersion") && existing.path("name").equals(draft.path("name"))
+                && existing.path("description").equals(draft.path("description"));
+        for (String member : content) {
+            same &= existing != null && existing.path("draft").path(member).equals(draft.path(member));
+        }
+        if (same) {
             JsonNode version = send("POST", url + "/publish", null, file, 200);
             if (version.path("version").asInt() == existing.path("publishedVersion").asInt()) {
-                System.out.println("placement " + key + ": unchanged");
+                System.out.println(kind + " " + key + ": unchanged");
                 return;
             }
-            System.out.println("placement " + key + ": published as version " + version.path("version").asInt());
+            System.out.println(kind + " " + key + ": published as version " + version.path("version").asInt());
             return;
         }
         send("PUT", url, draft, file, existing == null ? 201 : 200);
         JsonNode version = send("POST", url + "/publish", null, file, 200);
-        System.out.println("placement " + key + ": " + (existing == null ? "created" : "updated") + ", published as version "
+        System.out.println(kind + " " + key + ": " + (existing == null ? "created" : "updated") + ", published as version "
                 + version.path("version").asInt());
     }
 
