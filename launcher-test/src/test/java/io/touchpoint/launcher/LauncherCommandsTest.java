@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -207,6 +208,23 @@ class LauncherCommandsTest {
         }
         Launcher.Result root = launcher.run(COMMAND_TIMEOUT, "token", "--role", "root");
         assertTrue(root.stderr().contains("unknown role 'root'"), root.describe());
+    }
+
+    @Test
+    void logsPrintsTheLastLinesOfAServicesLog() throws Exception {
+        Path logs = Files.createDirectories(home.resolve("logs"));
+        Files.write(logs.resolve("journey-service.log"), IntStream.rangeClosed(1, 150).mapToObj(i -> "line " + i).toList());
+        Launcher.Result last = launcher.run(COMMAND_TIMEOUT, "logs", "journey-service");
+        assertEquals(0, last.exitCode(), last.describe());
+        assertEquals(IntStream.rangeClosed(51, 150).mapToObj(i -> "line " + i).toList(), last.stdout().lines().toList(), last.describe());
+        Launcher.Result three = launcher.run(COMMAND_TIMEOUT, "logs", "journey-service", "--lines", "3");
+        assertEquals(List.of("line 148", "line 149", "line 150"), three.stdout().lines().toList(), three.describe());
+        Launcher.Result unknown = launcher.run(COMMAND_TIMEOUT, "logs", "journey");
+        assertEquals(2, unknown.exitCode(), unknown.describe());
+        assertTrue(unknown.stderr().contains("journey-service analytics-service"), unknown.describe());
+        Launcher.Result none = launcher.run(COMMAND_TIMEOUT, "logs", "analytics-service");
+        assertEquals(1, none.exitCode(), none.describe());
+        assertTrue(none.stderr().contains("no log of analytics-service"), none.describe());
     }
 
     @Test
