@@ -1,5 +1,6 @@
 package io.touchpoint.devstack.server;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -58,10 +59,16 @@ final class Ports {
         }
     }
 
-    /** The first port of Linux's ephemeral range; 0 where it cannot be read (then the kernel picks). */
-    private static int ephemeralStart() {
-        try {
-            return Integer.parseInt(Files.readString(EPHEMERAL_RANGE).trim().split("\\s+")[0]);
+    /**
+     * The first port of Linux's ephemeral range; 0 where it cannot be read (then the kernel picks).
+     * Read line by line: {@code Files.readString} trusts the size a file reports, and /proc's files
+     * report none, so it returned only the first character ("3" of "32768") and every port came from
+     * the kernel's range after all.
+     */
+    static int ephemeralStart() {
+        try (BufferedReader range = Files.newBufferedReader(EPHEMERAL_RANGE)) {
+            String line = range.readLine();
+            return line == null ? 0 : Integer.parseInt(line.trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 0;
         }

@@ -17,7 +17,9 @@ class PortsTest {
     @Test
     void portsAreDistinctBindableAndBelowTheEphemeralRange() throws Exception {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-        int ephemeralStart = Files.exists(range) ? Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]) : 65_536;
+        // readAllLines, not readString: /proc's files report no size, and readString then read one character.
+        int ephemeralStart = Files.exists(range) ? Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]) : 65_536;
+        assertEquals(Files.exists(range) ? ephemeralStart : 0, Ports.ephemeralStart());
         Set<Integer> ports = new HashSet<>();
         for (int i = 0; i < 200; i++) {
             int port = Ports.free();
