@@ -1,12 +1,20 @@
 package io.touchpoint.devstack.testing;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaMethod;
+import com.tngtech.archunit.core.domain.JavaParameter;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 
 /**
  * The layering every service keeps, checked on its compiled classes by a test of its own:
@@ -16,7 +24,10 @@ import com.tngtech.archunit.lang.CompositeArchRule;
  * <li>a service uses no other service's code: among Touchpoint's packages only its own, the
  * platform's and the contracts;</li>
  * <li>case conversion names its locale: {@code "I".toLowerCase()} is not "i" on a Turkish machine,
- * and an enum lookup or a stored state would fail there.</li>
+ * and an enum lookup or a stored state would fail there;</li>
+ * <li>a resource that binds a JSON body to a record refuses members it does not know
+ * ({@code @CustomDeserialization(StrictBody.class)}): the shared mapper drops them, and a misspelt
+ * optional member would be saved as if absent.</li>
  * </ul>
  */
 public final class ArchitectureRules {
@@ -48,8 +59,51 @@ public final class ArchitectureRules {
                 noClasses().that().resideInAPackage(root + "..")
                         .should().callMethod(String.class, "toLowerCase")
                         .orShould().callMethod(String.class, "toUpperCase")
-                        .as(service + " converts case with an explicit Locale"))
+                        .as(service + " converts case with an explicit Locale"),
+                classes().that().resideInAPackage(root + "..").and().areAnnotatedWith(PATH)
+                        .should(new StrictWhereBodiesAreRecords())
+                        .as(service + "'s resources that bind a body to a record refuse members they do not know"))
                 .map(rule -> rule.allowEmptyShould(true)).toList();
+    }
+
+    private static final String PATH = "jakarta.ws.rs.Path";
+    private static final String CUSTOM_DESERIALIZATION = "io.quarkus.resteasy.reactive.jackson.CustomDeserialization";
+    private static final String STRICT_BODY = "io.touchpoint.platform.api.StrictBody";
+    /** The operations that take a body. */
+    private static final List<String> WITH_BODY = List.of("jakarta.ws.rs.POST", "jakarta.ws.rs.PUT", "jakarta.ws.rs.PATCH");
+    /** A parameter with one of these is not the body. */
+    private static final Set<String> NOT_BODY = Set.of("jakarta.ws.rs.PathParam", "jakarta.ws.rs.QueryParam",
+            "jakarta.ws.rs.HeaderParam", "jakarta.ws.rs.FormParam", "jakarta.ws.rs.CookieParam", "jakarta.ws.rs.core.Context",
+            "org.jboss.resteasy.reactive.RestPath", "org.jboss.resteasy.reactive.RestQuery");
+
+    private static final class StrictWhereBodiesAreRecords extends ArchCondition<JavaClass> {
+
+        StrictWhereBodiesAreRecords() {
+            super("carry @CustomDeserialization(StrictBody.class) when a method binds its body to a record");
+        }
+
+        @Override
+        public void check(JavaClass resource, ConditionEvents events) {
+            boolean strict = resource.tryGetAnnotationOfType(CUSTOM_DESERIALIZATION)
+                    .map(a -> a.get("value").map(v -> v instanceof JavaClass c && c.getName().equals(STRICT_BODY)).orElse(false))
+                    .orElse(false);
+            if (strict) {
+                return;
+            }
+            for (JavaMethod method : resource.getMethods()) {
+                if (WITH_BODY.stream().noneMatch(method::isAnnotatedWith)) {
+                    continue;
+                }
+                for (JavaParameter parameter : method.getParameters()) {
+                    boolean body = parameter.getAnnotations().stream().noneMatch(a -> NOT_BODY.contains(a.getRawType().getName()));
+                    if (body && parameter.getRawType().isRecord()) {
+                        events.add(SimpleConditionEvent.violated(resource, resource.getName() + "." + method.getName()
+                                + " binds its body to the record " + parameter.getRawType().getSimpleName()
+                                + " without @CustomDeserialization(StrictBody.class) on " + resource.getSimpleName()));
+                    }
+                }
+            }
+        }
     }
 
     /** Every rule of {@link #of} as one, so a failure reports every violation at once. */
