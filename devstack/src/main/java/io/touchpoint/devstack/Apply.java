@@ -170,7 +170,7 @@ public final class Apply {
         boolean same = existing != null && existing.hasNonNull("publishedVersion") && existing.path("name").equals(draft.path("name"))
                 && existing.path("description").equals(draft.path("description"));
         for (String member : content) {
-            same &= existing != null && existing.path("draft").path(member).equals(draft.path(member));
+            same = same && existing.path("draft").path(member).equals(draft.path(member));
         }
         if (same) {
             JsonNode version = send("POST", url + "/publish", null, file, 200);
